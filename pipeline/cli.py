@@ -1,0 +1,284 @@
+"""Command line: argument parsing and messages only; the work lives in stages and engines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+from pipeline import __version__
+from pipeline.errors import UsageError, ZhnewsError
+
+EXIT_USAGE = 2
+EXIT_FAILED_INPUTS = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _fmt(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30)
+
+
+def _add(sub, name: str, help_: str, example: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help_, description=help_, epilog=f"example:\n  {example}",
+                          formatter_class=_fmt)
+
+
+def _config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-c", "--config", metavar="CONFIG",
+                   help="pipeline.toml to use (default: ./config/pipeline.toml if present, "
+                        "else the packaged defaults)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="zhnews",
+        description="Clean scraped Chinese news dumps into per-article JSON.",
+        epilog="example:\n  zhnews run raw -o cleaned\n"
+               "  printf '硪們\\n' | zhnews convert --text | zhnews repair --text",
+        formatter_class=_fmt,
+    )
+    parser.add_argument("--version", action="version", version=f"zhnews {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = _add(sub, "run", "run every stage over files or folders and write per-article JSON",
+             "zhnews run raw -o cleaned -j 2")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    p.add_argument("-j", "--workers", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _config_arg(p)
+
+    p = _add(sub, "extract", "read files or folders and write one JSON article per line",
+             "zhnews extract raw -o articles.jsonl")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="'-' for stdout")
+    p.add_argument("-j", "--workers", type=int, default=None, metavar="N")
+    _config_arg(p)
+
+    examples = {
+        "clean": ("remove boilerplate, markup and spam",
+                  "zhnews clean articles.jsonl -o clean.jsonl"),
+        "convert": ("convert traditional and mixed text to standard simplified",
+                    "printf '硪們\\n' | zhnews convert --text"),
+        "repair": ("undo laundered characters and mojibake",
+                   "printf '硪们\\n' | zhnews repair --text"),
+        "segment": ("segment with jieba and extract keywords",
+                    "echo '摩尔线程在科创板上市' | zhnews segment --text"),
+    }
+    for name, (help_, example) in examples.items():
+        p = _add(sub, name, help_, example)
+        p.add_argument("input", nargs="?", metavar="IN.jsonl", help="'-' for stdin")
+        p.add_argument("-o", "--output", metavar="OUT.jsonl", default="-", help="'-' for stdout")
+        p.add_argument("--text", action="store_true",
+                       help="read plain text from stdin as one document, one paragraph a line")
+        _config_arg(p)
+
+    p = _add(sub, "dedup", "flag duplicate articles in a JSONL stream",
+             "zhnews dedup segmented.jsonl -o deduped.jsonl")
+    p.add_argument("input", metavar="IN.jsonl")
+    p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl")
+    _config_arg(p)
+
+    p = _add(sub, "emit", "write a JSONL stream as per-article JSON files plus a manifest",
+             "zhnews emit deduped.jsonl -o cleaned")
+    p.add_argument("input", metavar="IN.jsonl")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    _config_arg(p)
+    return parser
+
+
+def _load_config(args: argparse.Namespace):
+    from pipeline import config
+
+    return config.load(getattr(args, "config", None))
+
+
+def _workers(args: argparse.Namespace) -> int:
+    from pipeline.engine.local import default_workers
+
+    if args.workers is None:
+        return default_workers()
+    if args.workers < 1:
+        raise UsageError("-j must be at least 1")
+    return args.workers
+
+
+def _read_articles(name: str) -> Iterator:
+    from pipeline.article import from_json_line
+    from pipeline.io import open_in
+
+    fh = open_in(name)
+    for number, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            yield from_json_line(line)
+        except Exception as exc:
+            print(f"zhnews: {name}:{number}: not an article record ({exc}); skipped",
+                  file=sys.stderr)
+
+
+def _write_articles(name: str, articles) -> int:
+    from pipeline.article import to_json_line
+    from pipeline.io import open_out
+
+    count = 0
+    out = open_out(name)
+    try:
+        for article in articles:
+            out.write(to_json_line(article) + b"\n")
+            count += 1
+    finally:
+        out.flush()
+        if out is not sys.stdout.buffer:
+            out.close()
+    return count
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import run
+
+    cfg = _load_config(args)
+    outdir = Path(args.output)
+    summary = run(args.inputs, outdir, cfg, _workers(args),
+                  progress=False if args.no_progress else None)
+    print(summary.line(outdir), file=sys.stderr)
+    return EXIT_FAILED_INPUTS if summary.failed else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.engine import local
+    from pipeline.io import walk_inputs
+
+    cfg = _load_config(args)
+    files = list(walk_inputs(args.inputs))
+    failed = 0
+
+    def articles():
+        nonlocal failed
+        for result in local.results(files, cfg, (), _workers(args)):
+            if result.entry.status != "ok":
+                print(f"zhnews: {result.entry.path}: {result.entry.status}: {result.entry.error}",
+                      file=sys.stderr)
+                failed += result.entry.status == "failed"
+            yield from result.articles
+
+    _write_articles(args.output, articles())
+    return EXIT_FAILED_INPUTS if failed else 0
+
+
+def cmd_article_stage(args: argparse.Namespace) -> int:
+    from pipeline import stages
+
+    cfg = _load_config(args)
+    module = stages.get(args.command)
+    if args.text:
+        return _text_mode(args.command, module, cfg)
+    if not args.input:
+        raise UsageError(f"{args.command} needs IN.jsonl (or --text to read plain text)")
+    state = module.prepare(cfg)
+
+    def processed():
+        for article in _read_articles(args.input):
+            out = module.process(article, state)
+            if out is not None:
+                yield out
+
+    _write_articles(args.output, processed())
+    return 0
+
+
+def _text_mode(name: str, module, cfg) -> int:
+    from pipeline.article import Article, Source
+
+    lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
+    article = Article(id="0" * 16, source=Source(path="-", format="text"))
+    article.set_paragraphs(lines)
+    state = module.prepare(cfg)
+    out = module.process(article, state)
+    write = sys.stdout.write
+    if out is None:
+        return 0
+    if name == "segment":
+        for tokens in out.tokens:
+            write(" ".join(tokens) + "\n")
+    else:
+        for para in out.paragraphs:
+            write(para + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from pipeline import stages
+
+    cfg = _load_config(args)
+    dedup = stages.get("dedup").prepare(cfg)
+    articles = [dedup.add(a) for a in _read_articles(args.input)]
+    late = {a.id: a for a in dedup.finish()}
+    _write_articles(args.output, (late.get(a.id, a) for a in articles))
+    return 0
+
+
+def cmd_emit(args: argparse.Namespace) -> int:
+    from pipeline import stages
+    from pipeline.io import ManifestEntry, atomic_write, manifest_bytes
+    from pipeline.runner import MANIFEST
+
+    outdir = Path(args.output)
+    emit = stages.get("emit")
+    counts: dict[str, ManifestEntry] = {}
+    for article in _read_articles(args.input):
+        emit.write(outdir, article)
+        entry = counts.setdefault(article.source.path,
+                                  ManifestEntry(path=article.source.path, status="ok",
+                                                format=article.source.format,
+                                                encoding=article.source.encoding))
+        entry.articles += 1
+    outdir.mkdir(parents=True, exist_ok=True)
+    atomic_write(outdir / MANIFEST, manifest_bytes(counts.values()))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "extract": cmd_extract,
+    "clean": cmd_article_stage,
+    "convert": cmd_article_stage,
+    "repair": cmd_article_stage,
+    "segment": cmd_article_stage,
+    "dedup": cmd_dedup,
+    "emit": cmd_emit,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from pipeline.config import ConfigError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError) as exc:
+        print(f"zhnews {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ZhnewsError as exc:
+        print(f"zhnews {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("zhnews: interrupted", file=sys.stderr)
+        return 130

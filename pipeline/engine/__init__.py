@@ -1,0 +1,1 @@
+"""Engines run stage functions over inputs; they know nothing about Chinese."""

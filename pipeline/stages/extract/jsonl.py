@@ -1,0 +1,37 @@
+"""Crawler JSONL: one page per line, ``{url, html}`` or ``{url, title, content}``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from pipeline.article import Article
+from pipeline.stages.extract.html import extract_html
+
+
+def read(text: str, ctx, state) -> Iterator[Article]:
+    index = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            index += 1
+            continue
+        if not isinstance(record, dict):
+            index += 1
+            continue
+        url = record.get("url") if isinstance(record.get("url"), str) else None
+        article = ctx.article(index, url=url, fmt="jsonl")
+        index += 1
+        html = record.get("html")
+        if isinstance(html, str) and html.strip():
+            extract_html(html, article)
+        else:
+            content = record.get("content") or record.get("text") or ""
+            article.set_paragraphs([p.strip() for p in str(content).splitlines() if p.strip()])
+        if isinstance(record.get("title"), str) and record["title"].strip():
+            article.title = record["title"].strip()
+        yield article

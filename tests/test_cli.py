@@ -1,0 +1,35 @@
+import pytest
+
+from tests.conftest import zhnews
+
+
+def test_text_mode_example_from_the_brief():
+    converted = zhnews("convert", "--text", input="硪們\n".encode()).stdout
+    assert zhnews("repair", "--text", input=converted).stdout.decode() == "我们\n"
+
+
+def test_segment_text_prints_space_joined_tokens_one_line_per_input_line():
+    out = zhnews("segment", "--text", input="摩尔线程在科创板上市\n英伟达\n".encode()).stdout
+    lines = out.decode().splitlines()
+    assert len(lines) == 2
+    assert "摩尔线程" in lines[0].split(" ") and lines[1] == "英伟达"
+
+
+@pytest.mark.parametrize(
+    "cmd", ["run", "extract", "clean", "convert", "repair", "segment", "dedup", "emit"]
+)
+def test_help_has_an_example(cmd):
+    out = zhnews(cmd, "--help").stdout.decode()
+    assert "example:" in out and "zhnews" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run", "raw"], ["run", "no/such/dir", "-o", "x"], ["frobnicate"], ["clean"],
+     ["run", "raw", "-o", "x", "-j", "0"], ["run", "raw", "-o", "x", "-c", "missing.toml"]],
+)
+def test_usage_errors_are_one_line_exit_2(args, tmp_path):
+    proc = zhnews(*args, check=False, cwd=None)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
