@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.article import Article, Removal
+from pipeline.stages import mojibake
 
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 
@@ -21,6 +22,7 @@ def prepare(cfg: Any) -> CleanState:
 
 
 def process(article: Article, state: CleanState) -> Article | None:
+    article = mojibake.process(article)  # must precede convert: t2s would destroy the bytes
     kept: list[str] = []
     for para in article.paragraphs:
         stripped = _TAG.sub("", para).strip()
