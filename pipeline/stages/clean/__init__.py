@@ -1,0 +1,66 @@
+"""clean: take boilerplate, leftover markup and spam out of the body, recording each removal.
+
+Mojibake repair runs first (it needs the bytes as extracted). Then, line by line: leftover
+tags are stripped; lines that are chrome (exact boilerplate, chrome patterns such as
+breadcrumbs, counters, author cards, image credits, inline promotions) or keyword spam are
+removed; a tail marker (相關推薦, 特別聲明 …) in the second half of the body removes itself and
+everything after it. Chinese punctuation is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.article import Article, Removal
+from pipeline.stages import mojibake
+from pipeline.stages.clean.lines import LineRules, compile_line_rules, strip_tags
+
+# A tail marker only cuts when at least this share of the body's characters (and at least
+# TAIL_MIN_CHARS) stands before it, so a "相关阅读" heading near the top never takes the
+# article with it. Characters, not lines: related lists after an article are often longer
+# in lines than the article itself.
+TAIL_FROM = 0.3
+TAIL_MIN_CHARS = 100
+
+
+@dataclass
+class CleanState:
+    rules: LineRules
+
+
+def prepare(cfg: Any) -> CleanState:
+    return CleanState(compile_line_rules(cfg))
+
+
+def clean_lines(paragraphs: list[str], rules: LineRules, removed: list[Removal]) -> list[str]:
+    """The body without chrome lines and without a trailing chrome block."""
+    kept: list[str] = []
+    total = sum(len(p) for p in paragraphs)
+    before = 0
+    for i, para in enumerate(paragraphs):
+        before += len(para)
+        reason = rules.classify(para)
+        if reason is not None:
+            removed.append(Removal(reason=reason, text=para.strip()))
+            continue
+        stripped = " ".join(strip_tags(para).split()) if "<" in para else para.strip()
+        if not stripped:
+            continue
+        if before - len(para) >= max(TAIL_MIN_CHARS, TAIL_FROM * total) \
+                and rules.starts_tail(stripped):
+            removed.extend(Removal(reason="trailing-chrome", text=p.strip())
+                           for p in paragraphs[i:] if p.strip())
+            break
+        if stripped != para.strip():
+            removed.append(Removal(reason="markup", text=para.strip()))
+        kept.append(stripped)
+    return kept
+
+
+def process(article: Article, state: CleanState) -> Article | None:
+    article = mojibake.process(article)  # must precede convert: t2s would destroy the bytes
+    article.set_paragraphs(clean_lines(article.paragraphs, state.rules, article.removed))
+    if article.title:
+        article.title = " ".join(strip_tags(article.title).split()) or None
+    return article
