@@ -133,8 +133,10 @@ _HAN_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,8})?"
 _LATIN_NAME = r"[A-Za-z][A-Za-z0-9_.-]{2,24}"
 # A name ends where the line, a bracket, punctuation or a "reported/photo" word does.
 _END = r"(?=$|[\s)）】\]，,。;；/|｜:：_]|报道|報道|摄|攝|发自|發自)"
+_END_NEXT = r"(?=$|[\s)）】\]，,。;；/|｜:：_])"
 _NAME = rf"(?:{_HAN_NAME}|{_LATIN_NAME}){_END}"
-_NAMES = rf"{_NAME}(?:(?:\s*[、,，&]\s*|\s+)(?:{_NAME}))*"
+# Further names must end cleanly: in "彭冲 山东冠县报道" the place is not a second author.
+_NAMES = rf"{_NAME}(?:(?:\s*[、,，&]\s*|\s+)(?:{_HAN_NAME}|{_LATIN_NAME}){_END_NEXT})*"
 _SEP = r"\s*[:：|｜丨]\s*"
 
 AUTHOR_WORDS = "作者|作\\s*者|撰文|撰稿|文|采写|採寫|口述|整理|编译|編譯|记者|記者|通讯员|通訊員|发文人|發文人|图文|圖文"
@@ -148,7 +150,8 @@ _REPORTER = re.compile(
     rf"(?:^|[\s（(【\[□■])([\u4e00-\u9fffA-Za-z·]{{2,12}}?)?(?:特约|特約|实习|實習|本报|本報)?"
     rf"(?:记者|記者|通讯员|通訊員|发文人|發文人)\s*[:：]?\s*({_NAMES})"
 )
-_NAME_SLASH_WEN = re.compile(rf"(?:^|[\s记者記者])({_HAN_NAME})\s*/\s*文(?![\u4e00-\u9fff])")
+_NAME_SLASH_WEN = re.compile(
+    rf"(?:^|(?<=\s)|(?<=记者)|(?<=記者))({_HAN_NAME})\s*/\s*文(?![\u4e00-\u9fff])")
 _REPORTED = re.compile(rf"[（(]\s*({_HAN_NAME})\s+[\u4e00-\u9fff]{{2,6}}报道\s*[)）]")
 _OUTLET = re.compile(rf"(?:{OUTLET_WORDS}){_SEP}([^\s|｜，,。；;：:]{{2,30}})")
 _WECHAT = re.compile(

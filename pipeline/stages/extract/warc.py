@@ -22,39 +22,51 @@ def _charset(content_type: str | None) -> str | None:
     return normalise_charset(value)
 
 
-def read(data: bytes, ctx, state) -> Iterator[Article]:
+def _records(data: bytes):
+    """(url, crawled_at, content type, payload) of each response; warcio's errors become one
+    ``InputError`` (corrupt archives raise anything from AttributeError to zlib errors)."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
-    index = 0
-    seen = 0
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
             if record.rec_type not in ("response", "resource"):
                 continue
-            seen += 1
             headers = record.http_headers
             if headers is not None and headers.get_statuscode() not in ("200", None):
+                yield None
                 continue
             ctype = headers.get_header("Content-Type") if headers is not None else \
                 record.rec_headers.get_header("Content-Type")
             if ctype and "html" not in ctype.lower():
+                yield None
                 continue
-            payload = record.content_stream().read()
-            if not payload.strip():
-                continue
-            text, encoding = decode(payload, declared=_charset(ctype))
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            article = ctx.article(index, url=url, fmt="warc")
-            article.source.encoding = encoding
-            article.source.crawled_at = record.rec_headers.get_header("WARC-Date")
-            index += 1
-            try:
-                extract_html(text, article, state)
-            except SkipInput:
-                continue
-            yield article
-    except ArchiveLoadFailed as exc:
-        raise InputError(f"not a readable WARC: {str(exc).splitlines()[0]}") from None
+            yield (record.rec_headers.get_header("WARC-Target-URI"),
+                   record.rec_headers.get_header("WARC-Date"), ctype,
+                   record.content_stream().read())
+    except Exception as exc:  # noqa: BLE001 - any failure inside warcio means a bad archive
+        first = (str(exc).splitlines() or [""])[0]
+        raise InputError(f"not a readable WARC: {type(exc).__name__}: {first}") from None
+
+
+def read(data: bytes, ctx, state) -> Iterator[Article]:
+    index = 0
+    seen = 0
+    for item in _records(data):
+        seen += 1
+        if item is None:
+            continue
+        url, crawled_at, ctype, payload = item
+        if not payload.strip():
+            continue
+        text, encoding = decode(payload, declared=_charset(ctype))
+        article = ctx.article(index, url=url, fmt="warc")
+        article.source.encoding = encoding
+        article.source.crawled_at = crawled_at
+        index += 1
+        try:
+            extract_html(text, article, state)
+        except SkipInput:
+            continue
+        yield article
     if not seen:
         raise SkipInput("WARC holds no response records")
