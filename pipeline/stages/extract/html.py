@@ -29,6 +29,9 @@ _BLOCK = frozenset(
     "header footer aside nav figure figcaption form center hr main address".split()
 )
 _STAMP = re.compile(r"\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}")
+# Ideographic and no-break spaces; private-use code points are what GBK pages' odd spaces
+# decode to (U+E5C2, U+E5E5) and never carry text.
+_SPACES = re.compile(r"[\u3000\xa0\ue000-\uf8ff]")
 _NOT_COUNTED = re.compile(r"[\s|]+")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--)\s*")
 _DATE_META = (
@@ -78,7 +81,7 @@ def block_lines(el: HtmlElement) -> list[str]:
                 parts.append(node.tail)
     out = []
     for line in "".join(parts).split("\n"):
-        line = " ".join(line.replace("\u3000", " ").replace("\xa0", " ").split())
+        line = " ".join(_SPACES.sub(" ", line).split())
         if line:
             out.append(line)
     return out
@@ -230,6 +233,8 @@ def _find_date(meta: dict[str, str], header: list[str], body: list[str], footer:
             if iso:
                 return iso
     for line in header[::-1][:12]:
+        if metadata.about_something_else(line):
+            continue
         for _pos, iso in metadata.iter_dates(line):
             return iso
     return None
@@ -270,6 +275,8 @@ def extract_html(html: str, article: Article, state: Any = None,
         if len(line) <= 80:
             metadata.scan_byline(line, found)
     kept: list[str] = []
+    top: list[str] = []  # byline lines taken out above / below the body (they may hold dates)
+    bottom: list[str] = []
     for i, para in enumerate(paras):
         if i < 3 and not found.authors and _BYLINE_ONLY.match(para) and len(para) <= 12 \
                 and (i == 0 or len(paras[i - 1]) <= 40):
@@ -280,6 +287,7 @@ def extract_html(html: str, article: Article, state: Any = None,
         if edge and len(para) <= 80 and metadata.scan_byline(para, found) \
                 and metadata.is_byline_line(para):
             article.removed.append(Removal(reason="byline", text=para))
+            (top if not kept else bottom).append(para)
             continue
         kept.append(para)
     if kept:
@@ -287,6 +295,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     for line in footer:
         if len(line) <= 80:
             metadata.scan_byline(line, found)
+    if not found.authors:
+        metadata.signoff_authors(kept, found)
     if not found.authors and title:
         _name_after_title(page, start, title, found)
     if not found.authors:
@@ -302,7 +312,7 @@ def extract_html(html: str, article: Article, state: Any = None,
     article.editors = article.editors or found.editors
     article.publisher = article.publisher or found.publisher or _site_name(meta)
     article.published_at = article.published_at or _find_date(
-        meta, header, kept, footer, article.source.crawled_at)
+        meta, header, top + kept + bottom, footer, article.source.crawled_at)
     article.set_paragraphs(kept)
     return article
 

@@ -28,6 +28,8 @@ US_DATE_RE = re.compile(
     r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
 )
 _DATELINE_WORDS = re.compile(r"时间|時間|日期|发布|發布|发表|發表|更新|来源|來源|作者|稿源|编辑|編輯")
+# Dates of something else than the article: a blog's creation, a member's registration.
+_NOT_DATELINE = re.compile(r"建立|創建|创建|注册|註冊|加入|登录|登錄|生日|出生|截止|截至")
 _RELATIVE = re.compile(r"(\d{1,3})\s*(分钟|分鐘|小时|小時|天)前|(昨天|前天|今天)")
 
 
@@ -76,8 +78,15 @@ def iter_dates(text: str):
             yield m.start(), _iso(y, mo, d, h, mi, s, None)
 
 
+def about_something_else(line: str) -> bool:
+    """A dated line that is not about the article (blog created, member registered)."""
+    return bool(_NOT_DATELINE.search(line))
+
+
 def dateline_date(line: str) -> str | None:
     """The date of a line that is a dateline (mostly a date, or labelled 时间/发布/来源 ...)."""
+    if _NOT_DATELINE.search(line):
+        return None
     for _pos, iso in iter_dates(line):
         rest = DATE_RE.sub("", US_DATE_RE.sub("", line))
         if len(rest.strip()) <= 25 or _DATELINE_WORDS.search(line):
@@ -153,6 +162,13 @@ _REPORTER = re.compile(
 _NAME_SLASH_WEN = re.compile(
     rf"(?:^|(?<=\s)|(?<=记者)|(?<=記者))({_HAN_NAME})\s*/\s*文(?![\u4e00-\u9fff])")
 _REPORTED = re.compile(rf"[（(]\s*({_HAN_NAME})\s+[\u4e00-\u9fff]{{2,6}}报道\s*[)）]")
+# Blog and forum signatures: "ggjjzhzz 发表于 2005-09-15", "22:36:13 by duscha", "- 海姑娘写于3月18日"
+_POSTED = re.compile(
+    rf"(?:^|\s)({_HAN_NAME}|{_LATIN_NAME})\s*(?:发表于|發表於|发表在|写于|寫於)"
+    rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
+)
+# "[ 黄宇 ] 来源：[ 国际金融报 ]" (Sohu, 2004)
+_BRACKET_NAME = re.compile(rf"^[\[【]\s*({_NAMES})\s*[\]】]\s*(?=来源|來源|稿源)")
 _OUTLET = re.compile(rf"(?:{OUTLET_WORDS}){_SEP}([^\s|｜，,。；;：:]{{2,30}})")
 _WECHAT = re.compile(
     r"本文来自微信公众号\s*[“\"「]?([^”\"」（(]{1,30})[”\"」]?(?:\s*[（(][^)）]*[)）])?"
@@ -163,7 +179,7 @@ _FALSE_NAMES = frozenset(
     "记者 記者 编辑 編輯 作者 来源 來源 报道 報道 本报 本報 新华社 新華社 中新网 中新網 图片 圖片 "
     "摄影 攝影 责任 責任 更多 点击 點擊 原标题 原標題 实习 實習 供图 供圖 发布 發布 阅读 閱讀 "
     "时间 時間 日期 发表 發表 评论 評論 字号 字號 打印 关闭 關閉 收藏 分享 浏览 瀏覽 次数 次數 "
-    "网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛".split()
+    "登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛".split()
 )
 # Names that are outlets, not people (网易, 参考消息 given as <meta name="author">).
 _OUTLETISH = re.compile(r"(?:网|網|报|報|社|台|刊|新闻|新聞|消息|频道|頻道|中心|集团|集團|公司|官方|平台|编辑部|編輯部)$")
@@ -217,9 +233,11 @@ def scan_byline(line: str, found: Byline) -> bool:
             outlet = (m[1] or "").strip()
             if len(outlet) >= 2 and not found.publisher and outlet not in _FALSE_NAMES:
                 found.publisher = outlet
-    for rx in (_NAME_SLASH_WEN, _REPORTED):
+    for rx in (_NAME_SLASH_WEN, _REPORTED, _BRACKET_NAME):
         for m in rx.finditer(stripped):
             hit = found.add(found.authors, m[1]) or hit
+    for m in _POSTED.finditer(stripped):
+        hit = found.add(found.authors, m[1] or m[2]) or hit
     m = _SELF_SOURCE.search(line)
     if m and "微信公众号" not in line and not found.publisher:
         found.publisher = m[1]
@@ -247,7 +265,7 @@ def is_byline_line(line: str) -> bool:
         return False
     rest = US_DATE_RE.sub("", DATE_RE.sub("", line))
     for rx in (_WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
-               _REPORTED):
+               _REPORTED, _BRACKET_NAME, _POSTED):
         rest = rx.sub("", rest)
     rest = re.sub(r"[\s\W_]+", "", rest)
     return len(rest) <= 8
@@ -271,3 +289,16 @@ def join_labels(lines: list[str]) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+_SIGNOFF = re.compile(rf"[（(]\s*(?:{AUTHOR_WORDS})\s*({_NAMES})\s*[)）]\s*$")
+
+
+def signoff_authors(paragraphs: list[str], found: Byline) -> None:
+    """Reporters signed at a paragraph's end, "…高质量发展。（记者 胡晓蓉）", anywhere in the body
+    (extractors sometimes keep page text after the article, so the last line is not enough)."""
+    for para in paragraphs:
+        if para.endswith((")", "）")):
+            m = _SIGNOFF.search(para[-40:])
+            if m:
+                found.add(found.authors, m[1])
