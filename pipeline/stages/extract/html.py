@@ -274,6 +274,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     for line in header[-12:]:
         if len(line) <= 80:
             metadata.scan_byline(line, found)
+        elif not found.authors:
+            metadata.scan_citation(line, found)
     kept: list[str] = []
     top: list[str] = []  # byline lines taken out above / below the body (they may hold dates)
     bottom: list[str] = []

@@ -156,7 +156,7 @@ _EDITOR = re.compile(rf"(?:{EDITOR_WORDS}){_SEP}({_NAMES})")
 _EDITOR_BRACKET = re.compile(rf"[（(【\[]\s*(?:{EDITOR_WORDS})\s*[:：]?\s*({_NAMES})\s*[)）】\]]")
 _AUTHOR = re.compile(rf"(?<![\u4e00-\u9fff])(?:{AUTHOR_WORDS}){_SEP}({_NAMES})")
 _REPORTER = re.compile(
-    rf"(?:^|[\s（(【\[□■])([\u4e00-\u9fffA-Za-z·]{{2,12}}?)?(?:特约|特約|实习|實習|本报|本報)?"
+    rf"(?:^|[\s（(【\[□■:：|｜])([\u4e00-\u9fffA-Za-z·]{{2,12}}?)?(?:特约|特約|实习|實習|见习|見習|本报|本報|首席)?"
     rf"(?:记者|記者|通讯员|通訊員|发文人|發文人)\s*[:：]?\s*({_NAMES})"
 )
 _NAME_SLASH_WEN = re.compile(
@@ -167,6 +167,8 @@ _POSTED = re.compile(
     rf"(?:^|\s)({_HAN_NAME}|{_LATIN_NAME})\s*(?:发表于|發表於|发表在|写于|寫於)"
     rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
 )
+# Journal pages: "文章引用：赵培. 淘宝网物流配送存在的问题及对策研究[J]. …"
+_CITATION = re.compile(rf"(?:文章引用|引用本文|引文格式|引用格式)\s*[:：]\s*({_HAN_NAME}(?:\s*[,，、]\s*{_HAN_NAME})*)\s*[.．]")
 # "[ 黄宇 ] 来源：[ 国际金融报 ]" (Sohu, 2004)
 _BRACKET_NAME = re.compile(rf"^[\[【]\s*({_NAMES})\s*[\]】]\s*(?=来源|來源|稿源)")
 _OUTLET = re.compile(rf"(?:{OUTLET_WORDS}){_SEP}([^\s|｜，,。；;：:]{{2,30}})")
@@ -236,6 +238,8 @@ def scan_byline(line: str, found: Byline) -> bool:
     for rx in (_NAME_SLASH_WEN, _REPORTED, _BRACKET_NAME):
         for m in rx.finditer(stripped):
             hit = found.add(found.authors, m[1]) or hit
+    for m in _CITATION.finditer(stripped):
+        hit = found.add(found.authors, m[1]) or hit
     for m in _POSTED.finditer(stripped):
         hit = found.add(found.authors, m[1] or m[2]) or hit
     m = _SELF_SOURCE.search(line)
@@ -246,6 +250,12 @@ def scan_byline(line: str, found: Byline) -> bool:
             found.publisher = m[1].strip()
         hit = True
     return hit
+
+
+def scan_citation(line: str, found: Byline) -> bool:
+    """Authors from a journal's "how to cite" line (long, so not scanned as a byline)."""
+    m = _CITATION.search(line)
+    return bool(m) and found.add(found.authors, m[1])
 
 
 def trailing_outlet(paragraph: str) -> str | None:
