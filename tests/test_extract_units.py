@@ -269,3 +269,17 @@ def test_bit_parallel_lcs_matches_the_table():
     for a, b in pairs:
         assert lcs_length(a, b) == table(a, b)
     assert char_f1("国家，统计局。", "国家统计局") == 1.0
+
+
+def test_site_rules_apply_to_saved_pages_without_url(state):
+    """A page saved without its address still links home: the link domain picks the rules."""
+    links = "".join(f'<a href="https://news.163.com/{i}.html">新闻{i}</a>' for i in range(8))
+    body = (f'<div class="nav">{links}</div><div class="post_body">'
+            '<div class="post_topshare_wrap">分享到： T</div>'
+            f'<div class="post_text" id="endText">{ARTICLE}'
+            '<div class="ep-source">责任编辑：杨倩_NF4425</div></div></div>')
+    (art,), _ = _run(_page(body), "163.html", state)
+    assert art.source.site is None  # never guessed into the record
+    assert art.paragraphs[0].startswith("新华社北京1月29日电")
+    assert art.editors == ["杨倩"]
+    assert "分享到" not in art.text and "新闻1" not in art.text

@@ -255,7 +255,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     rules = getattr(state, "prune_rules", None)
     body_node = None
     if rules is not None:
-        body_node = prune(root, rules, article.source.site, article.removed)
+        hosts = (article.source.site, _url_in_page(root), host_hint(root))
+        body_node = prune(root, rules, tuple(h for h in hosts if h), article.removed)
     paras = block_lines(body_node) if body_node is not None else choose_body(
         root, article.scores, getattr(state, "two_extractors", True))
     page = block_lines(root)
@@ -329,6 +330,51 @@ def _name_after_title(page: list[str], start: int, title: str, found: metadata.B
                 if _BYLINE_ONLY.match(cand):
                     found.add(found.authors, cand)
                     return
+
+
+_SECOND_LEVEL = frozenset(("com", "net", "org", "gov", "edu", "ac"))
+
+
+def _domain(host: str) -> str:
+    labels = host.lower().split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _url_in_page(root: HtmlElement) -> str | None:
+    """The page's own host from tags that state its address (mobile-agent, base, alternate)."""
+    from urllib.parse import urlsplit
+
+    candidates = root.xpath("//meta[@name='mobile-agent']/@content|//base/@href"
+                            "|//link[@rel='alternate'][starts-with(@href,'http')]/@href")
+    for value in candidates:
+        url = value.split("url=", 1)[-1].strip()
+        host = urlsplit(url).hostname if url.startswith("http") else None
+        if host:
+            return host.lower()
+    return None
+
+
+def host_hint(root: HtmlElement) -> str | None:
+    """The domain most links point to: a saved page without its URL still links home.
+
+    Only used to pick per-site rules; ``source.site`` is set from real URLs alone.
+    """
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    for xpath in ("//a/@href", "//img/@src|//script/@src|//link/@href"):
+        counts: Counter[str] = Counter()
+        for href in root.xpath(xpath):
+            if href.startswith(("http://", "https://", "//")):
+                host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
+                if host and "." in host:
+                    counts[_domain(host)] += 1
+        if counts:
+            domain, n = counts.most_common(1)[0]
+            if n >= 5:
+                return domain
+    return None
 
 
 def _site_name(meta: dict[str, str]) -> str | None:

@@ -77,13 +77,21 @@ def _drop(el: HtmlElement, reason: str, removed: list[Removal]) -> None:
         el.drop_tree()
 
 
-def host_matches(host: str | None, suffix: str) -> bool:
-    return bool(host) and (host == suffix or host.endswith("." + suffix))
+def host_matches(hosts: str | tuple[str, ...] | None, suffix: str) -> bool:
+    if not hosts:
+        return False
+    if isinstance(hosts, str):
+        hosts = (hosts,)
+    return any(h == suffix or h.endswith("." + suffix) for h in hosts)
 
 
-def prune(root: HtmlElement, rules: PruneRules, host: str | None,
+def prune(root: HtmlElement, rules: PruneRules, host: str | tuple[str, ...] | None,
           removed: list[Removal]) -> HtmlElement | None:
-    """Prune ``root`` in place; returns the site's body node when a site rule names one."""
+    """Prune ``root`` in place; returns the site's body node when a site rule names one.
+
+    ``host`` is the page's host, or several candidates (its URL, a host named in the page,
+    the domain most links point to) when the URL is unknown.
+    """
     etree.strip_elements(root, etree.Comment, *_NEVER_TEXT, with_tail=False)
     for el in root.iter(*_JUNK_TAGS):
         if len(el.text_content().strip()) < 40:
