@@ -8,7 +8,6 @@ agreement is recorded as ``scores["extract_agreement"]`` so a user can sort by c
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -156,7 +155,8 @@ def _readability(root: HtmlElement) -> list[str]:
 def _trafilatura(root: HtmlElement) -> list[str]:
     import trafilatura
 
-    text = trafilatura.extract(copy.deepcopy(root), include_comments=False, include_tables=True,
+    # trafilatura copies a tree it is handed, so ours stays intact for metadata.
+    text = trafilatura.extract(root, include_comments=False, include_tables=True,
                                fast=True, deduplicate=False, with_metadata=False)
     return [" ".join(p.split()) for p in (text or "").splitlines() if p.strip()]
 
@@ -332,6 +332,7 @@ def _name_after_title(page: list[str], start: int, title: str, found: metadata.B
                     return
 
 
+_HOST = re.compile(r"\s*(?:https?:)?//([^/:?#\s]+)", re.IGNORECASE)
 _SECOND_LEVEL = frozenset(("com", "net", "org", "gov", "edu", "ac"))
 
 
@@ -361,15 +362,17 @@ def host_hint(root: HtmlElement) -> str | None:
     Only used to pick per-site rules; ``source.site`` is set from real URLs alone.
     """
     from collections import Counter
-    from urllib.parse import urlsplit
 
     for xpath in ("//a/@href", "//img/@src|//script/@src|//link/@href"):
-        counts: Counter[str] = Counter()
+        hosts: Counter[str] = Counter()
         for href in root.xpath(xpath):
-            if href.startswith(("http://", "https://", "//")):
-                host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
-                if host and "." in host:
-                    counts[_domain(host)] += 1
+            m = _HOST.match(href)
+            if m:
+                hosts[m[1].lower()] += 1
+        counts: Counter[str] = Counter()
+        for host, n in hosts.items():
+            if "." in host:
+                counts[_domain(host)] += n
         if counts:
             domain, n = counts.most_common(1)[0]
             if n >= 5:

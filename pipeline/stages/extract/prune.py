@@ -65,7 +65,8 @@ def compile_rules(chrome_patterns: list[str], spam_phrases: list[str],
 
 
 def _text_len(el: HtmlElement) -> int:
-    return len(re.sub(r"\s+", "", el.text_content()))
+    """Characters of text under ``el``, whitespace not counted."""
+    return sum(map(len, el.text_content().split()))
 
 
 def _drop(el: HtmlElement, reason: str, removed: list[Removal]) -> None:
@@ -117,12 +118,16 @@ def prune(root: HtmlElement, rules: PruneRules, host: str | tuple[str, ...] | No
                     _drop(el, f"site-rule:{suffix}", removed)
 
     if rules.chrome_attr is not None:
-        for el in root.xpath("//body//*[@class or @id]"):
-            if el.getparent() is None or el.tag in ("html", "body"):
+        search = rules.chrome_attr.search
+        matched = [el for el in root.xpath("//body//*[@class or @id]")
+                   if search(f"{el.get('class', '')} {el.get('id', '')}")]
+        dropped: set[HtmlElement] = set()
+        for el in matched:  # document order: an ancestor comes before its descendants
+            if el.tag in ("html", "body") or any(a in dropped for a in el.iterancestors()):
                 continue
-            attrs = f"{el.get('class', '')} {el.get('id', '')}"
-            if rules.chrome_attr.search(attrs) and _text_len(el) < CHROME_MAX_SHARE * total:
+            if _text_len(el) < CHROME_MAX_SHARE * total:
                 _drop(el, "chrome-node", removed)
+                dropped.add(el)
 
     if rules.spam is not None:
         _drop_spam(root, rules, removed)
@@ -148,7 +153,7 @@ def _drop_spam(root: HtmlElement, rules: PruneRules, removed: list[Removal]) -> 
             continue
         if len(rules.spam.findall(own)) < rules.spam_min_hits:
             continue
-        full = re.sub(r"\s+", "", el.text_content())
+        full = "".join(el.text_content().split())
         hits = rules.spam.findall(full)
         if sum(map(len, hits)) > 0.3 * len(full):
             _drop(el, "spam", removed)
