@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from pipeline.article import Article, Removal
 from pipeline.errors import SkipInput
 from pipeline.stages.extract import metadata
-from pipeline.stages.extract.prune import prune
+from pipeline.stages.extract.prune import host_matches, prune
 from pipeline.stages.extract.similarity import char_f1
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -240,6 +240,27 @@ def _find_date(meta: dict[str, str], header: list[str], body: list[str], footer:
     return None
 
 
+# Publish times that only scripts carry: WeChat's `var ct = "1581517074"` and JSON fields.
+_SCRIPT_DATE = re.compile(
+    r"""\bvar\s+(?:ct|publish_time|create_time)\s*=\s*["']([^"']{8,30})["']"""
+    r"""|["'](?:publish_?[Tt]ime|pubDate|datePublished)["']\s*:\s*["']?([^"',}]{8,30})"""
+)
+
+
+_WECHAT_NICK = re.compile(r"""\bvar\s+nickname\s*=\s*(?:htmlDecode\()?["']([^"']{1,40})["']""")
+
+
+def _wechat_account(html: str) -> str | None:
+    """A WeChat article's publisher is its official account, named only in a script."""
+    m = _WECHAT_NICK.search(html)
+    return m[1].strip() or None if m else None
+
+
+def _script_date(html: str) -> str | None:
+    m = _SCRIPT_DATE.search(html)
+    return metadata.parse_date(m[1] or m[2]) if m else None
+
+
 def extract_html(html: str, article: Article, state: Any = None,
                  root: HtmlElement | None = None) -> Article:
     """Fill ``article`` from one HTML page (body, title, bylines, date, url, site)."""
@@ -254,9 +275,9 @@ def extract_html(html: str, article: Article, state: Any = None,
     title = article.title or page_title(root, meta)
     rules = getattr(state, "prune_rules", None)
     body_node = None
+    hosts = tuple(h for h in (article.source.site, _url_in_page(root), host_hint(root)) if h)
     if rules is not None:
-        hosts = (article.source.site, _url_in_page(root), host_hint(root))
-        body_node = prune(root, rules, tuple(h for h in hosts if h), article.removed)
+        body_node = prune(root, rules, hosts, article.removed)
     paras = block_lines(body_node) if body_node is not None else choose_body(
         root, article.scores, getattr(state, "two_extractors", True))
     page = block_lines(root)
@@ -313,9 +334,15 @@ def extract_html(html: str, article: Article, state: Any = None,
     article.title = title
     article.authors = article.authors or found.authors
     article.editors = article.editors or found.editors
-    article.publisher = article.publisher or found.publisher or _site_name(meta)
+    site_name = _site_name(meta)
+    if site_name == "微信公众平台" or host_matches(hosts, "weixin.qq.com"):
+        site_name = _wechat_account(html) or site_name
+    article.publisher = article.publisher or found.publisher or site_name
     article.published_at = article.published_at or _find_date(
-        meta, header, top + kept + bottom, footer, article.source.crawled_at)
+        meta, header, top + kept + bottom, footer, article.source.crawled_at) \
+        or _script_date(html)
+    if kept and article.publisher and kept[0] == article.publisher:
+        article.removed.append(Removal(reason="byline", text=kept.pop(0)))
     article.set_paragraphs(kept)
     return article
 
