@@ -283,3 +283,17 @@ def test_site_rules_apply_to_saved_pages_without_url(state):
     assert art.paragraphs[0].startswith("新华社北京1月29日电")
     assert art.editors == ["杨倩"]
     assert "分享到" not in art.text and "新闻1" not in art.text
+
+
+def test_jsonl_content_holding_html_and_relative_time(state):
+    record = {"url": "https://m.example.cn/a", "title": "利润增长", "content": ARTICLE,
+              "crawled_at": "2021-01-29T12:00:00+08:00"}
+    (art,), _ = _run(json.dumps(record, ensure_ascii=False).encode(), "c.jsonl", state)
+    assert art.paragraphs[1].startswith("其中，12月份利润同比增长20.1%")
+    assert "<p>" not in art.text
+    page = (f"<html><body><h1>利润增长</h1><div>3小时前</div><article>{ARTICLE}</article>"
+            "</body></html>")
+    record = {"url": "https://m.example.cn/b", "html": page,
+              "crawled_at": "2021-01-29T12:00:00+08:00"}
+    (art,), _ = _run(json.dumps(record, ensure_ascii=False).encode(), "d.jsonl", state)
+    assert art.published_at == "2021-01-29T09:00+08:00"

@@ -237,6 +237,11 @@ def _find_date(meta: dict[str, str], header: list[str], body: list[str], footer:
             continue
         for _pos, iso in metadata.iter_dates(line):
             return iso
+    if crawled_at:  # "3小时前" under the title, against the crawl time
+        for line in header[::-1][:6] + body[:3]:
+            iso = metadata.relative_date(line, crawled_at) if len(line) <= 40 else None
+            if iso:
+                return iso
     return None
 
 
@@ -306,6 +311,10 @@ def extract_html(html: str, article: Article, state: Any = None,
                 and (i == 0 or len(paras[i - 1]) <= 40):
             found.add(found.authors, para)
             article.removed.append(Removal(reason="byline", text=para))
+            continue
+        if i < 3 and not kept and metadata.is_date_only(para):
+            article.removed.append(Removal(reason="dateline", text=para))
+            top.append(para)
             continue
         edge = i < 3 or i >= len(paras) - 4
         if edge and len(para) <= 80 and metadata.scan_byline(para, found) \

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pipeline.article import Article
 from pipeline.errors import InputError
 from pipeline.stages.extract.html import extract_html
+from pipeline.stages.extract.markdown import HTML_BODY, html_fragment_lines
 from pipeline.stages.extract.metadata import parse_date
 from pipeline.stages.extract.text import fill_article
 
@@ -60,6 +61,9 @@ def read(text: str, ctx, state) -> Iterator[Article]:
             article.published_at = parse_date(date, article.source.crawled_at)
         if html:
             extract_html(html, article, state)
+        elif HTML_BODY.search(content or ""):
+            fill_article(article, html_fragment_lines(content, state, article),
+                         getattr(state, "line_rules", None), has_title=article.title is not None)
         else:
             lines = [s for s in (ln.strip() for ln in str(content).splitlines()) if s]
             fill_article(article, lines, getattr(state, "line_rules", None),

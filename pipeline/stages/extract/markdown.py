@@ -9,7 +9,7 @@ from pipeline.article import Article
 from pipeline.stages.extract import metadata, site_of
 from pipeline.stages.extract.text import fill_article
 
-_HTML_BODY = re.compile(r"<(?:p|div|br|h[1-6]|section|article|span|img)\b", re.IGNORECASE)
+HTML_BODY = re.compile(r"<(?:p|div|br|h[1-6]|section|article|span|img)\b", re.IGNORECASE)
 _MD_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
 
 _FRONT = re.compile(r"\A\s*---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -69,7 +69,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
     if isinstance(url, str) and url.startswith("http") and not article.source.url:
         article.source.url = url
         article.source.site = site_of(url)
-    if _HTML_BODY.search(body):
+    if HTML_BODY.search(body):
         lines = html_fragment_lines(body, state, article)
     else:
         lines = [_MD_MARK.sub("", ln).strip() for ln in body.splitlines()]

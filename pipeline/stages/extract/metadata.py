@@ -78,6 +78,17 @@ def iter_dates(text: str):
             yield m.start(), _iso(y, mo, d, h, mi, s, None)
 
 
+_DATE_LABEL = re.compile(r"发布时间|發布時間|发布于|發布於|发表于|發表於|更新时间|更新時間|时间|時間|日期|星期.|周.|[\s:：|｜\-—/]")
+
+
+def is_date_only(line: str) -> bool:
+    """A line that holds nothing but a date, a time or "3小时前" (and a label)."""
+    if len(line) > 40:
+        return False
+    rest = _RELATIVE.sub("", US_DATE_RE.sub("", DATE_RE.sub("", line)))
+    return rest != line and not _DATE_LABEL.sub("", rest)
+
+
 def about_something_else(line: str) -> bool:
     """A dated line that is not about the article (blog created, member registered)."""
     return bool(_NOT_DATELINE.search(line))
