@@ -297,3 +297,24 @@ def test_jsonl_content_holding_html_and_relative_time(state):
               "crawled_at": "2021-01-29T12:00:00+08:00"}
     (art,), _ = _run(json.dumps(record, ensure_ascii=False).encode(), "d.jsonl", state)
     assert art.published_at == "2021-01-29T09:00+08:00"
+
+
+@pytest.mark.parametrize("data, name", [
+    (b"<html><head><script>var a=1;</script></head><body></body></html>", "empty.html"),
+    (b"<?xml version='1.0' encoding='gbk'?><html><body><p>\xd6\xd0\xce\xc4</p></body></html>",
+     "decl.xhtml"),
+    (b"\x1f\x8b\x08\x00garbage", "crawl.warc.gz"),
+    (b"\n\n{}\n[]\n\"x\"\n", "rows.jsonl"),
+    (b"---\ntitle: x\n---\n", "post.md"),
+    (b"<div><p>" + "新闻".encode() * 5 + b"</div></p></span>" * 50, "broken.html"),
+    ("标题\n".encode("utf-16"), "utf16.txt"),
+])
+def test_bad_inputs_fail_with_a_reason_never_a_crash(state, data, name):
+    from pipeline.errors import ZhnewsError
+
+    try:
+        arts, _ = _run(data, name, state)
+    except ZhnewsError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert all(a.source.format for a in arts)

@@ -156,8 +156,11 @@ def _trafilatura(root: HtmlElement) -> list[str]:
     import trafilatura
 
     # trafilatura copies a tree it is handed, so ours stays intact for metadata.
-    text = trafilatura.extract(root, include_comments=False, include_tables=True,
-                               fast=True, deduplicate=False, with_metadata=False)
+    try:
+        text = trafilatura.extract(root, include_comments=False, include_tables=True,
+                                   fast=True, deduplicate=False, with_metadata=False)
+    except Exception:  # a failure of one extractor leaves the other's body
+        return []
     return [" ".join(p.split()) for p in (text or "").splitlines() if p.strip()]
 
 
