@@ -42,6 +42,13 @@ def test_000_splits_into_five_articles_with_titles(run):
     assert arts[0].paragraphs[-1].endswith("真正夯實AI自主算力的底座。")  # "(量子位)" moved out
     assert arts[4].paragraphs[0].startswith("2018年,中興事件爆前的一個月")
     assert len({a.id for a in arts}) == 5
+    # 鉛筆道's article: inline promotions and the image credit leave, "- 01 -" sections split
+    body = arts[3].text
+    for chrome in ("【福利推薦】", "寫稿999元起", "【社群推薦】", "科技服務產業俱樂部", "圖源"):
+        assert chrome not in body, chrome
+    assert len(arts[3].paragraphs) == 4 and arts[3].paragraphs[1].startswith("-\xa001\xa0-國產GPU")
+    assert "燧原科技搭載在算力中心的產品。作為算力中心,我是需要GPU沒錯" in body
+    assert {r.reason for r in arts[3].removed} == {"outlet", "inline-chrome"}
 
 
 CHROME_001 = ["網易首頁", "分享至", "相關推薦", "熱點推薦", "184文章數", "往期回顧", "要聞",

@@ -3,7 +3,7 @@
 Mojibake repair runs first (it needs the bytes as extracted). Then, line by line: leftover
 tags are stripped; lines that are chrome (exact boilerplate, chrome patterns such as
 breadcrumbs, counters, author cards, image credits, inline promotions) or keyword spam are
-removed; a tail marker (相關推薦, 特別聲明 …) in the second half of the body removes itself and
+removed; inline chrome (【福利推薦】… promotions, 圖源:… credits) is cut out of paragraphs; a tail marker (相關推薦, 特別聲明 …) in the second half of the body removes itself and
 everything after it. Chinese punctuation is never touched.
 """
 
@@ -54,7 +54,10 @@ def clean_lines(paragraphs: list[str], rules: LineRules, removed: list[Removal])
             break
         if stripped != para.strip():
             removed.append(Removal(reason="markup", text=para.strip()))
-        kept.append(stripped)
+        stripped, cuts = rules.cut_inline(stripped)
+        removed.extend(Removal(reason="inline-chrome", text=c) for c in cuts)
+        if stripped:
+            kept.append(stripped)
     return kept
 
 

@@ -22,6 +22,7 @@ class LineRules:
     tail: re.Pattern[str] | None
     spam: re.Pattern[str] | None
     spam_min_hits: int = 3
+    inline: re.Pattern[str] | None = None
 
     def classify(self, line: str) -> str | None:
         """The reason ``line`` is chrome (``markup``, ``boilerplate``, ``chrome``, ``spam``)."""
@@ -43,6 +44,15 @@ class LineRules:
             return False
         hits = self.spam.findall(line)
         return len(hits) >= self.spam_min_hits and sum(map(len, hits)) >= 0.3 * len(line)
+
+    def cut_inline(self, para: str) -> tuple[str, list[str]]:
+        """``para`` without inline chrome, and the pieces cut out."""
+        if self.inline is None:
+            return para, []
+        cuts = [m.group(0).strip() for m in self.inline.finditer(para) if m.group(0).strip()]
+        if not cuts:
+            return para, []
+        return self.inline.sub("", para).strip(), cuts
 
     def starts_tail(self, line: str) -> bool:
         return self.tail is not None and bool(self.tail.search(line.strip()))
@@ -67,4 +77,5 @@ def compile_line_rules(cfg: Any) -> LineRules:
         tail=_alternation(cfg.lines("clean", "tail_markers_file")),
         spam=spam,
         spam_min_hits=int(cfg.get("clean", "spam_min_hits")),
+        inline=_alternation(cfg.lines("clean", "chrome_inline_file")),
     )

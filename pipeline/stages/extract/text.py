@@ -18,6 +18,8 @@ from pipeline.stages.extract import metadata
 
 _END = "。！？!?…”」』"
 _HASHTAG = re.compile(r"^#\s*([^\s#]{1,30})\s*$")
+# Section markers inside a collapsed one-line body, "… 找上門。- 01 -國產GPU人才…".
+_SECTION = re.compile(r"\s*(?=-\s?\d{1,2}\s?-)")
 # A one-line body in a dump is at least this long; a title at most TITLE_MAX.
 DUMP_BODY_MIN = 300
 TITLE_MAX = 64
@@ -66,6 +68,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
                 body[0] = cut[: cut.rfind("(") if cut.rfind("(") > cut.rfind("（")
                               else cut.rfind("（")].rstrip()
                 article.removed.append(Removal(reason="outlet", text=f"({outlet})"))
+        body = [part for line in body for part in _SECTION.split(line) if part.strip()]
         fill_article(article, body, rules, has_title=True)
         yield article
 
