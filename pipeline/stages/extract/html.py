@@ -161,7 +161,16 @@ def _trafilatura(root: HtmlElement) -> list[str]:
                                    fast=True, deduplicate=False, with_metadata=False)
     except Exception:  # a failure of one extractor leaves the other's body
         return []
-    return [" ".join(p.split()) for p in (text or "").splitlines() if p.strip()]
+    out = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if line.startswith("|") and line.endswith("|"):  # a table row: its cells, no pipes
+            if _TABLE_RULE.match(line):
+                continue
+            line = " ".join(c.strip() for c in line.strip("|").split(" | ") if c.strip())
+        if line:
+            out.append(line)
+    return out
 
 
 def anchor_texts(root: HtmlElement) -> list[str]:
@@ -372,6 +381,7 @@ def _name_after_title(page: list[str], start: int, title: str, found: metadata.B
 
 
 _HOST = re.compile(r"\s*(?:https?:)?//([^/:?#\s]+)", re.IGNORECASE)
+_TABLE_RULE = re.compile(r"^[|\s:-]+$")
 _SECOND_LEVEL = frozenset(("com", "net", "org", "gov", "edu", "ac"))
 
 
