@@ -80,3 +80,11 @@ def test_spam_word_in_news_is_not_spam(state):
 def test_punctuation_never_rewritten(state):
     line = "“人工智能芯片，我们的差距还非常大。”赵立东说：（但）整个AI发展……"
     assert _clean([line], state).paragraphs == [line]
+
+
+def test_trailing_related_list_with_dates_goes(state):
+    tail = ["【逸语道破】美企撤离中国？相反，他们对中国的迟疑正在消散大参考", "2019-09-08",
+            "【深度】越南拒用中国5G，原因和后果是...大参考", "2019-09-08"]
+    art = _clean(BODY + tail, state)
+    assert art.paragraphs == BODY
+    assert [r.reason for r in art.removed] == ["trailing-list"] * 4

@@ -4,7 +4,8 @@ Mojibake repair runs first (it needs the bytes as extracted). Then, line by line
 tags are stripped; lines that are chrome (exact boilerplate, chrome patterns such as
 breadcrumbs, counters, author cards, image credits, inline promotions) or keyword spam are
 removed; inline chrome (【福利推薦】… promotions, 圖源:… credits) is cut out of paragraphs; a tail marker (相關推薦, 特別聲明 …) in the second half of the body removes itself and
-everything after it. Chinese punctuation is never touched.
+everything after it; a trailing related-news list (short titles alternating with bare dates) goes
+too. Chinese punctuation is never touched.
 """
 
 from __future__ import annotations
@@ -61,9 +62,36 @@ def clean_lines(paragraphs: list[str], rules: LineRules, removed: list[Removal])
     return kept
 
 
+_SENTENCE_END = ("。", "！", "？", "!", "?", "…", "”", "」", "』")
+# A trailing list: short lines, at least this many of them bare dates ("2019-09-08").
+LIST_MIN_DATES = 2
+LIST_LINE_MAX = 60
+
+
+def trailing_list(paragraphs: list[str]) -> int:
+    """Where a related-news list (titles alternating with dates) starts at the end; else len."""
+    from pipeline.stages.extract.metadata import is_date_only
+
+    start, dates = len(paragraphs), 0
+    for i in range(len(paragraphs) - 1, -1, -1):
+        para = paragraphs[i]
+        if is_date_only(para):
+            dates += 1
+        elif len(para) > LIST_LINE_MAX or para.endswith(_SENTENCE_END):
+            break
+        start = i
+    if dates < LIST_MIN_DATES or start == 0:
+        return len(paragraphs)
+    total = sum(map(len, paragraphs))
+    return start if sum(map(len, paragraphs[start:])) <= 0.5 * total else len(paragraphs)
+
+
 def process(article: Article, state: CleanState) -> Article | None:
     article = mojibake.process(article)  # must precede convert: t2s would destroy the bytes
-    article.set_paragraphs(clean_lines(article.paragraphs, state.rules, article.removed))
+    kept = clean_lines(article.paragraphs, state.rules, article.removed)
+    cut = trailing_list(kept)
+    article.removed.extend(Removal(reason="trailing-list", text=p) for p in kept[cut:])
+    article.set_paragraphs(kept[:cut])
     if article.title:
         article.title = " ".join(strip_tags(article.title).split()) or None
     return article

@@ -48,6 +48,8 @@ _BYLINE_ONLY = re.compile(
 )
 # Extractor outputs agreeing at least this much (char F1) are trusted as they are.
 AGREE = 0.8
+# Body lines at the top searched for a repeated title, dateline and bylines.
+EDGE_LINES = 5
 # Lines above the body searched for the dateline and bylines.
 HEADER_LINES = 40
 
@@ -300,8 +302,18 @@ def extract_html(html: str, article: Article, state: Any = None,
     page = block_lines(root)
 
     paras = first_post(paras, article.removed)
-    if paras and title and paras[0].strip() == title.strip():
-        paras = paras[1:]
+    line_rules = getattr(state, "line_rules", None)
+    if line_rules is not None:  # crumbs above the body must not push bylines off the edge
+        while paras and line_rules.classify(paras[0]):
+            article.removed.append(Removal(reason=line_rules.classify(paras[0]) or "chrome",
+                                           text=paras.pop(0)))
+    if title:  # the title repeated at the top of the body
+        for i, para in enumerate(paras[:EDGE_LINES]):
+            if para.strip() == title.strip():
+                if i:
+                    article.removed.append(Removal(reason="title", text=para))
+                paras = paras[:i] + paras[i + 1:]
+                break
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
@@ -320,15 +332,14 @@ def extract_html(html: str, article: Article, state: Any = None,
     bottom: list[str] = []
     for i, para in enumerate(paras):
         if i < 3 and not found.authors and _BYLINE_ONLY.match(para) and len(para) <= 12 \
-                and (i == 0 or len(paras[i - 1]) <= 40):
-            found.add(found.authors, para)
+                and (i == 0 or len(paras[i - 1]) <= 40) and found.add(found.authors, para):
             article.removed.append(Removal(reason="byline", text=para))
             continue
-        if i < 3 and not kept and metadata.is_date_only(para):
+        if i < EDGE_LINES and len(kept) < 2 and metadata.is_date_only(para):
             article.removed.append(Removal(reason="dateline", text=para))
             top.append(para)
             continue
-        edge = i < 3 or i >= len(paras) - 4
+        edge = i < EDGE_LINES or i >= len(paras) - 4
         if edge and len(para) <= 80 and metadata.scan_byline(para, found) \
                 and metadata.is_byline_line(para):
             article.removed.append(Removal(reason="byline", text=para))

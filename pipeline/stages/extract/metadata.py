@@ -165,7 +165,8 @@ OUTLET_WORDS = "来源|來源|出品|出处|出處|稿源|转载自|轉載自|�
 
 _EDITOR = re.compile(rf"(?:{EDITOR_WORDS}){_SEP}({_NAMES})")
 _EDITOR_BRACKET = re.compile(rf"[（(【\[]\s*(?:{EDITOR_WORDS})\s*[:：]?\s*({_NAMES})\s*[)）】\]]")
-_AUTHOR = re.compile(rf"(?<![\u4e00-\u9fff])(?:{AUTHOR_WORDS}){_SEP}({_NAMES})")
+# Not after 工/合/原/著 (工作者, 合作者 …); "证券时报网作者：李在山" still counts.
+_AUTHOR = re.compile(rf"(?<![工合原著创創])(?:{AUTHOR_WORDS}){_SEP}({_NAMES})")
 _REPORTER = re.compile(
     rf"(?:^|[\s（(【\[□■:：|｜])([\u4e00-\u9fffA-Za-z·]{{2,12}}?)?(?:特约|特約|实习|實習|见习|見習|本报|本報|首席)?"
     rf"(?:记者|記者|通讯员|通訊員|发文人|發文人)\s*[:：]?\s*({_NAMES})"
@@ -182,7 +183,10 @@ _POSTED = re.compile(
 _CITATION = re.compile(rf"(?:文章引用|引用本文|引文格式|引用格式)\s*[:：]\s*({_HAN_NAME}(?:\s*[,，、]\s*{_HAN_NAME})*)\s*[.．]")
 # "[ 黄宇 ] 来源：[ 国际金融报 ]" (Sohu, 2004)
 _BRACKET_NAME = re.compile(rf"^[\[【]\s*({_NAMES})\s*[\]】]\s*(?=来源|來源|稿源)")
-_OUTLET = re.compile(rf"(?:{OUTLET_WORDS}){_SEP}([^\s|｜，,。；;：:]{{2,30}})")
+_OUTLET = re.compile(
+    rf"(?:{OUTLET_WORDS}){_SEP}[\[【]?\s*([^\s|｜，,。；;：:\[\]【】]{{2,30}}?)"
+    rf"(?=$|[\s|｜，,。；;：:)）\]】]|(?:{AUTHOR_WORDS}|{EDITOR_WORDS})\s*[:：])"
+)
 _WECHAT = re.compile(
     r"本文来自微信公众号\s*[“\"「]?([^”\"」（(]{1,30})[”\"」]?(?:\s*[（(][^)）]*[)）])?"
     r"(?:[^，,。]*[，,]\s*作者\s*[:：]\s*(" + _NAMES + "))?"
