@@ -196,7 +196,7 @@ _FALSE_NAMES = frozenset(
     "记者 記者 编辑 編輯 作者 来源 來源 报道 報道 本报 本報 新华社 新華社 中新网 中新網 图片 圖片 "
     "摄影 攝影 责任 責任 更多 点击 點擊 原标题 原標題 实习 實習 供图 供圖 发布 發布 阅读 閱讀 "
     "时间 時間 日期 发表 發表 评论 評論 字号 字號 打印 关闭 關閉 收藏 分享 浏览 瀏覽 次数 次數 "
-    "搜索 搜尋 登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛".split()
+    "整合 综合 綜合 编译 編譯 整理 报道 報道 摘编 摘編 搜索 搜尋 登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛".split()
 )
 # Names that are outlets, not people (网易, 参考消息 given as <meta name="author">).
 _OUTLETISH = re.compile(
@@ -225,8 +225,14 @@ class Byline:
         return added
 
 
+_DOMAIN_OR_CODE = re.compile(r"(?i:\.(?:com|net|org|cn|gov|edu)(?:\.cn)?$)|^[A-Z]{1,4}\d{2,6}$")
+
+
 def is_outlet(name: str) -> bool:
-    """A byline value that names an outlet, not a person (新京报, 网易, 参考消息)."""
+    """A byline value that is not a person: an outlet (新京报, 网易, 参考消息), a domain
+    (CSDN.NET) or a staff code (PK155, NF4425)."""
+    if _DOMAIN_OR_CODE.search(name):
+        return True
     return bool(_OUTLETISH.search(name)) and not re.fullmatch(r"[A-Za-z0-9_.-]+", name)
 
 
