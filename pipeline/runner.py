@@ -42,6 +42,15 @@ def _progress(total_hint: int | None, enabled: bool) -> Any:
     return tqdm(total=total_hint, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
+def _run_words(cfg: Any) -> Any:
+    """Run-wide new words and IDF (segment), fed articles in input order in this process."""
+    if "segment" not in stages.ARTICLE_STAGES:
+        return None
+    from pipeline.stages.segment.runwords import RunWords
+
+    return RunWords(cfg)
+
+
 def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         progress: bool | None = None) -> Summary:
     """Run every stage over ``inputs`` and write ``outdir``; never raises for bad input files."""
@@ -50,6 +59,7 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     outdir.mkdir(parents=True, exist_ok=True)
     names = stages.ARTICLE_STAGES
     dedup = stages.get("dedup").prepare(cfg)
+    words = _run_words(cfg)
     emit = stages.get("emit")
     summary = Summary(inputs=len(files))
     entries: list[ManifestEntry] = []
@@ -57,6 +67,8 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     for result in local.results(files, cfg, names, workers):
         entries.append(result.entry)
         for article in result.articles:
+            if words is not None:
+                article = words.add(article)
             article = dedup.add(article)
             summary.duplicates += article.duplicate_of is not None
             emit.write(outdir, article)
@@ -68,6 +80,8 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         emit.write(outdir, article)
     if bar is not None:
         bar.close()
+    if words is not None:
+        words.write(outdir)
     atomic_write(outdir / MANIFEST, manifest_bytes(entries))
     summary.seconds = time.perf_counter() - started
     return summary
