@@ -91,7 +91,8 @@ def test_counter_prunes_deterministically():
     s = Settings(max_ngrams=200, min_count=2)
     a, b = NgramCounter(s), NgramCounter(s)
     text = "燧原科技创始人赵立东说，人工智能芯片的差距还非常大。" * 3 + "另一段完全不同的文字内容在这里"
+    tokens = list(text)  # one token per character: the most sequences a paragraph can give
     for c in (a, b):
         for _ in range(3):
-            c.add(text)
+            c.add(tokens)
     assert a.counts == b.counts and len(a.counts) <= 200

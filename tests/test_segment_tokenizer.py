@@ -125,3 +125,16 @@ def test_cache_round_trip_gives_the_same_tokens(tmp_path, monkeypatch, userdict)
         path.write_bytes(b"garbage")
     assert Tokenizer(userdict, hmm=True).cut(text) == Tokenizer(userdict, hmm=True,
                                                                 use_cache=False).cut(text)
+
+
+def test_pku_f1_at_least_84(ours):
+    """SIGHAN word-level F1 on the PKU test set, with our dictionary and no PKU word lists."""
+    import sys
+
+    shared_path("segmentation", "pku_test_gold.utf8")
+    sys.path.insert(0, str(ROOT / "tests" / "eval"))
+    from eval_segmentation import PKU, pku_f1
+
+    assert PKU.exists()
+    _p, _r, f1 = pku_f1(ours)
+    assert f1 >= 84.0

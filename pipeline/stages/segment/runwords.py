@@ -29,6 +29,7 @@ def settings(cfg: Any) -> Settings:
     sec = cfg.section("segment")
     return Settings(min_count=int(sec["newwords_min_count"]),
                     max_chars=int(sec["newwords_max_chars"]),
+                    max_tokens=int(sec["newwords_max_tokens"]),
                     min_pmi=float(sec["newwords_min_pmi"]),
                     min_entropy=float(sec["newwords_min_entropy"]),
                     edge_chars=str(sec["newwords_edge_chars"]))
@@ -62,13 +63,13 @@ class RunWords:
         self.idf_default = 0.0
 
     def add(self, article: Article) -> Article:
-        """Rewrite ``article`` with the last checkpoint's words and IDF, then learn from it."""
+        """Learn from ``article``, then rewrite it with the last checkpoint's words and IDF."""
+        if self.discover:  # learn from the tokens as cut, before any merge
+            for tokens in article.tokens:
+                self.counter.add(tokens)
         changed = self.by_first and self._merge(article)
         if changed or self.idf is not None:
             keywords(article, self.state, self.idf, self.idf_default if self.idf else None)
-        if self.discover:
-            for para in article.paragraphs:
-                self.counter.add(para)
         if self.idf_min_docs:
             self.df.update(set().union(*map(set, article.tokens)) if article.tokens else ())
         self.seen += 1
@@ -146,6 +147,6 @@ def newwords_lines(texts: Any, cfg: Any) -> list[str]:
     state = prepare_segment(cfg)
     counter = NgramCounter(settings(cfg))
     for text in texts:
-        counter.add(text)
+        counter.add(state.tokenizer.cut(text)[0])
     words = counter.discover(state.tokenizer.known)
     return dictionary_lines(words, lambda w, c: suggested_freq(state, w, c))
