@@ -67,7 +67,8 @@ def test_same_tokens_as_jieba_on_pku():
     tk.initialize()
     for line in gold[:400]:
         text = "".join(line.split())
-        assert _raw_cut(bare, text) == [t for t in tk.cut(text, HMM=False) if not t.isspace()]
+        want = [t for t in tk.cut(text.translate(FOLD_WIDTH), HMM=False) if not t.isspace()]
+        assert _raw_cut(bare, text) == want
 
 
 def test_offsets_point_into_the_original_paragraph(ours):
