@@ -96,3 +96,20 @@ def test_counter_prunes_deterministically():
         for _ in range(3):
             c.add(tokens)
     assert a.counts == b.counts and len(a.counts) <= 200
+
+
+def test_run_level_idf_takes_over_after_enough_articles(tmp_path):
+    conf = tmp_path / "pipeline.toml"
+    conf.write_text("[segment]\nrun_idf_min_docs = 2\nnewwords = false\n"
+                    "newwords_first_refresh = 2\n", "utf-8")
+    out = tmp_path / "out"
+    zhnews("run", "raw", "-o", str(out), "-j", "1", "--no-progress", "-c", str(conf))
+    default = tmp_path / "default"
+    zhnews("run", "raw", "-o", str(default), "-j", "1", "--no-progress")
+    changed = []
+    for path in sorted(out.glob("*.json")):
+        a = json.loads(path.read_text("utf-8"))
+        b = json.loads((default / path.name).read_text("utf-8"))
+        assert a["tokens"] == b["tokens"]
+        changed.append(a["keywords"] != b["keywords"])
+    assert sum(changed) == 3  # the three articles after the checkpoint at two
