@@ -47,6 +47,8 @@ class NewWord:
     pmi: float
     left: float
     right: float
+    # The token sequences that spelled it in the run (what gets merged when it is fed back).
+    cuts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def score(self) -> float:
@@ -140,13 +142,16 @@ class NgramCounter:
             le, re_ = _entropy(left[key], c), _entropy(right[key], c)
             if le >= s.min_entropy and re_ >= s.min_entropy:
                 out.append(NewWord(key.replace(SEP, ""), c, round(pmi, 4), round(le, 4),
-                                   round(re_, 4)))
-        # The same string cut two ways is one word: keep its best-scored cut.
+                                   round(re_, 4), (tuple(key.split(SEP)),)))
+        # The same string cut two ways is one word: keep its best-scored figures, all its cuts.
         best: dict[str, NewWord] = {}
+        cuts: dict[str, set[tuple[str, ...]]] = {}
         for w in out:
+            cuts.setdefault(w.word, set()).update(w.cuts)
             if w.word not in best or (w.score, w.count) > (best[w.word].score, best[w.word].count):
                 best[w.word] = w
-        words = list(best.values())
+        words = [NewWord(w.word, w.count, w.pmi, w.left, w.right, tuple(sorted(cuts[w.word])))
+                 for w in best.values()]
         words.sort(key=lambda w: (-w.score, w.word))
         return words
 

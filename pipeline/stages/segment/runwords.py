@@ -83,8 +83,7 @@ class RunWords:
             self.words = self.counter.discover(self.state.tokenizer.known)
             by_first: dict[str, list[tuple[str, ...]]] = {}
             for w in self.words:
-                parts = tuple(self.state.tokenizer.cut(w.word)[0])
-                if len(parts) > 1:
+                for parts in w.cuts:
                     by_first.setdefault(parts[0], []).append(parts)
             for seqs in by_first.values():  # longest first, then by text: deterministic
                 seqs.sort(key=lambda p: (-len(p), p))
