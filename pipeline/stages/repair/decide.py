@@ -1,0 +1,242 @@
+"""Decisions: which reading of a confusable character or pinyin syllable the text meant.
+
+A noisy-channel choice per position. For each reading X of the observed character L (L itself
+included) the score is
+
+    best-path log probability of the window with X            (jieba word frequencies)
+  + context evidence when X stands alone as a word              (People's Daily neighbour counts)
+  + log P(L written | X meant) for X != L                       (estimated per document)
+
+The last term is what keeps clean text clean: in a document with its normal share of 的, a
+stray 得 is very unlikely to be a laundered 的, while in a document with forty 得 and no 的 it
+almost surely is. A change is made only when the best reading beats L by ``margin`` nats.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from pipeline.article import Repair
+from pipeline.stages.repair import stats as stats_mod
+from pipeline.stages.repair.lexicon import Lexicon
+from pipeline.stages.repair.tables import Confusion
+
+CJK = "\u4e00-\u9fff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_CJK_RUN = re.compile(f"[{CJK}]{{3,}}")
+PINYIN_RE = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,6}(?![A-Za-z0-9])")
+_NOMINAL = {"的": 3.0, "得": -3.0}
+FEMALE = re.compile("女|妈|母|姐|妹|妻|娘|婆|嫂|姑|姨|奶|夫人|小姐|太太|她的丈夫|闺")
+
+
+@dataclass
+class Settings:
+    margin: float = 1.0
+    context_weight: float = 1.0
+    context_beta: float = 20.0
+    window: int = 5
+    pinyin: bool = True
+    she_to_it: bool = False
+    rate_floor: float = 0.01
+
+
+@dataclass
+class Decider:
+    confusion: dict[str, Confusion]
+    settings: Settings
+    lexicon: Lexicon
+    stats: stats_mod.ContextStats
+    share: dict[str, float]  # g: normal share of each source against its targets
+    pattern: re.Pattern
+    homophones: dict[str, list[str]]
+    _confusable: frozenset[str]
+    _ctx: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    _doc_words: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, confusion: dict[str, Confusion], settings: Settings) -> Decider:
+        tracked = set(confusion)
+        for row in confusion.values():
+            tracked.update(row.targets)
+        tracked.update("她它")
+        st = stats_mod.load(frozenset(tracked))
+        share = {}
+        for src, row in confusion.items():
+            own = st.char_count.get(src, 0) + 1
+            share[src] = own / (own + sum(st.char_count.get(t, 0) + 1 for t in row.targets))
+        chars = "".join(sorted(confusion))
+        alternatives = [f"[{re.escape(chars)}]"] if chars else []
+        if settings.pinyin:
+            alternatives.append(PINYIN_RE.pattern)
+        pattern = re.compile("|".join(alternatives) or r"(?!x)x")
+        return cls(confusion, settings, Lexicon.from_jieba(), st, share, pattern,
+                   st.homophones, frozenset(tracked))
+
+    # -- document-level channel estimate ----------------------------------------------------
+
+    def start_document(self, text: str) -> dict[str, dict[str, float]]:
+        """Per-document state: recurring names as words (燧原), and the channel rates."""
+        self._doc_words = self._recurring(text)
+        return self.doc_rates(text)
+
+    def _recurring(self, text: str) -> dict[str, float]:
+        """Two-character strings seen three or more times that the dictionary lacks: names
+        like 燧原, so that 燧原得投资方 is not read as 燧 原地 投资方."""
+        counts: dict[str, int] = {}
+        for m in _CJK_RUN.finditer(text):
+            run = m.group()
+            for i in range(len(run) - 1):
+                pair = run[i:i + 2]
+                counts[pair] = counts.get(pair, 0) + 1
+        logp = self.lexicon.logp
+        skip = self._confusable
+        n = max(len(text), 1)
+        return {p: math.log(c / n) for p, c in counts.items()
+                if c >= 3 and p not in logp and p[0] not in skip and p[1] not in skip}
+
+    def doc_rates(self, text: str) -> dict[str, dict[str, float]]:
+        """log P(source written | target meant) per source and target, from this document.
+
+        Surplus of a source over its normal share is taken as laundered targets, split by the
+        targets' corpus frequencies; the rate is that surplus against the targets still seen.
+        """
+        out: dict[str, dict[str, float]] = {}
+        cc = self.stats.char_count
+        for src, row in self.confusion.items():
+            n_src = text.count(src)
+            n_t = {t: text.count(t) for t in row.targets}
+            genuine = self.share[src] * (n_src + sum(n_t.values()))
+            surplus = max(0.0, n_src - genuine)
+            weights = {t: cc.get(t, 0) + 1 for t in row.targets}
+            wsum = sum(weights.values())
+            rates = {}
+            for t in row.targets:
+                laundered = surplus * weights[t] / wsum + self.settings.rate_floor
+                rates[t] = math.log(laundered / (laundered + n_t[t] + 1.0))
+            out[src] = rates
+        return out
+
+    # -- context evidence -------------------------------------------------------------------
+
+    def _context(self, ch: str, word: str, side: str) -> float:
+        key = (ch, word, side)
+        v = self._ctx.get(key)
+        if v is None:
+            w = stats_mod.norm_word(word) if word not in (stats_mod.START, stats_mod.END) \
+                else word
+            v = stats_mod.log_ratio_side(self.stats, ch, w, side, self.settings.context_beta)
+            if len(self._ctx) < 500_000:
+                self._ctx[key] = v
+        return v
+
+    def _score(self, left: str, x: str, right: str, tracked: bool) -> tuple[float, bool]:
+        """Window score with ``x`` at the centre and whether ``x`` joined a longer word."""
+        win = left + x + right
+        k = len(left)
+        score, cuts = self.lexicon.parse(win, self._doc_words)
+        idx = 0
+        while cuts[idx + 1] <= k:
+            idx += 1
+        a, b = cuts[idx], cuts[idx + 1]
+        in_word = b - a > 1
+        if not in_word and tracked and x in self.stats.total:
+            prev = win[cuts[idx - 1]:a] if idx > 0 else stats_mod.START
+            nxt = win[b:cuts[idx + 2]] if idx + 2 < len(cuts) else stats_mod.END
+            score += self.settings.context_weight * (
+                self._context(x, prev, "prev") + self._context(x, nxt, "next"))
+            if nxt == "是" and x in _NOMINAL and len(prev) == 1:
+                score += _NOMINAL[x]  # 想做的是 (V的是) is a nominal, never 想做得是
+        return score, in_word
+
+    # -- paragraph pass ---------------------------------------------------------------------
+
+    def repair(self, text: str, index: int, rates: dict[str, dict[str, float]],
+               log: list[Repair]) -> str:
+        w = self.settings.window
+        pos = 0
+        while True:
+            m = self.pattern.search(text, pos)
+            if m is None:
+                return text
+            s, e = m.span()
+            seen = m.group()
+            left = text[max(0, s - w):s]
+            right = text[e:e + w]
+            if len(seen) == 1 and seen in self.confusion:
+                choice = self._decide_char(seen, left, right, rates.get(seen, {}))
+            else:
+                choice = self._decide_pinyin(seen, left, right)
+            if choice is None:
+                pos = e
+                continue
+            new, rule, conf = choice
+            log.append(Repair(paragraph=index, offset=s, from_=seen, to=new, rule=rule,
+                              confidence=round(conf, 3)))
+            text = text[:s] + new + text[e:]
+            pos = s + len(new)
+
+    def _decide_char(self, seen: str, left: str, right: str,
+                     rates: dict[str, float]) -> tuple[str, str, float] | None:
+        row = self.confusion[seen]
+        base, _ = self._score(left, seen, right, True)
+        best, best_x, best_word = base, None, False
+        for x in row.targets:
+            sc, in_word = self._score(left, x, right, True)
+            if row.when == "word" and not in_word:
+                continue
+            sc += rates.get(x, -20.0)
+            if sc > best:
+                best, best_x, best_word = sc, x, in_word
+        gain = best - base
+        if best_x is None or gain < self.settings.margin:
+            return None
+        if best_word and best_x in row.alone:
+            return None  # 地 inside a word (基地, 原地): a different kind of error; abstain
+        rule = f"confusion-{'word' if best_word else 'context'}"
+        return best_x, rule, 1.0 / (1.0 + math.exp(-gain))
+
+    def _decide_pinyin(self, seen: str, left: str, right: str) -> tuple[str, str, float] | None:
+        options = self.homophones.get(seen)
+        before = bool(left) and _CJK_RE.match(left[-1]) is not None
+        after = bool(right) and _CJK_RE.match(right[0]) is not None
+        if not options or not (before or after):
+            return None
+        best, best_x, best_word = -1e18, None, False
+        for x in options[:12]:
+            sc, in_word = self._score(left, x, right, False)
+            if sc > best:
+                best, best_x, best_word = sc, x, in_word
+        if best_x is None:
+            return None
+        if best_word:
+            return best_x, "pinyin-word", 0.9
+        if before and after and best_x == options[0]:
+            return best_x, "pinyin", 0.6
+        return None
+
+    # -- 她 → 它 ------------------------------------------------------------------------------
+
+    def she_to_it(self, paragraphs: list[str], whole: str, log: list[Repair]) -> None:
+        """她 → 它 in a laundered article that never marks a woman (experimental, off by default).
+
+        A content farm swaps 它 for 她; an article that mentions no woman at all (女, 妈, 夫人,
+        ...) and speaks of its people as 他 is taken to mean 它.
+        """
+        if "她" not in whole or mentions_women(whole) or "他" not in whole:
+            return
+        for i, para in enumerate(paragraphs):
+            if "她" not in para:
+                continue
+            chars = list(para)
+            for off, ch in enumerate(chars):
+                if ch == "她":
+                    log.append(Repair(paragraph=i, offset=off, from_="她", to="它",
+                                      rule="she-it", confidence=0.6))
+                    chars[off] = "它"
+            paragraphs[i] = "".join(chars)
+
+
+def mentions_women(text: str) -> bool:
+    return FEMALE.search(text) is not None
