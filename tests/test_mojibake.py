@@ -1,0 +1,52 @@
+"""mojibake: wrong-codec text restored where the bytes survived; clean text never touched."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.article import Article, Source
+from pipeline.stages import mojibake
+from tests.conftest import RAW, shared_path
+
+CLEAN = "中国人民银行今天宣布降低存款准备金率，澎湃新闻记者陈宇曦报道。"
+
+
+def _run(paragraphs: list[str]) -> Article:
+    art = Article(id="0" * 16, source=Source(path="-", format="text"))
+    art.set_paragraphs(list(paragraphs))
+    return mojibake.process(art)
+
+
+def test_utf8_read_as_gbk_is_restored():
+    art = _run(["鍙樻硶鏂伴椈", "记者 " + "变法新闻".encode().decode("gbk") + " 报道"])
+    assert art.paragraphs == ["变法新闻", "记者 变法新闻 报道"]
+    assert {r.rule for r in art.repairs} == {"mojibake-utf8-as-gbk"}
+
+
+def test_gbk_read_as_latin1_is_restored():
+    art = _run([CLEAN.encode("gbk").decode("latin-1")])
+    assert art.paragraphs == [CLEAN]
+    assert art.repairs[0].rule == "mojibake-gbk-as-latin1"
+
+
+def test_residue_is_flagged_not_edited():
+    art = _run(["锟斤拷锟斤拷烫烫烫"])
+    assert art.paragraphs == ["锟斤拷锟斤拷烫烫烫"]
+    assert art.scores["mojibake_residue"] == 3.0
+
+
+def test_raw_samples_untouched():
+    for path in sorted(RAW.iterdir()):
+        lines = path.read_text("utf-8", errors="replace").splitlines()
+        art = _run(lines)
+        assert art.repairs == [], path.name
+
+
+def test_pku_text_untouched():
+    lines = shared_path("segmentation", "pku_test.utf8").read_text("utf-8").splitlines()
+    assert _run(lines).repairs == []
+
+
+def test_clean_sentences_untouched():
+    rows = json.loads(shared_path("repair", "acc_xxqg.tet.json").read_text("utf-8"))
+    assert _run([r["original_text"] for r in rows]).repairs == []
