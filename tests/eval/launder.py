@@ -34,11 +34,18 @@ class Edit:
     cls: str
 
 
-def _swap(tok: str, rng: random.Random) -> list[tuple[str, str, str | None]]:
-    """(noisy piece, clean piece, class) for one token."""
+def _adverbial(prev: str, nxt: str) -> bool:
+    """A standalone 地 that is the adverbial particle (认真 地 学习), not the noun (跪倒 在 地)."""
+    return (len(prev) >= 2 and "\u4e00" <= prev[-1] <= "\u9fff" and bool(nxt)
+            and "\u4e00" <= nxt[0] <= "\u9fff" and nxt not in ("的", "地", "得"))
+
+
+def _swap(tok: str, prev: str, nxt: str,
+          rng: random.Random) -> list[tuple[str, str, str | None]]:
+    """(noisy piece, clean piece, class) for one token between its neighbours."""
     if tok == "的" and rng.random() < RATES["得→的"]:
         return [("得", "的", "得→的")]
-    if tok == "地" and rng.random() < RATES["得→地"]:
+    if tok == "地" and _adverbial(prev, nxt) and rng.random() < RATES["得→地"]:
         return [("得", "地", "得→地")]
     if tok == "也" and rng.random() < RATES["野→也"]:
         return [("野", "也", "野→也")]
@@ -67,8 +74,10 @@ def launder(sentences: list[list[str]], seed: int) -> tuple[str, str, list[Edit]
     edits: list[Edit] = []
     pos = 0
     for tokens in sentences:
-        for tok in tokens:
-            for n, c, cls in _swap(tok, rng):
+        for i, tok in enumerate(tokens):
+            prev = tokens[i - 1] if i else ""
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            for n, c, cls in _swap(tok, prev, nxt, rng):
                 if cls is not None:
                     edits.append(Edit(pos, n, c, cls))
                 noisy.append(n)

@@ -47,6 +47,7 @@ def prepare(cfg: Any) -> RepairState:
         window=int(sec["window"]),
         pinyin=bool(sec["pinyin"]),
         she_to_it=bool(sec["she_to_it"]),
+        choice_margin=float(sec["choice_margin"]),
     )
     decider = Decider.build(confusion, settings)
     gate = gate_mod.Gate.build(unconditional, confusion, phrases, decider,
@@ -97,7 +98,7 @@ def process(article: Article, state: RepairState) -> Article:
     score, flagged = state.gate.check(whole)
     article.scores["laundering"] = round(score, 3)
     full = flagged or not state.use_gate
-    rates = state.decider.start_document(whole) if full else {}
+    rates = state.decider.start_document(whole, flagged) if full else {}
     log: list[Repair] = []
     title = article.title
     if title:

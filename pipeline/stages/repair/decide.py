@@ -40,6 +40,7 @@ class Settings:
     pinyin: bool = True
     she_to_it: bool = False
     rate_floor: float = 0.01
+    choice_margin: float = 1.0
 
 
 @dataclass
@@ -54,6 +55,12 @@ class Decider:
     _confusable: frozenset[str]
     _ctx: dict[tuple[str, str, str], float] = field(default_factory=dict)
     _doc_words: dict[str, float] = field(default_factory=dict)
+    _unigram: dict[str, float] = field(default_factory=dict)
+    _laundered: bool = False
+
+    def __post_init__(self) -> None:
+        n = float(self.stats.tokens or 1)
+        self._unigram = {k: math.log((c + 1) / n) for k, c in self.stats.total.items()}
 
     @classmethod
     def build(cls, confusion: dict[str, Confusion], settings: Settings) -> Decider:
@@ -76,10 +83,20 @@ class Decider:
 
     # -- document-level channel estimate ----------------------------------------------------
 
-    def start_document(self, text: str) -> dict[str, dict[str, float]]:
-        """Per-document state: recurring names as words (燧原), and the channel rates."""
+    def start_document(self, text: str, laundered: bool) -> dict[str, dict[str, float]]:
+        """Per-document state: recurring names as words (燧原), and the channel rates.
+
+        In a laundered article the plain-misuse rows (gate weight 0: 的↔地) are off: the
+        launderer moved 的 to 得, so their counts no longer say anything about misuse.
+        """
         self._doc_words = self._recurring(text)
-        return self.doc_rates(text)
+        self._laundered = laundered
+        rates = self.doc_rates(text, laundered)
+        if laundered:
+            for src, row in self.confusion.items():
+                if row.gate_weight <= 0:
+                    rates.pop(src, None)
+        return rates
 
     def _recurring(self, text: str) -> dict[str, float]:
         """Two-character strings seen three or more times that the dictionary lacks: names
@@ -96,7 +113,7 @@ class Decider:
         return {p: math.log(c / n) for p, c in counts.items()
                 if c >= 3 and p not in logp and p[0] not in skip and p[1] not in skip}
 
-    def doc_rates(self, text: str) -> dict[str, dict[str, float]]:
+    def doc_rates(self, text: str, laundered: bool = True) -> dict[str, dict[str, float]]:
         """log P(source written | target meant) per source and target, from this document.
 
         Surplus of a source over its normal share is taken as laundered targets, split by the
@@ -109,7 +126,10 @@ class Decider:
             n_t = {t: text.count(t) for t in row.targets}
             genuine = self.share[src] * (n_src + sum(n_t.values()))
             surplus = max(0.0, n_src - genuine)
-            weights = {t: cc.get(t, 0) + 1 for t in row.targets}
+            # In a laundered article every 的 met was swapped, so the surplus splits like the
+            # targets' frequencies; plain misuse (取地 for 取得) is no likelier one way.
+            weights = {t: (cc.get(t, 0) + 1 if laundered and row.gate_weight > 0 else 1.0)
+                       for t in row.targets}
             wsum = sum(weights.values())
             rates = {}
             for t in row.targets:
@@ -131,8 +151,12 @@ class Decider:
                 self._ctx[key] = v
         return v
 
-    def _score(self, left: str, x: str, right: str, tracked: bool) -> tuple[float, bool]:
-        """Window score with ``x`` at the centre and whether ``x`` joined a longer word."""
+    def _score(self, left: str, x: str, right: str, key: str | None) -> tuple[float, bool]:
+        """Window score with ``x`` at the centre and whether ``x`` joined a longer word.
+
+        ``key`` names the context statistics for ``x`` standing alone (``地/u`` when only the
+        particle reading counts); their unigram replaces the dictionary's for that word.
+        """
         win = left + x + right
         k = len(left)
         score, cuts = self.lexicon.parse(win, self._doc_words)
@@ -141,11 +165,12 @@ class Decider:
             idx += 1
         a, b = cuts[idx], cuts[idx + 1]
         in_word = b - a > 1
-        if not in_word and tracked and x in self.stats.total:
+        if not in_word and key is not None and self.stats.total.get(key):
             prev = win[cuts[idx - 1]:a] if idx > 0 else stats_mod.START
             nxt = win[b:cuts[idx + 2]] if idx + 2 < len(cuts) else stats_mod.END
+            score += self._unigram[key] - self.lexicon.logp.get(x, self.lexicon.unknown)
             score += self.settings.context_weight * (
-                self._context(x, prev, "prev") + self._context(x, nxt, "next"))
+                self._context(key, prev, "prev") + self._context(key, nxt, "next"))
             if nxt == "是" and x in _NOMINAL and len(prev) == 1:
                 score += _NOMINAL[x]  # 想做的是 (V的是) is a nominal, never 想做得是
         return score, in_word
@@ -165,7 +190,10 @@ class Decider:
             left = text[max(0, s - w):s]
             right = text[e:e + w]
             if len(seen) == 1 and seen in self.confusion:
-                choice = self._decide_char(seen, left, right, rates.get(seen, {}))
+                if seen not in rates:
+                    pos = e
+                    continue
+                choice = self._decide_char(seen, left, right, rates[seen])
             else:
                 choice = self._decide_pinyin(seen, left, right)
             if choice is None:
@@ -180,20 +208,33 @@ class Decider:
     def _decide_char(self, seen: str, left: str, right: str,
                      rates: dict[str, float]) -> tuple[str, str, float] | None:
         row = self.confusion[seen]
-        base, _ = self._score(left, seen, right, True)
+        base, _ = self._score(left, seen, right, seen)
         best, best_x, best_word = base, None, False
+        scored = []
         for x in row.targets:
-            sc, in_word = self._score(left, x, right, True)
+            sc, in_word = self._score(left, x, right,
+                                      x + stats_mod.PARTICLE if x in row.alone else x)
             if row.when == "word" and not in_word:
                 continue
-            sc += rates.get(x, -20.0)
-            if sc > best:
-                best, best_x, best_word = sc, x, in_word
-        gain = best - base
-        if best_x is None or gain < self.settings.margin:
+            if in_word and x in row.alone:
+                if self._laundered:
+                    continue  # the launderer swaps the particle 地, never the 地 of 大地
+                return None  # 地 would make a word (基地, 天地): another kind of error; abstain
+            scored.append((sc + rates.get(x, -20.0), x, in_word))
+        if not scored:
             return None
-        if best_word and best_x in row.alone:
-            return None  # 地 inside a word (基地, 原地): a different kind of error; abstain
+        scored.sort(reverse=True)
+        best, best_x, best_word = scored[0]
+        gain = best - base
+        if gain < self.settings.margin:
+            return None
+        if len(scored) > 1:
+            second, _x, second_word = scored[1]
+            # A lone particle against a word (的 against 赢得) is scored on different footing:
+            # ask for a wider lead.
+            need = self.settings.choice_margin * (3.0 if second_word != best_word else 1.0)
+            if best - second < need:
+                return None  # 的 or 地? too close to call: leave it
         rule = f"confusion-{'word' if best_word else 'context'}"
         return best_x, rule, 1.0 / (1.0 + math.exp(-gain))
 
@@ -205,7 +246,7 @@ class Decider:
             return None
         best, best_x, best_word = -1e18, None, False
         for x in options[:12]:
-            sc, in_word = self._score(left, x, right, False)
+            sc, in_word = self._score(left, x, right, None)
             if sc > best:
                 best, best_x, best_word = sc, x, in_word
         if best_x is None:

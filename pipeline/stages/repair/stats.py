@@ -23,7 +23,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STATS_VERSION = 3
+STATS_VERSION = 4
+PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
 PUNCT_TAG = "w"
@@ -94,11 +95,12 @@ def _parse_line(line: str) -> list[tuple[str, str]]:
 def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
     st = ContextStats()
     for ch in tracked:
-        st.total[ch] = 0
-        st.prev[ch] = Counter()
-        st.next[ch] = Counter()
-        st.prev_tag[ch] = Counter()
-        st.next_tag[ch] = Counter()
+        for key in (ch, ch + PARTICLE):
+            st.total[key] = 0
+            st.prev[key] = Counter()
+            st.next[key] = Counter()
+            st.prev_tag[key] = Counter()
+            st.next_tag[key] = Counter()
         st.char_count[ch] = 0
     word_count: Counter = Counter()
     tag_of: dict[str, Counter] = defaultdict(Counter)
@@ -118,11 +120,13 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
                     if word in tracked:
                         pw, pt = toks[i - 1] if i else (START, PUNCT_TAG)
                         nw, nt = toks[i + 1] if i + 1 < n else (END, PUNCT_TAG)
-                        st.total[word] += 1
-                        st.prev[word][pw] += 1
-                        st.next[word][nw] += 1
-                        st.prev_tag[word][pt] += 1
-                        st.next_tag[word][nt] += 1
+                        keys = (word, word + PARTICLE) if tag == "u" else (word,)
+                        for key in keys:
+                            st.total[key] += 1
+                            st.prev[key][pw] += 1
+                            st.next[key][nw] += 1
+                            st.prev_tag[key][pt] += 1
+                            st.next_tag[key][nt] += 1
     st.word_count = dict(word_count)
     st.word_tag = {w: c.most_common(1)[0][0] for w, c in tag_of.items()}
     st.tag_count = dict(tag_count)
