@@ -28,6 +28,11 @@ _CJK_RE = re.compile(f"[{CJK}]")
 _CJK_RUN = re.compile(f"[{CJK}]{{3,}}")
 PINYIN_RE = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,6}(?![A-Za-z0-9])")
 _NOMINAL = {"的": 3.0, "得": -3.0}
+# After a verb, 得 followed by a degree adverb is the complement marker (POS rule).
+_DEGREE = frozenset("很太更挺蛮非十特相越好极")
+_NOT_DEGREE = frozenset({"好处", "好多", "十年", "十个", "更新", "更多", "相关", "相同", "特点",
+                         "非法", "好的"})
+_COMPLEMENT_BONUS = 4.0
 FEMALE = re.compile("女|妈|母|姐|妹|妻|娘|婆|嫂|姑|姨|奶|夫人|小姐|太太|她的丈夫|闺")
 
 
@@ -151,6 +156,9 @@ class Decider:
                 self._ctx[key] = v
         return v
 
+    def _tag(self, word: str) -> str:
+        return self.stats.word_tag.get(word) or stats_mod.guess_tag(word)
+
     def _score(self, left: str, x: str, right: str, key: str | None) -> tuple[float, bool]:
         """Window score with ``x`` at the centre and whether ``x`` joined a longer word.
 
@@ -171,6 +179,9 @@ class Decider:
             score += self._unigram[key] - self.lexicon.logp.get(x, self.lexicon.unknown)
             score += self.settings.context_weight * (
                 self._context(key, prev, "prev") + self._context(key, nxt, "next"))
+            if x == "得" and nxt[:1] in _DEGREE and nxt not in _NOT_DEGREE \
+                    and self._tag(prev) == "v":
+                score += _COMPLEMENT_BONUS  # 跑得很快, 做得非常好: the complement 得
             if nxt == "是" and x in _NOMINAL and len(prev) == 1:
                 score += _NOMINAL[x]  # 想做的是 (V的是) is a nominal, never 想做得是
         return score, in_word
