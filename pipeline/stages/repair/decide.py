@@ -29,7 +29,7 @@ _CJK_RUN = re.compile(f"[{CJK}]{{3,}}")
 PINYIN_RE = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,6}(?![A-Za-z0-9])")
 _NOMINAL = {"的": 3.0, "得": -3.0}
 # After a verb, 得 followed by a degree adverb is the complement marker (POS rule).
-_DEGREE = frozenset("很太更挺蛮非十特相越好极")
+_DEGREE = frozenset("很太更挺蛮非十特相越极")
 _NOT_DEGREE = frozenset({"好处", "好多", "十年", "十个", "更新", "更多", "相关", "相同", "特点",
                          "非法", "好的"})
 _COMPLEMENT_BONUS = 4.0
@@ -130,7 +130,8 @@ class Decider:
             n_src = text.count(src)
             n_t = {t: text.count(t) for t in row.targets}
             genuine = self.share[src] * (n_src + sum(n_t.values()))
-            surplus = max(0.0, n_src - genuine)
+            # Surplus beyond chance: a clean article may well hold a few more 再 than usual.
+            surplus = max(0.0, n_src - genuine - 1.0 - 2.0 * math.sqrt(genuine))
             # In a laundered article every 的 met was swapped, so the surplus splits like the
             # targets' frequencies; plain misuse (取地 for 取得) is no likelier one way.
             weights = {t: (cc.get(t, 0) + 1 if laundered and row.gate_weight > 0 else 1.0)
@@ -222,19 +223,23 @@ class Decider:
         base, _ = self._score(left, seen, right, seen)
         best, best_x, best_word = base, None, False
         scored = []
+        word_alone = -1e18  # best reading where a lone-only target (地) makes a word
         for x in row.targets:
             sc, in_word = self._score(left, x, right,
                                       x + stats_mod.PARTICLE if x in row.alone else x)
             if row.when == "word" and not in_word:
                 continue
             if in_word and x in row.alone:
-                if self._laundered:
-                    continue  # the launderer swaps the particle 地, never the 地 of 大地
-                return None  # 地 would make a word (基地, 天地): another kind of error; abstain
+                if not self._laundered:
+                    return None  # 地 would make a word (基地, 天地): another kind of error
+                word_alone = max(word_alone, sc)
+                continue
             scored.append((sc + rates.get(x, -20.0), x, in_word))
         if not scored:
             return None
         scored.sort(reverse=True)
+        if word_alone > scored[0][0]:
+            return None  # 根据得 reads best as 根据地: not laundering, leave it
         best, best_x, best_word = scored[0]
         gain = best - base
         if gain < self.settings.margin:
