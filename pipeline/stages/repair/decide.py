@@ -33,6 +33,12 @@ _DEGREE = frozenset("很太更挺蛮非十特相越极")
 _NOT_DEGREE = frozenset({"好处", "好多", "十年", "十个", "更新", "更多", "相关", "相同", "特点",
                          "非法", "好的"})
 _COMPLEMENT_BONUS = 4.0
+# 在 opens a locative frame that a postposition closes (在艰难中, 在离开白宫之前); 再 does not.
+_FRAME_WORDS = frozenset("中 上 下 里 前 后 时 方面 期间 之间 以来 当中 之中 以前 以后 之后 之前 "
+                         "之际 之下 面前 看来 时候 过程 之内 以内 领域 手里 身上".split())
+_FRAME_BONUS = {"再": {"在": 1.5, "再": -0.5}}
+_NO_FRAME = {"再": {"在": -0.7}}
+_CLAUSE = re.compile(r"[^，。、；：！？,.;:!?“”\"（）()\n]{1,14}")
 FEMALE = re.compile("女|妈|母|姐|妹|妻|娘|婆|嫂|姑|姨|奶|夫人|小姐|太太|她的丈夫|闺")
 
 
@@ -205,7 +211,8 @@ class Decider:
                 if seen not in rates:
                     pos = e
                     continue
-                choice = self._decide_char(seen, left, right, rates[seen])
+                frame = seen in _FRAME_BONUS and self._frame(text, e)
+                choice = self._decide_char(seen, left, right, rates[seen], frame)
             else:
                 choice = self._decide_pinyin(seen, left, right)
             if choice is None:
@@ -217,10 +224,23 @@ class Decider:
             text = text[:s] + new + text[e:]
             pos = s + len(new)
 
-    def _decide_char(self, seen: str, left: str, right: str,
-                     rates: dict[str, float]) -> tuple[str, str, float] | None:
+    def _frame(self, text: str, end: int) -> bool:
+        """Does a locative frame close after this point (在 … 中/之前/方面)? Read up to the
+        next punctuation, segmented, so 中国 or 上海 do not count."""
+        m = _CLAUSE.match(text, end)
+        if m is None:
+            return False
+        span = m.group()
+        _score, cuts = self.lexicon.parse(span)
+        return any(span[a:b] in _FRAME_WORDS for a, b in zip(cuts, cuts[1:], strict=False))
+
+    def _decide_char(self, seen: str, left: str, right: str, rates: dict[str, float],
+                     frame: bool = False) -> tuple[str, str, float] | None:
         row = self.confusion[seen]
+        bonus = _FRAME_BONUS.get(seen) if frame else _NO_FRAME.get(seen)
         base, _ = self._score(left, seen, right, seen)
+        if bonus:
+            base += bonus.get(seen, 0.0)
         best, best_x, best_word = base, None, False
         scored = []
         word_alone = -1e18  # best reading where a lone-only target (地) makes a word
@@ -234,6 +254,8 @@ class Decider:
                     return None  # 地 would make a word (基地, 天地): another kind of error
                 word_alone = max(word_alone, sc)
                 continue
+            if bonus:
+                sc += bonus.get(x, 0.0)
             scored.append((sc + rates.get(x, -20.0), x, in_word))
         if not scored:
             return None
@@ -269,8 +291,8 @@ class Decider:
             return None
         if best_word:
             return best_x, "pinyin-word", 0.9
-        if before and after and best_x == options[0]:
-            return best_x, "pinyin", 0.6
+        if best_x == options[0] and (self._laundered or (before and after)):
+            return best_x, "pinyin", 0.6  # 干hao。: the commonest reading, standing alone
         return None
 
     # -- 她 → 它 ------------------------------------------------------------------------------
