@@ -17,6 +17,7 @@ MAX_WORD = 5
 @dataclass
 class Lexicon:
     logp: dict[str, float]  # word -> log probability (only words with a frequency)
+    prefixes: frozenset[str]  # every prefix of every word: lets the search stop early
     unknown: float  # log probability of a character the dictionary lacks
 
     @classmethod
@@ -27,7 +28,8 @@ class Lexicon:
         total = float(jieba.dt.total)
         logt = math.log(total)
         logp = {w: math.log(f) - logt for w, f in jieba.dt.FREQ.items() if f > 0}
-        return cls(logp, -logt - 2.0)
+        prefixes = frozenset(w for w in jieba.dt.FREQ if len(w) <= MAX_WORD)
+        return cls(logp, prefixes, -logt - 2.0)
 
     def parse(self, s: str, extra: dict[str, float] | None = None) -> tuple[float, list[int]]:
         """Best-path log probability of ``s`` and its word boundaries (0 = start, len(s) = end).
@@ -36,27 +38,35 @@ class Lexicon:
         """
         n = len(s)
         logp = self.logp
+        prefixes = self.prefixes
         unk = self.unknown
-        best = [0.0] + [-1e18] * n
+        neg = -1e18
+        best = [0.0] + [neg] * n
         back = [0] * (n + 1)
-        for j in range(1, n + 1):
-            top = -1e18
-            arg = j - 1
-            for i in range(j - MAX_WORD if j > MAX_WORD else 0, j):
-                lp = logp.get(s[i:j])
-                if lp is None:
-                    if extra and i == j - 2:
-                        lp = extra.get(s[i:j])
-                    if lp is None:
-                        if i != j - 1:
-                            continue
-                        lp = unk
-                v = best[i] + lp
-                if v > top:
-                    top = v
-                    arg = i
-            best[j] = top
-            back[j] = arg
+        for i in range(n):
+            here = best[i]
+            v = here + logp.get(s[i], unk)
+            if v > best[i + 1]:
+                best[i + 1] = v
+                back[i + 1] = i
+            if extra and i + 2 <= n:
+                lp = extra.get(s[i:i + 2])
+                if lp is not None and here + lp > best[i + 2]:
+                    best[i + 2] = here + lp
+                    back[i + 2] = i
+            top = min(n, i + MAX_WORD)
+            j = i + 2
+            while j <= top:
+                frag = s[i:j]
+                if frag not in prefixes:
+                    break
+                lp = logp.get(frag)
+                if lp is not None:
+                    v = here + lp
+                    if v > best[j]:
+                        best[j] = v
+                        back[j] = i
+                j += 1
         cuts = [n]
         j = n
         while j > 0:
