@@ -156,6 +156,14 @@ def eval_speed() -> None:
         state.gate.check(c)
     dt = time.process_time() - t
     print(f"gate on clean text: {len(text) / dt / 1e6:.2f}M chars/s")
+    sents = [r["original_text"] for r in rows]
+    docs_clean = [sents[i:i + DOC] for i in range(0, len(sents), DOC)]
+    t = time.process_time()
+    for d in docs_clean:
+        run(state, d)
+    dt = time.process_time() - t
+    print(f"clean articles through repair (gate on, whole stage): {len(text) / dt / 1e6:.2f}M "
+          "chars/s")
     docs = [launder(d, seed=n)[0] for n, d in enumerate(pku_docs()[:40])]
     arts = []
     t = time.process_time()
