@@ -50,3 +50,22 @@ def test_pku_text_untouched():
 def test_clean_sentences_untouched():
     rows = json.loads(shared_path("repair", "acc_xxqg.tet.json").read_text("utf-8"))
     assert _run([r["original_text"] for r in rows]).repairs == []
+
+
+def test_utf8_as_gbk_with_lost_bytes_restores_what_survived():
+    # Decoding with errors="replace" loses some bytes; everything else comes back exactly.
+    garbled = CLEAN.encode("utf-8").decode("gbk", "replace")
+    art = _run([garbled])
+    fixed = art.paragraphs[0]
+    assert art.repairs and art.repairs[0].rule == "mojibake-utf8-as-gbk"
+    assert len(fixed) == len(CLEAN)
+    same = sum(a == b for a, b in zip(fixed, CLEAN, strict=True))
+    lost = fixed.count("\ufffd")
+    assert same + lost == len(CLEAN) and same >= len(CLEAN) * 0.8
+
+
+def test_big5_read_as_gbk_is_restored():
+    text = "正體中文新聞報導"
+    art = _run([text.encode("big5").decode("gbk", "replace")])
+    assert art.paragraphs[0].startswith(text)
+    assert art.repairs[0].rule == "mojibake-big5-as-gbk"

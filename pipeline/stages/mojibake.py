@@ -51,14 +51,14 @@ _COMMON = _common_chars()
 _SUSPECT = re.compile("[^\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef"
                       + re.escape("".join(sorted(_COMMON))) + "]")
 _MIN_AFTER = 0.9  # share of common characters a decoding must reach
-_MIN_GAIN = 0.4  # and its gain over the run as it stands
+_MIN_GAIN = 0.25  # and its gain over the run as it stands
 
 
 def _commonness(text: str) -> float:
     """Share of common characters among the non-ASCII, non-punctuation ones."""
     n = hit = 0
     for ch in text:
-        if ch < "\u0080" or _PUNCT.match(ch):
+        if ch < "\u0080" or ch == "\ufffd" or _PUNCT.match(ch):
             continue
         n += 1
         hit += ch in _COMMON

@@ -48,6 +48,7 @@ def prepare(cfg: Any) -> RepairState:
         pinyin=bool(sec["pinyin"]),
         she_to_it=bool(sec["she_to_it"]),
         choice_margin=float(sec["choice_margin"]),
+        margin_unflagged=float(sec["margin_unflagged"]),
     )
     decider = Decider.build(confusion, settings)
     gate = gate_mod.Gate.build(unconditional, confusion, phrases, decider,

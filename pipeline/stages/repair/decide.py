@@ -52,6 +52,7 @@ class Settings:
     she_to_it: bool = False
     rate_floor: float = 0.01
     choice_margin: float = 1.0
+    margin_unflagged: float = 4.5
 
 
 @dataclass
@@ -264,7 +265,9 @@ class Decider:
             return None  # 根据得 reads best as 根据地: not laundering, leave it
         best, best_x, best_word = scored[0]
         gain = best - base
-        if gain < self.settings.margin:
+        need = self.settings.margin if self._laundered or best_word \
+            else self.settings.margin_unflagged
+        if gain < need:
             return None
         if len(scored) > 1:
             second, _x, second_word = scored[1]
