@@ -103,3 +103,13 @@ def test_cli_dry_run_lists_edits():
     out = zhnews("repair", "--text", "--dry-run", input="硪们\n".encode())
     text = out.stdout.decode("utf-8")
     assert "硪" in text and "我" in text and "unconditional" in text
+
+
+def test_article_full_of_de_words_is_not_gated(state):
+    text = ["他在比赛中获得了冠军,取得了很好的成绩,这使得全队都觉得值得。",
+            "记者了解到,队员们懂得珍惜难得的机会,赢得了观众的掌声,显得格外高兴。",
+            "教练说,我们记得上次获得亚军时的心得,这次取得突破是得益于大家的努力。",
+            "他们获得的荣誉来之不易,取得的进步有目共睹,值得我们学习。"]
+    art = repair.process(_article(list(text)), state)
+    assert art.scores["laundering"] < state.gate.threshold
+    assert art.paragraphs == text and art.repairs == []

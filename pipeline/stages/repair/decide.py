@@ -65,6 +65,7 @@ class Decider:
     pattern: re.Pattern
     homophones: dict[str, list[str]]
     _confusable: frozenset[str]
+    common_words: dict[str, tuple[str, ...]]
     _ctx: dict[tuple[str, str, str], float] = field(default_factory=dict)
     _doc_words: dict[str, float] = field(default_factory=dict)
     _unigram: dict[str, float] = field(default_factory=dict)
@@ -90,8 +91,18 @@ class Decider:
         if settings.pinyin:
             alternatives.append(PINYIN_RE.pattern)
         pattern = re.compile("|".join(alternatives) or r"(?!x)x")
-        return cls(confusion, settings, Lexicon.from_jieba(), st, share, pattern,
-                   st.homophones, frozenset(tracked))
+        lexicon = Lexicon.from_jieba()
+        return cls(confusion, settings, lexicon, st, share, pattern, st.homophones,
+                   frozenset(tracked), _common_words(lexicon, confusion))
+
+    def loose_count(self, text: str, src: str) -> int:
+        """Occurrences of ``src`` outside its common words (获得, 觉得, 再次, 视野): only
+        those can be laundered, and an article about prizes has many 获得 and no laundering."""
+        n = text.count(src)
+        if n:
+            for word in self.common_words.get(src, ()):
+                n -= text.count(word)
+        return max(n, 0)
 
     # -- document-level channel estimate ----------------------------------------------------
 
@@ -134,7 +145,7 @@ class Decider:
         out: dict[str, dict[str, float]] = {}
         cc = self.stats.char_count
         for src, row in self.confusion.items():
-            n_src = text.count(src)
+            n_src = self.loose_count(text, src)
             n_t = {t: text.count(t) for t in row.targets}
             genuine = self.share[src] * (n_src + sum(n_t.values()))
             # Surplus beyond chance: a clean article may well hold a few more 再 than usual.
@@ -318,6 +329,35 @@ class Decider:
                                       rule="she-it", confidence=0.6))
                     chars[off] = "它"
             paragraphs[i] = "".join(chars)
+
+
+COMMON_WORDS = 40  # per source character
+COMMON_MIN_LOGP = math.log(300 / 60_000_000)  # jieba frequency 300 and up
+
+
+def _common_words(lexicon: Lexicon, confusion: dict[str, Confusion]) -> dict[str, tuple[str, ...]]:
+    """The most frequent dictionary words holding each source once (获得, 再次, 视野), for
+    ``loose_count``; words that would read as a target (在于 for 再) cannot appear here."""
+    out: dict[str, list[tuple[float, str]]] = {src: [] for src in confusion}
+    for word, lp in lexicon.logp.items():
+        if len(word) < 2 or len(word) > 4 or lp < COMMON_MIN_LOGP:
+            continue
+        for src in confusion:
+            if word.count(src) == 1:
+                out[src].append((lp, word))
+    result = {}
+    for src, words in out.items():
+        words.sort(reverse=True)
+        chosen: list[str] = []
+        for _lp, w in words:
+            # skip a word inside an already chosen one's count (获得 vs 获得者 double count)
+            if any(c in w or w in c for c in chosen):
+                continue
+            chosen.append(w)
+            if len(chosen) == COMMON_WORDS:
+                break
+        result[src] = tuple(chosen)
+    return result
 
 
 def mentions_women(text: str) -> bool:

@@ -4,7 +4,8 @@ Events counted (only ``str.count`` and one regex pass):
 
 * each unconditional character (硪) counts 3;
 * a surplus of a laundering character over its normal share against its targets counts 1 per
-  character (forty 得 and no 的; allowance: three times the normal share plus two);
+  character (forty 得 and no 的; allowance: three times the normal share plus two), counting
+  only occurrences outside its most common words (获得, 觉得, 再次);
 * a pinyin syllable wedged against Chinese (友hao) counts 2, a phrase substitution hit 2.
 
 The score is events per 1,000 characters; full repair runs when it reaches ``threshold`` and
@@ -14,6 +15,7 @@ there are at least ``min_events`` events.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.stages.repair.decide import CJK, PINYIN_RE, Decider
@@ -31,6 +33,7 @@ class Gate:
     syllables: frozenset[str]
     threshold: float
     min_events: int
+    loose_count: Callable[[str, str], int]  # count outside common words (获得, 再次)
 
     @classmethod
     def build(cls, unconditional: dict[str, str], confusion: dict[str, Confusion],
@@ -38,18 +41,19 @@ class Gate:
               min_events: int) -> Gate:
         indicators = [(src, row.targets, row.gate_weight, decider.share[src])
                       for src, row in confusion.items() if row.gate_weight > 0]
+        count = decider.loose_count
         syllables = frozenset(decider.homophones) if decider.settings.pinyin else frozenset()
         return cls(tuple(unconditional), indicators, tuple(p for p, _ in phrases), syllables,
-                   threshold, min_events)
+                   threshold, min_events, count)
 
     def events(self, text: str) -> float:
         ev = 0.0
         for ch in self.unconditional:
             ev += 3 * text.count(ch)
         for src, targets, weight, share in self.indicators:
-            n_src = text.count(src)
-            if n_src < 3:
+            if text.count(src) < 3:
                 continue
+            n_src = self.loose_count(text, src)
             n_all = n_src + sum(text.count(t) for t in targets)
             surplus = n_src - 3 * share * n_all - 2
             if surplus > 0:
