@@ -69,3 +69,22 @@ def test_big5_read_as_gbk_is_restored():
     art = _run([text.encode("big5").decode("gbk", "replace")])
     assert art.paragraphs[0].startswith(text)
     assert art.repairs[0].rule == "mojibake-big5-as-gbk"
+
+
+def test_box_drawing_and_symbols_untouched():
+    lines = ["┌───┬───────────────┐", "导┌────────────────┼─", "│ 项目 │ 金额 │", "★☆※→←"]
+    assert _run(lines).repairs == []
+
+
+def test_real_portal_pages_untouched(cfg):
+    """Extracted web pages (GBK and UTF-8, tables drawn with box characters): no edits."""
+    from pipeline.engine import local
+    from pipeline.io import walk_inputs
+
+    folders = [shared_path("extraction", "portal-pages"),
+               shared_path("extraction", "cwced-dev", "original")]
+    files = list(walk_inputs([str(f) for f in folders]))
+    paragraphs = [p for result in local.results(files, cfg, (), 1)
+                  for art in result.articles for p in art.paragraphs]
+    assert paragraphs
+    assert _run(paragraphs).repairs == []

@@ -12,6 +12,7 @@ UTF-8, and the common-character test catches the rest, so clean text is left alo
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pipeline.article import Article, Repair
 
@@ -26,7 +27,6 @@ _ROUTES = (
 _RUN = re.compile(r"[^\x00-\x7f]{3,}")
 _LATIN1_RUN = re.compile(r"[\x80-\xff]{4,}")
 _RESIDUE = re.compile("锟斤拷|烫烫烫|屯屯屯|\ufffd")
-_PUNCT = re.compile("[\u3000-\u303f\uff00-\uffef\u2000-\u206f]")
 
 
 def _common_chars() -> frozenset[str]:
@@ -54,15 +54,16 @@ _MIN_AFTER = 0.9  # share of common characters a decoding must reach
 _MIN_GAIN = 0.25  # and its gain over the run as it stands
 
 
-def _commonness(text: str) -> float:
-    """Share of common characters among the non-ASCII, non-punctuation ones."""
+def _commonness(text: str) -> tuple[float, int]:
+    """Share of common characters among the non-ASCII letters (symbols such as box drawing
+    ┌─┬ and punctuation do not count), and how many letters there were."""
     n = hit = 0
     for ch in text:
-        if ch < "\u0080" or ch == "\ufffd" or _PUNCT.match(ch):
+        if ch < "\u0080" or not unicodedata.category(ch).startswith("L"):
             continue
         n += 1
         hit += ch in _COMMON
-    return hit / n if n else 0.0
+    return (hit / n if n else 0.0), n
 
 
 def _plausible(fixed: str) -> bool:
@@ -103,7 +104,9 @@ def _decode(run: str, wrong: str, right: str) -> str | None:
 
 def fix_run(run: str) -> tuple[str, str] | None:
     """(fixed text, rule) when ``run`` is recoverable mojibake, else None."""
-    before = _commonness(run)
+    before, letters = _commonness(run)
+    if letters < 2:
+        return None  # nothing but symbols (┌─┬): no text to restore
     best: tuple[float, str, str] | None = None
     for wrong, right, rule in _ROUTES:
         fixed = _decode(run, wrong, right)
@@ -111,7 +114,9 @@ def fix_run(run: str) -> tuple[str, str] | None:
             continue
         if fixed == run or not _plausible(fixed):
             continue
-        after = _commonness(fixed)
+        after, n_after = _commonness(fixed)
+        if n_after < 2:
+            continue
         gain = after - before
         if after >= _MIN_AFTER and gain >= _MIN_GAIN and (best is None or gain > best[0]):
             best = (gain, fixed, rule)
