@@ -113,3 +113,11 @@ def test_article_full_of_de_words_is_not_gated(state):
     art = repair.process(_article(list(text)), state)
     assert art.scores["laundering"] < state.gate.threshold
     assert art.paragraphs == text and art.repairs == []
+
+
+def test_one_term_repeated_is_not_laundering(state):
+    # A paper on re-employment says 再就业 dozens of times; jieba has no such word.
+    para = "下岗职工的再就业问题,社会资本对其再就业机会的影响,在再就业过程中的作用。"
+    text = [para] * 8
+    art = repair.process(_article(list(text)), state)
+    assert art.paragraphs == text and art.repairs == []
