@@ -101,3 +101,23 @@ def test_acc_xxqg_forced_changes_few_sentences(forced):
         art = _run(forced, sents[i:i + 20])
         changed += sum(a != b for a, b in zip(sents[i:i + 20], art.paragraphs, strict=True))
     assert changed / len(sents) <= 0.005
+
+
+def test_real_pages_not_gated(cfg, state):
+    """98 extracted portal and CWCED pages (clean, converted): none gated, no edits."""
+    from pipeline.engine import local
+    from pipeline.io import walk_inputs
+    from pipeline.stages import Chain
+
+    folders = [shared_path("extraction", "portal-pages"),
+               shared_path("extraction", "cwced-dev", "original")]
+    files = list(walk_inputs([str(f) for f in folders]))
+    chain = Chain(cfg, ("clean", "convert"))
+    for result in local.results(files, cfg, (), 1):
+        for art in result.articles:
+            art = chain(art)
+            if art is None:
+                continue
+            art = repair.process(art, state)
+            assert art.repairs == [], art.source.path
+            assert art.scores["laundering"] < state.gate.threshold
