@@ -1,7 +1,8 @@
 """Measure the repair stage (run from the project root: python tests/eval/eval_repair.py).
 
 1. Laundered People's Daily (PKU test text through tests/eval/launder.py, documents of 20
-   sentences): precision and recall per laundering class; 她→它 separately.
+   sentences): precision and recall per laundering class; 她→它 separately (run with --she to
+   turn the experimental rule on).
 2. acc_xxqg (5,000 clean sentences, documents of 20): edits with the gate on; share of
    sentences changed with the gate off (forced mode).
 3. gen_de3 (的/地/得 errors, one sentence per document, forced mode): per-position P/R.
