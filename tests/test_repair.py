@@ -1,0 +1,123 @@
+"""repair: laundered characters undone on real text, clean text left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.article import Article, Source
+from pipeline.stages import repair
+from tests.conftest import RAW, ROOT, zhnews
+
+GOLD_002 = ROOT / "tests" / "fixtures" / "repair_002_gold.txt"
+
+
+@pytest.fixture(scope="module")
+def state(cfg):
+    return repair.prepare(cfg)
+
+
+def _article(paragraphs: list[str], title: str | None = None) -> Article:
+    art = Article(id="0" * 16, source=Source(path="-", format="text"), title=title)
+    art.set_paragraphs(paragraphs)
+    return art
+
+
+@pytest.fixture(scope="module")
+def sample_002(cfg) -> Article:
+    """raw/002 through extract, clean and convert, as repair receives it."""
+    from pipeline.engine import local
+    from pipeline.io import walk_inputs
+    from pipeline.stages import Chain
+
+    files = list(walk_inputs([str(RAW / "002_90f3a51d6f46763a.txt")]))
+    [result] = list(local.results(files, cfg, (), 1))
+    [art] = result.articles
+    chain = Chain(cfg, ("clean", "convert"))
+    return chain(art)
+
+
+def _replay(original: list[str], title: str | None, art: Article) -> tuple[str | None, list[str]]:
+    paras = list(original)
+    for r in art.repairs:
+        text = title if r.paragraph == -1 else paras[r.paragraph]
+        assert text[r.offset:r.offset + len(r.from_)] == r.from_, r
+        text = text[:r.offset] + r.to + text[r.offset + len(r.from_):]
+        if r.paragraph == -1:
+            title = text
+        else:
+            paras[r.paragraph] = text
+    return title, paras
+
+
+def test_sample_002_matches_gold(sample_002, state):
+    title, paras = sample_002.title, list(sample_002.paragraphs)
+    art = repair.process(sample_002, state)
+    gold = GOLD_002.read_text("utf-8").splitlines()
+    assert art.scores["laundering"] > state.gate.threshold
+    assert [art.title, *art.paragraphs] == gold
+    assert _replay(paras, title, art) == (art.title, art.paragraphs)
+    assert {r.rule for r in art.repairs} >= {"unconditional", "phrase", "confusion-context",
+                                             "confusion-word", "pinyin-word"}
+    assert all(0.5 <= r.confidence <= 1.0 for r in art.repairs)
+
+
+def test_legitimate_uses_survive_in_a_laundered_article(state):
+    laundered = "硪们得差距还很大,再世界人工智能大会上,华伪野纷纷介入。" * 3
+    clean = ["他获得了冠军,我觉得他跑得很快,它也得往那个方向发展。",
+             "我们不再犹豫,再次出发,反对虚伪和伪造,保护野生动物,开阔视野。"]
+    art = repair.process(_article([laundered, *clean]), state)
+    assert art.paragraphs[1:] == clean
+    assert art.paragraphs[0].startswith("我们的差距还很大,在世界人工智能大会上,华为也纷纷介入。")
+
+
+def test_clean_article_is_not_gated(state):
+    text = ["摩尔线程今天在科创板上市,我们觉得这是一个好消息。",
+            "他说得很清楚:再难也要坚持,在困难面前不能退缩。"]
+    art = repair.process(_article(list(text)), state)
+    assert art.paragraphs == text
+    assert art.repairs == []
+    assert art.scores["laundering"] < state.gate.threshold
+
+
+def test_unconditional_always_runs(state):
+    art = repair.process(_article(["硪觉得不错。"]), state)
+    assert art.paragraphs == ["我觉得不错。"]
+    assert art.repairs[0].rule == "unconditional"
+
+
+def test_dry_run_logs_without_applying(cfg):
+    st = repair.prepare(cfg)
+    st.dry_run = True
+    art = repair.process(_article(["硪觉得不错。"]), st)
+    assert art.paragraphs == ["硪觉得不错。"]
+    assert [(r.from_, r.to) for r in art.repairs] == [("硪", "我")]
+
+
+def test_cli_text_pipe():
+    conv = zhnews("convert", "--text", input="硪們\n".encode())
+    out = zhnews("repair", "--text", input=conv.stdout)
+    assert out.stdout.decode("utf-8") == "我们\n"
+
+
+def test_cli_dry_run_lists_edits():
+    out = zhnews("repair", "--text", "--dry-run", input="硪们\n".encode())
+    text = out.stdout.decode("utf-8")
+    assert "硪" in text and "我" in text and "unconditional" in text
+
+
+def test_article_full_of_de_words_is_not_gated(state):
+    text = ["他在比赛中获得了冠军,取得了很好的成绩,这使得全队都觉得值得。",
+            "记者了解到,队员们懂得珍惜难得的机会,赢得了观众的掌声,显得格外高兴。",
+            "教练说,我们记得上次获得亚军时的心得,这次取得突破是得益于大家的努力。",
+            "他们获得的荣誉来之不易,取得的进步有目共睹,值得我们学习。"]
+    art = repair.process(_article(list(text)), state)
+    assert art.scores["laundering"] < state.gate.threshold
+    assert art.paragraphs == text and art.repairs == []
+
+
+def test_one_term_repeated_is_not_laundering(state):
+    # A paper on re-employment says 再就业 dozens of times; jieba has no such word.
+    para = "下岗职工的再就业问题,社会资本对其再就业机会的影响,在再就业过程中的作用。"
+    text = [para] * 8
+    art = repair.process(_article(list(text)), state)
+    assert art.paragraphs == text and art.repairs == []

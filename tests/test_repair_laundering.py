@@ -1,0 +1,123 @@
+"""repair on text laundered by the seeded generator (tests/eval/launder.py), and on clean text.
+
+The full measurements (PKU, acc_xxqg, gen_de3) are in tests/eval/eval_repair.py; these are the
+fast variants the suite runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import pytest
+
+from pipeline.article import Article, Source
+from pipeline.stages import repair
+from tests.conftest import ROOT, shared_path
+
+sys.path.insert(0, str(ROOT / "tests" / "eval"))
+from launder import launder  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "repair_clean_news.txt"
+
+
+def _sentences() -> list[list[str]]:
+    lines = FIXTURE.read_text("utf-8").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _run(state, paragraphs: list[str]) -> Article:
+    art = Article(id="0" * 16, source=Source(path="-", format="text"))
+    art.set_paragraphs(list(paragraphs))
+    return repair.process(art, state)
+
+
+@pytest.fixture(scope="module")
+def state(cfg):
+    return repair.prepare(cfg)
+
+
+@pytest.fixture(scope="module")
+def forced(cfg):
+    st = repair.prepare(cfg)
+    st.use_gate = False
+    return st
+
+
+def test_generator_is_deterministic():
+    sents = _sentences()
+    assert launder(sents, seed=7) == launder(sents, seed=7)
+    noisy, clean, edits = launder(sents, seed=7)
+    assert clean == "".join("".join(s) for s in sents)
+    assert "硪" in noisy and {e.cls for e in edits} >= {"硪", "得→的", "再→在", "伪→为"}
+
+
+def test_laundered_fixture_is_restored(state):
+    sents = _sentences()
+    tp = Counter()
+    gold_n = Counter()
+    sys_n = 0
+    for seed in range(5):
+        noisy, clean, edits = launder(sents, seed=seed)
+        art = _run(state, [noisy])
+        assert art.scores["laundering"] >= state.gate.threshold
+        gold = {(e.pos, e.noisy): e.clean for e in edits if e.cls != "她→它"}
+        for e in edits:
+            gold_n[e.cls] += 1
+        shift = 0
+        for r in art.repairs:
+            pos = r.offset - shift
+            shift += len(r.to) - len(r.from_)
+            sys_n += 1
+            if gold.get((pos, r.from_)) == r.to:
+                tp[r.from_] += 1
+    correct = sum(tp.values())
+    assert correct / sys_n >= 0.97
+    assert correct / (sum(gold_n.values()) - gold_n["她→它"]) >= 0.93
+
+
+def test_clean_fixture_untouched_even_forced(forced):
+    sents = ["".join(s) for s in _sentences()]
+    art = _run(forced, sents)
+    assert art.paragraphs == sents, [(r.from_, r.to, r.paragraph) for r in art.repairs]
+
+
+def _xxqg() -> list[str]:
+    rows = json.loads(shared_path("repair", "acc_xxqg.tet.json").read_text("utf-8"))
+    return [r["original_text"] for r in rows]
+
+
+def test_acc_xxqg_gate_on_zero_edits(state):
+    sents = _xxqg()
+    for i in range(0, len(sents), 20):
+        assert _run(state, sents[i:i + 20]).repairs == []
+
+
+def test_acc_xxqg_forced_changes_few_sentences(forced):
+    sents = _xxqg()
+    changed = 0
+    for i in range(0, len(sents), 20):
+        art = _run(forced, sents[i:i + 20])
+        changed += sum(a != b for a, b in zip(sents[i:i + 20], art.paragraphs, strict=True))
+    assert changed / len(sents) <= 0.005
+
+
+def test_real_pages_not_gated(cfg, state):
+    """98 extracted portal and CWCED pages (clean, converted): none gated, no edits."""
+    from pipeline.engine import local
+    from pipeline.io import walk_inputs
+    from pipeline.stages import Chain
+
+    folders = [shared_path("extraction", "portal-pages"),
+               shared_path("extraction", "cwced-dev", "original")]
+    files = list(walk_inputs([str(f) for f in folders]))
+    chain = Chain(cfg, ("clean", "convert"))
+    for result in local.results(files, cfg, (), 1):
+        for art in result.articles:
+            art = chain(art)
+            if art is None:
+                continue
+            art = repair.process(art, state)
+            assert art.repairs == [], art.source.path
+            assert art.scores["laundering"] < state.gate.threshold
