@@ -7,7 +7,7 @@ with ``read(text, ctx, state) -> Iterator[Article]``. Decoding happens once, her
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.article import Article, Source, make_id
@@ -25,6 +25,8 @@ class InputContext:
     relpath: str  # relative to the input folder (for stable ids)
     encoding: str | None = None
     fmt: str | None = None
+    # Parts of the input a reader passed over ("line 7: invalid JSON"); the manifest lists them.
+    warnings: list[str] = field(default_factory=list)
 
     def article(self, index: int, url: str | None = None, fmt: str | None = None) -> Article:
         source = Source(path=self.path, format=fmt or self.fmt or "text", index=index,

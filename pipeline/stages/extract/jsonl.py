@@ -11,16 +11,18 @@ from pipeline.stages.extract.html import extract_html
 
 def read(text: str, ctx, state) -> Iterator[Article]:
     index = 0
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError) as exc:
+            ctx.warnings.append(f"line {number}: invalid JSON ({_reason(exc)}), skipped")
             index += 1
             continue
         if not isinstance(record, dict):
+            ctx.warnings.append(f"line {number}: not a JSON object, skipped")
             index += 1
             continue
         url = record.get("url") if isinstance(record.get("url"), str) else None
@@ -35,3 +37,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
         if isinstance(record.get("title"), str) and record["title"].strip():
             article.title = record["title"].strip()
         yield article
+
+
+def _reason(exc: Exception) -> str:
+    return exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deep"
