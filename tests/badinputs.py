@@ -90,7 +90,7 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
         put("huge-one-line.txt", ("新闻" * (100 * (1 << 20) // 6)).encode(),
             Expect("failed", "too large", "100 MB on a single line"))
     put("long-article.txt", ("超长\n" + BODY * 10000 + "\n").encode(),
-        Expect("failed", "max_article_chars", "1.1 million characters in one paragraph"))
+        Expect("failed", "max_article_chars", "1.2 million characters in one paragraph"))
     deep = "<div>" * 10000 + f"<p>{BODY}</p>" + "</div>" * 10000
     put("deep-nesting.html", _html("", head="").replace("<article>", "<article>" + deep).encode(),
         Expect("failed", "nested 10004 levels deep", "HTML nested 10,000 deep"))

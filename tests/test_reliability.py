@@ -94,18 +94,17 @@ def test_output_names_are_hashes_and_nothing_escapes(bad_run):
     assert not (out.parent / "escape").exists()
 
 
-def test_strict_fails_on_skips_and_default_passes(tmp_path: Path):
+def test_strict_fails_on_skips_and_default_passes(tmp_path: Path, capsys):
+    from pipeline.cli import main
+
     dump = tmp_path / "dump"
     dump.mkdir()
     (dump / "empty.txt").write_bytes(b"")
     (dump / "news.txt").write_bytes((RAW / "002_90f3a51d6f46763a.txt").read_bytes())
-    ok = zhnews("run", str(dump), "-o", str(tmp_path / "a"), "-j", "1", "--no-progress",
-                check=False)
-    assert ok.returncode == 0, ok.stderr
-    strict = zhnews("run", str(dump), "-o", str(tmp_path / "b"), "-j", "1", "--no-progress",
-                    "--strict", check=False)
-    assert strict.returncode == 3, strict.stderr
-    assert "1 skipped" in strict.stderr.decode()
+    common = [str(dump), "-j", "1", "--no-progress", "-c", str(ROOT / "config")]
+    assert main(["run", *common, "-o", str(tmp_path / "a")]) == 0
+    assert main(["run", *common, "-o", str(tmp_path / "b"), "--strict"]) == 3
+    assert "1 skipped" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads through chmod 000")
@@ -121,12 +120,14 @@ def test_unreadable_file_is_failed(tmp_path: Path):
     assert entry["status"] == "failed" and "Permission denied" in entry["error"]
 
 
-def test_output_inside_the_input_folder_is_not_read_back(tmp_path: Path):
+def test_output_inside_the_input_folder_is_not_read_back(tmp_path: Path, cfg):
+    from pipeline.runner import run
+
     dump = tmp_path / "dump"
     dump.mkdir()
     (dump / "news.txt").write_bytes((RAW / "004_481d3563a41b6d2e.txt").read_bytes())
     for _ in range(2):
-        zhnews("run", str(dump), "-o", str(dump / "out"), "-j", "1", "--no-progress")
+        run([str(dump)], dump / "out", cfg, workers=1, progress=False)
     assert [m["path"] for m in _manifest(dump / "out")] == [str(dump / "news.txt")]
 
 
