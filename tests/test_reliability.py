@@ -46,7 +46,10 @@ def test_run_finishes_exit_3_and_no_traceback(bad_run):
 
 def test_every_bad_input_has_its_manifest_line_and_reason(bad_run):
     corpus, expect, out, _proc = bad_run
-    by_path = {m["path"]: m for m in _manifest(out)}
+    manifest = _manifest(out)
+    by_path = {m["path"]: m for m in manifest}
+    assert len(by_path) == len(manifest)  # the folder symlink loop (子目录 一/up → ..) is cut
+    assert len(manifest) == len(expect) + len(list(RAW.iterdir())), sorted(by_path)
     for name, exp in expect.items():
         entry = by_path.get(str(corpus / name))
         assert entry is not None, f"{name}: no manifest line"
