@@ -13,6 +13,7 @@ import json
 import os
 import random
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def _html(body: str, title: str = "测试新闻标题", head: str = "") -> str:
 def _warc_record(url: str, payload: bytes) -> bytes:
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + payload
     head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-            f"WARC-Record-ID: <urn:uuid:{abs(hash(url)) % 10**12:012d}>\r\n"
+            f"WARC-Record-ID: <urn:uuid:{zlib.crc32(url.encode()):012d}>\r\n"
             f"Content-Type: application/http; msgtype=response\r\n"
             f"Content-Length: {len(http)}\r\n\r\n").encode()
     return head + http + b"\r\n\r\n"

@@ -133,3 +133,18 @@ def test_a_segfaulting_input_is_failed_and_the_run_goes_on(tmp_path: Path, monke
     crashed = [m for m in manifest if "crash" in m["path"]][0]
     assert crashed["status"] == "failed" and "SIGSEGV" in crashed["error"]
     assert len(list(out.glob("*.json"))) == 3
+
+
+def _die_after(item: int, tick) -> str:
+    if item == 1:  # answer, then die before the next task arrives
+        import threading
+
+        threading.Timer(0.05, lambda: os._exit(0)).start()
+    return f"done {item}"
+
+
+def test_a_worker_that_dies_between_tasks_is_replaced():
+    results = list(supervised.imap(_die_after, [0, 1, 2, 3], 1, stall=None,
+                                   crashed=lambda item, why: f"failed {item}: {why}"))
+    assert results[:2] == ["done 0", "done 1"]
+    assert all(r.startswith(("done", "failed")) for r in results[2:])

@@ -105,12 +105,17 @@ def imap(func: Callable[[T, Callable[[], None]], R], items: Iterable[T], workers
     window = max(1, workers) * 8  # bound on results held back for ordering
     try:
         while True:
-            for slot in slots:  # feed idle workers
+            for i, slot in enumerate(slots):  # feed idle workers
                 if slot.task is None and not exhausted and len(done) < window:
                     nxt = next(source, None)
                     if nxt is None:
                         exhausted = True
-                    else:
+                        continue
+                    try:
+                        slot.send(*nxt)
+                    except (OSError, ValueError):  # it died after its last result
+                        slot.stop(kill=True)
+                        slots[i] = slot = _Slot(ctx, func)
                         slot.send(*nxt)
             while next_out in done:
                 yield done.pop(next_out)

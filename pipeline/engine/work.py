@@ -169,7 +169,7 @@ def _unwrap(data: bytes, limits: Limits, entry: ManifestEntry) -> bytes | None:
             if count == 0:
                 entry.status, entry.error = "failed", f"broken WARC: {problem}"
                 return None
-            entry.warnings.append(f"WARC {problem}; kept the {count} whole records before it")
+            entry.warnings.append(f"WARC {problem}; kept the {count} whole record(s) before it")
             data = data[:end]
     return data
 

@@ -40,4 +40,6 @@ def read(text: str, ctx, state) -> Iterator[Article]:
 
 
 def _reason(exc: Exception) -> str:
-    return exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deep"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg}, column {exc.colno}"
+    return "nested too deep"
