@@ -113,6 +113,17 @@ def strip_gz(name: str) -> str:
     return name[:-3] if name.lower().endswith(".gz") else name
 
 
+_CONTAINER_NAMES = (".jsonl", ".ndjson", ".warc", ".arc")
+
+
+def is_container(name: str, head: bytes) -> bool:
+    """A file holding many pages (crawler JSONL, WARC): by name, or by its first bytes."""
+    if strip_gz(name.lower()).endswith(_CONTAINER_NAMES):
+        return True
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"{", b"WARC/"))
+
+
 _WARC_MAGIC = b"WARC/"
 _CONTENT_LENGTH = b"content-length:"
 

@@ -143,3 +143,27 @@ def test_the_project_has_no_code_execution_paths():
             if banned.search(line.split("#")[0]):
                 hits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not hits, hits
+
+
+def test_an_oversized_jsonl_line_is_skipped_and_the_rest_kept(tmp_path: Path, cfg):
+    """A crawl file is a container: no 64 MB file cap, but one runaway line is dropped."""
+    from pipeline import config as config_mod
+    from pipeline.engine.work import process_file
+    from pipeline.io import InputFile
+    from tests.badinputs import BODY
+
+    data = dict(cfg.data, run=dict(cfg.data["run"], max_record_mb=1, max_input_mb=1))
+    small = config_mod.Config(data, cfg.origin)
+    lines = [json.dumps({"url": f"https://example.cn/{i}", "content": BODY}, ensure_ascii=False)
+             for i in range(3)]
+    lines[1] = json.dumps({"url": "https://example.cn/big", "content": "长" * 800_000},
+                          ensure_ascii=False)
+    path = tmp_path / "crawl.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert path.stat().st_size > (1 << 20)  # over max_input_mb, yet read: it is a container
+    result = process_file(InputFile(str(path), path.name), small, ())
+    assert result.entry.status == "ok", result.entry
+    assert [a.source.url for a in result.articles] == ["https://example.cn/0",
+                                                       "https://example.cn/2"]
+    assert result.entry.warnings == [
+        "line 2: 2.3 MB record skipped (over [run] max_record_mb = 1)"]

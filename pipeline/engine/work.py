@@ -35,14 +35,25 @@ class Limits:
 
     article_timeout: float
     max_input_bytes: int
+    max_container_bytes: int
+    max_record_bytes: int
     max_article_chars: int
 
     @classmethod
     def from_cfg(cls, cfg: Any) -> Limits:
         sec = cfg.section("run")
+        mb = 1 << 20
         return cls(float(sec.get("article_timeout", 10.0)),
-                   int(float(sec.get("max_input_mb", 64)) * (1 << 20)),
+                   int(float(sec.get("max_input_mb", 64)) * mb),
+                   int(float(sec.get("max_container_mb", 4096)) * mb),
+                   int(float(sec.get("max_record_mb", 32)) * mb),
                    int(sec.get("max_article_chars", 1_000_000)))
+
+    def cap(self, container: bool) -> tuple[int, str]:
+        """The size limit for an input and the config key that sets it."""
+        if container:
+            return self.max_container_bytes, "max_container_mb"
+        return self.max_input_bytes, "max_input_mb"
 
 
 @dataclass
@@ -120,8 +131,9 @@ class _Alarm:
             signal.signal(signal.SIGALRM, self._old)
 
 
-def _read_input(inp: InputFile, limits: Limits, entry: ManifestEntry) -> bytes | None:
-    """The input's bytes, or None with ``entry`` set to skipped/failed and the reason."""
+def _read_input(inp: InputFile, limits: Limits,
+                entry: ManifestEntry) -> tuple[bytes, bool] | None:
+    """(bytes, is a multi-page container), or None with ``entry`` set to skipped/failed."""
     if inp.error:
         entry.status, entry.error = "failed", inp.error
         return None
@@ -133,32 +145,38 @@ def _read_input(inp: InputFile, limits: Limits, entry: ManifestEntry) -> bytes |
         if not stat.S_ISREG(st.st_mode):
             entry.status, entry.error = "skipped", "not a regular file (device, fifo or socket)"
             return None
-        if st.st_size > limits.max_input_bytes:
-            entry.status, entry.error = "failed", _too_large(st.st_size, limits)
-            return None
         with open(inp.path, "rb") as fh:
-            return fh.read(limits.max_input_bytes + 1)
+            head = fh.read(64)
+            container = sniff.is_container(inp.path, head)
+            cap, key = limits.cap(container)
+            if st.st_size > cap:
+                entry.status, entry.error = "failed", _too_large(st.st_size, cap, key)
+                return None
+            return head + fh.read(cap + 1 - len(head)), container
     except OSError as exc:
         entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
         return None
 
 
-def _too_large(size: int, limits: Limits) -> str:
-    return (f"too large: {size / (1 << 20):.1f} MB (over [run] max_input_mb = "
-            f"{limits.max_input_bytes / (1 << 20):g})")
+def _too_large(size: int, cap: int, key: str) -> str:
+    return f"too large: {size / (1 << 20):.1f} MB (over [run] {key} = {cap / (1 << 20):g})"
 
 
-def _unwrap(data: bytes, limits: Limits, entry: ManifestEntry) -> bytes | None:
-    """Open gzip, refuse binaries, cut a truncated WARC to its whole records."""
+def _unwrap(data: bytes, container: bool, limits: Limits,
+            entry: ManifestEntry) -> bytes | None:
+    """Open gzip, refuse binaries, cut a truncated WARC to its whole records, drop JSONL
+    lines over the record limit."""
     if data.startswith(sniff.GZIP_MAGIC):
+        cap, key = limits.cap(container)
         try:
-            data = sniff.gunzip(data, limits.max_input_bytes)
+            data = sniff.gunzip(data, cap)
         except sniff.TruncatedGzip as exc:
             entry.status, entry.error = "failed", str(exc)
             return None
-        except ValueError as exc:
-            entry.status, entry.error = "failed", f"too large: gzip {exc}"
+        except ValueError:
+            entry.status, entry.error = "failed", f"too large: gunzipped over [run] {key}"
             return None
+        container = container or sniff.is_container("", data[:64])
     kind = sniff.binary_kind(data)
     if kind:
         entry.status, entry.error = "skipped", f"binary file: {kind}"
@@ -171,7 +189,32 @@ def _unwrap(data: bytes, limits: Limits, entry: ManifestEntry) -> bytes | None:
                 return None
             entry.warnings.append(f"WARC {problem}; kept the {count} whole record(s) before it")
             data = data[:end]
+    elif container:
+        data = _drop_long_lines(data, limits.max_record_bytes, entry)
     return data
+
+
+def _drop_long_lines(data: bytes, limit: int, entry: ManifestEntry) -> bytes:
+    """Blank JSONL lines longer than ``limit`` (one runaway page), keeping line numbers."""
+    spans = []
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        if end - pos > limit:
+            spans.append((pos, end))
+        pos = end + 1
+    if not spans:
+        return data
+    parts, last = [], 0
+    for start, end in spans:
+        number = data.count(b"\n", 0, start) + 1
+        entry.warnings.append(f"line {number}: {(end - start) / (1 << 20):.1f} MB record "
+                              f"skipped (over [run] max_record_mb = {limit / (1 << 20):g})")
+        parts.append(data[last:start])
+        last = end
+    parts.append(data[last:])
+    return b"".join(parts)
 
 
 def _not_utf8_warning(data: bytes, encoding: str | None) -> str | None:
@@ -226,9 +269,8 @@ def process_file(inp: InputFile, cfg: Any, names: tuple[str, ...],
     limits = state.limits
     entry = ManifestEntry(path=inp.path, status="ok")
     result = FileResult(entry)
-    data = _read_input(inp, limits, entry)
-    if data is not None:
-        data = _unwrap(data, limits, entry)
+    read = _read_input(inp, limits, entry)
+    data = _unwrap(read[0], read[1], limits, entry) if read is not None else None
     if data is None:
         return result
     _extract_and_process(data, inp, cfg, state, result, tick)
