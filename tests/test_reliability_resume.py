@@ -61,8 +61,8 @@ def dump_and_baseline(tmp_path_factory):
     base = tmp_path_factory.mktemp("resume")
     dump = base / "dump"
     make_dump(dump)
-    out = base / "baseline"
-    zhnews("run", str(dump), "-o", str(out), "-j", "2", "--no-progress")
+    out = base / "baseline"  # in-process (same config, same bytes as the CLI): saves a start-up
+    runner.run([str(dump)], out, _cfg(), workers=2, progress=False)
     return dump, tree(out)
 
 
