@@ -104,11 +104,11 @@ def _load_config(args: argparse.Namespace):
     return config.load(getattr(args, "config", None))
 
 
-def _workers(args: argparse.Namespace) -> int:
+def _workers(args: argparse.Namespace, cfg) -> int:
     from pipeline.engine.local import default_workers
 
     if args.workers is None:
-        return default_workers()
+        return int(cfg.get("run", "workers")) or default_workers()
     if args.workers < 1:
         raise UsageError("-j must be at least 1")
     return args.workers
@@ -151,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _load_config(args)
     outdir = Path(args.output)
-    summary = run(args.inputs, outdir, cfg, _workers(args),
+    summary = run(args.inputs, outdir, cfg, _workers(args, cfg),
                   progress=False if args.no_progress else None)
     for line in summary.lines(outdir):
         print(line, file=sys.stderr)
@@ -170,7 +170,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     def articles():
         nonlocal failed
-        for result in local.results(files, cfg, (), _workers(args)):
+        for result in local.results(files, cfg, (), _workers(args, cfg)):
             if result.entry.status != "ok":
                 print(f"zhnews: {result.entry.path}: {result.entry.status}: {result.entry.error}",
                       file=sys.stderr)
