@@ -109,7 +109,7 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
     warc = (_warc_record("https://news.example.cn/a.html", _html(BODY, "第一篇").encode())
             + _warc_record("https://news.example.cn/b.html", _html(TRAD, "第二篇").encode()))
     put("cut.warc", warc[: len(warc) - 400],
-        Expect("ok", "truncated", "WARC cut inside its second record"))
+        Expect("ok", "truncated", "WARC cut inside its second record", text="人民大会堂"))
     put("cut-head.warc", warc[:60],
         Expect("failed", "broken WARC", "WARC cut inside its first record's headers"))
     put("cut.warc.gz", gzip.compress(warc, mtime=0)[:-30],
@@ -124,9 +124,10 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
         json.dumps({"url": "https://news.example.cn/5.html", "title": "第五条",
                     "html": _html(BODY[20:])}, ensure_ascii=False),
         "{" * 100000,
+        "[" * 100000 + "]" * 100000,  # valid JSON nested too deep for the parser
     ]
     put("crawl.jsonl", ("\n".join(lines) + "\n").encode(),
-        Expect("ok", "line 2: invalid JSON", "crawler JSONL with broken lines 2, 4 and 6",
+        Expect("ok", "bad JSONL line(s): 2, 4, 6, 7", "crawler JSONL with broken lines 2, 4, 6, 7",
                text="行政院"))
     escape = [json.dumps({"url": "../../../../../tmp/zhnews-escape", "id": "../../escape",
                           "title": "../../../etc/passwd", "content": BODY},

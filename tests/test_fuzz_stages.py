@@ -1,6 +1,10 @@
 """Hypothesis on every text stage through its interface (prepare/process): any Unicode in, no
 exception, a valid Article out; convert and repair are idempotent on their own output.
 
+Known finding (reported, not ours to fix): a file holding just ``<html>`` makes the HTML
+reader's readability path raise lxml's AssertionError ("too many bodies"); the engine records it
+as failed with that reason instead of skipping it as empty (see the xfail test below).
+
 Also the byte-level front door (sniffing, gunzip, WARC cutting, decoding, extraction): any
 bytes in, a result or a one-line reason, never a stray exception.
 """
@@ -8,6 +12,7 @@ bytes in, a result or a one-line reason, never a stray exception.
 from __future__ import annotations
 
 import copy
+import os
 
 import msgspec
 import pytest
@@ -16,9 +21,13 @@ from hypothesis import strategies as st
 
 from pipeline import sniff, stages
 from pipeline.article import Article, Source, from_json_line, to_json_line
-from pipeline.errors import SkipInput
+from pipeline.errors import ZhnewsError
 
-FUZZ = settings(max_examples=150, deadline=None, database=None,
+# The default suite replays a fixed sequence (derandomized: the same examples every run, so a
+# red test is a real change, not luck); ZHNEWS_FUZZ=N explores N fresh random examples per test.
+_EXPLORE = int(os.environ.get("ZHNEWS_FUZZ", "0"))
+FUZZ = settings(max_examples=_EXPLORE or 150, deadline=None, database=None,
+                derandomize=not _EXPLORE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Any code point (surrogates cannot be encoded in UTF-8 output, so they are left out), with
@@ -131,7 +140,20 @@ def test_extract_takes_any_bytes(cfg, data, name):
     ctx = InputContext(path=name, relpath=name)
     try:
         articles = list(extract(data, ctx, prepare(cfg)))
-    except SkipInput:
+    except ZhnewsError as exc:  # skipped/failed with a one-line reason: the contract
+        assert str(exc) and "\n" not in str(exc)
         return
     for art in articles:
         msgspec.json.encode(art)
+
+
+@pytest.mark.xfail(reason="extract/html.py: readability on an empty <html> raises lxml's "
+                          "AssertionError (reported to the extract owner)", strict=False)
+def test_an_empty_html_shell_is_skipped_not_crashed(cfg):
+    from pipeline.stages.extract import InputContext, extract, prepare
+
+    ctx = InputContext(path="a.txt", relpath="a.txt")
+    try:
+        list(extract(b"<html>", ctx, prepare(cfg)))
+    except ZhnewsError:
+        pass
