@@ -13,7 +13,12 @@ from typing import IO, BinaryIO
 
 import msgspec
 
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, ZhnewsError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock
+    fcntl = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,35 @@ def input_stamp(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+class OutdirLock:
+    """One run at a time per output folder (two would interleave the journal and delete each
+    other's temp files). An advisory lock, released by the kernel if the run is killed."""
+
+    NAME = ".zhnews-lock"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / self.NAME
+        self._fh = open(self.path, "ab")  # noqa: SIM115
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.close()
+            raise ZhnewsError(f"another zhnews run is writing {folder}") from None
+
+    def release(self, remove: bool) -> None:
+        """Unlock; ``remove`` the lock file when the run completed (a clean output tree)."""
+        if self._fh.closed:
+            return
+        if remove:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+        self._fh.close()
 
 
 class Journal:

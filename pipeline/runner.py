@@ -28,6 +28,7 @@ from pipeline.io import (
     JournalHeader,
     JournalRecord,
     ManifestEntry,
+    OutdirLock,
     atomic_write,
     input_stamp,
     manifest_bytes,
@@ -120,6 +121,19 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     started = time.perf_counter()
     files: list[InputFile] = list(walk_inputs(inputs, exclude=outdir))
     outdir.mkdir(parents=True, exist_ok=True)
+    lock = OutdirLock(outdir)
+    try:
+        summary = _run_locked(files, outdir, cfg, workers, progress)
+    except BaseException:
+        lock.release(remove=False)
+        raise
+    lock.release(remove=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
+                progress: bool | None) -> Summary:
     remove_stale_temps(outdir)
     journal = Journal(outdir / JOURNAL, JournalHeader(version=__version__,
                                                       config_hash=cfg.hash))
@@ -178,5 +192,4 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
             bar.close()
     journal.finish()
     summary.alarms = drop_alarms(stats, cfg)
-    summary.seconds = time.perf_counter() - started
     return summary

@@ -172,3 +172,20 @@ def test_a_changed_input_or_config_is_processed_again(tmp_path, monkeypatch):
     other._hash = None
     summary = runner.run([str(dump)], out, other, workers=1, progress=False)
     assert summary.resumed == 0
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path, capsys):
+    from pipeline.cli import main
+    from pipeline.io import OutdirLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    held = OutdirLock(out)  # a run in progress
+    try:
+        code = main(["run", str(RAW), "-o", str(out), "-j", "1", "--no-progress",
+                     "-c", str(ROOT / "config")])
+    finally:
+        held.release(remove=True)
+    err = capsys.readouterr().err
+    assert code == 1 and f"another zhnews run is writing {out}" in err, err
+    assert list(out.iterdir()) == []  # nothing touched
