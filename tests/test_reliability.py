@@ -167,3 +167,13 @@ def test_an_oversized_jsonl_line_is_skipped_and_the_rest_kept(tmp_path: Path, cf
                                                        "https://example.cn/2"]
     assert result.entry.warnings == [
         "line 2: 2.3 MB record skipped (over [run] max_record_mb = 1)"]
+
+
+def test_the_package_has_no_network_client_calls():
+    """Extractors get text or trees, never a URL: no fetching API is used anywhere."""
+    banned = re.compile(r"fetch_url|urlopen|\brequests\.|http\.client|urllib\.request|"
+                        r"socket\.(socket|create_connection)|Document\(\s*url")
+    hits = [f"{p.relative_to(ROOT)}:{n}" for p in (ROOT / "pipeline").rglob("*.py")
+            for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+            if banned.search(line)]
+    assert not hits, hits
