@@ -291,7 +291,7 @@ def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
     ctx = InputContext(path=inp.path, relpath=inp.relpath)
     errors: list[str] = []
     dropped: dict[str, int] = {}
-    seen = 0
+    seen = current = 0
     timeout = f"timed out after {limits.article_timeout:g} s ([run] article_timeout)"
     articles = extract(data, ctx, state.extract_state)
     with _Alarm(limits.article_timeout) as alarm:
@@ -304,7 +304,10 @@ def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
                     except StopIteration:
                         break
                     except SkipInput as exc:
-                        entry.status, entry.error = "skipped", one_line(exc)
+                        if result.articles or errors:  # the rest of a file, not all of it
+                            entry.warnings.append(one_line(exc))
+                        else:
+                            entry.status, entry.error = "skipped", one_line(exc)
                         break
                     except ArticleTimeout:
                         errors.append(f"article {seen}: extraction {timeout}; rest of file unread")
@@ -313,11 +316,12 @@ def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
                         errors.append(_extract_error(exc, seen))
                         break
                     seen += 1
+                    current = article.source.index
                     problem = _process_one(article, cfg, state, result, dropped)
                     if problem:
-                        errors.append(f"article {article.source.index}: {problem}")
+                        errors.append(f"article {current}: {problem}")
                 except ArticleTimeout:
-                    errors.append(f"article {seen - 1}: {timeout}")
+                    errors.append(f"article {current}: {timeout}")
                 finally:
                     alarm.disarm()
                 if tick is not None:
