@@ -1,10 +1,10 @@
 """``zhnews run``: inputs → engine (extract … segment) → dedup → emit, plus manifest and summary.
 
-Resume: each completed input is appended (fsync'd) to a journal in OUTDIR after its articles
-are written. A re-run with the same config finds it, restores completed inputs from their
-JSON files (re-adding them to dedup in input order, so dedup state is what an uninterrupted
-run would have), processes the rest, and ends with the same output tree; the journal is deleted
-when the run finishes.
+Resume: each completed input is appended to a journal in OUTDIR after its articles are
+written. A re-run with the same config finds it, restores completed inputs from their JSON
+files (replaying them through the run-wide consumers, run words and dedup, in input order, so
+their state is what an uninterrupted run would have), processes the rest, and ends with the
+same output tree; the journal is deleted when the run finishes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import msgspec
 from pipeline import __version__, stages
 from pipeline.article import Article
 from pipeline.engine import local
-from pipeline.engine.work import FileResult
+from pipeline.engine.work import FileResult, prepared
 from pipeline.io import (
     InputFile,
     Journal,
@@ -89,6 +89,25 @@ def _restore(outdir: Path, rec: JournalRecord) -> list[Article] | None:
     return out
 
 
+def _replay(article: Article, words: Any, dedup: Any, cfg: Any,
+            names: tuple[str, ...]) -> Article:
+    """Feed a restored article to the run-wide consumers exactly as the first run did.
+
+    Run words learn from tokens as segment cut them, before their own merges, so the
+    article is segmented again (pure, deterministic) and its dedup fields cleared: both
+    consumers then see what they saw the first time. The file on disk is not rewritten.
+    """
+    if words is not None:
+        chain = prepared(cfg, names).chain
+        for name, process, state in chain.steps if chain else ():
+            if name == "segment":
+                article = process(article, state)
+        article = words.add(article)
+    article.duplicate_of = None
+    article.cluster = None
+    return dedup.add(article)
+
+
 def drop_alarms(stats: dict[str, list[int]], cfg: Any) -> list[str]:
     """A stage that dropped an unusual share of articles or characters, in words."""
     run = cfg.section("run")
@@ -113,6 +132,15 @@ def _add_stats(total: dict[str, list[int]], stats: dict[str, list[int]]) -> None
         acc = total.setdefault(name, [0, 0, 0, 0])
         for i, value in enumerate(row):
             acc[i] += value
+
+
+def _run_words(cfg: Any) -> Any:
+    """Run-wide new words and IDF (segment), fed articles in input order in this process."""
+    if "segment" not in stages.ARTICLE_STAGES:
+        return None
+    from pipeline.stages.segment.runwords import RunWords
+
+    return RunWords(cfg)
 
 
 def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
@@ -147,6 +175,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
     todo = [inp for inp in files if inp.path not in restored]
     names = stages.ARTICLE_STAGES
     dedup = stages.get("dedup").prepare(cfg)
+    words = _run_words(cfg)
     emit = stages.get("emit")
     summary = Summary(inputs=len(files), resumed=len(restored))
     entries: list[ManifestEntry] = []
@@ -158,14 +187,16 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
             if inp.path in restored:
                 rec, articles = restored[inp.path]
                 entry, file_stats = rec.entry, rec.stats
-                for article in articles:  # files already on disk; rebuild dedup state only
-                    article = dedup.add(article)
+                for article in articles:  # files already on disk; rebuild run-wide state only
+                    article = _replay(article, words, dedup, cfg, names)
                     summary.duplicates += article.duplicate_of is not None
             else:
                 result = next(fresh)
                 entry, file_stats = result.entry, result.stats
                 ids = []
                 for article in result.articles:
+                    if words is not None:
+                        article = words.add(article)
                     article = dedup.add(article)
                     summary.duplicates += article.duplicate_of is not None
                     emit.write(outdir, article)
@@ -183,6 +214,8 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                 bar.update(1)
         for article in dedup.finish():
             emit.write(outdir, article)
+        if words is not None:
+            words.write(outdir)
         atomic_write(outdir / MANIFEST, manifest_bytes(entries))
     except BaseException:
         journal.close()
