@@ -144,16 +144,18 @@ def _interrupted_run(dump: Path, out: Path, after_writes: int, monkeypatch) -> N
 
 
 def test_resume_in_process_restores_inputs_and_cleans_temp_files(tmp_path, monkeypatch):
+    """Past segment's first new-word checkpoint (200 articles), so the replay through run
+    words matters: without re-segmenting restored articles, newwords.txt would differ."""
     dump = tmp_path / "dump"
-    make_dump(dump, n=40, seed=3)
+    make_dump(dump, n=260, seed=3)
     clean = tmp_path / "clean"
     runner.run([str(dump)], clean, _cfg(), workers=1, progress=False)
     out = tmp_path / "out"
-    _interrupted_run(dump, out, 20, monkeypatch)
+    _interrupted_run(dump, out, 230, monkeypatch)
     assert (out / runner.JOURNAL).exists()
     (out / ".tmp-abandoned").write_bytes(b"half an article")
     summary = runner.run([str(dump)], out, _cfg(), workers=1, progress=False)
-    assert summary.resumed >= 10
+    assert summary.resumed >= 200
     assert tree(out) == tree(clean)
 
 
