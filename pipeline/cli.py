@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 also when an input was skipped or had warnings")
     _config_arg(p)
 
     p = _add(sub, "extract", "read files or folders and write one JSON article per line",
@@ -162,8 +164,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     outdir = Path(args.output)
     summary = run(args.inputs, outdir, cfg, _workers(args, cfg),
                   progress=False if args.no_progress else None)
-    print(summary.line(outdir), file=sys.stderr)
-    return EXIT_FAILED_INPUTS if summary.failed else 0
+    for line in summary.lines(outdir):
+        print(line, file=sys.stderr)
+    if summary.failed or (args.strict and (summary.skipped or summary.warned)):
+        return EXIT_FAILED_INPUTS
+    return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -332,6 +337,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the output side (disk full, permissions): one line, no traceback
+        name = f" {exc.filename}" if exc.filename else ""
+        print(f"zhnews {args.command}: error:{name}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("zhnews: interrupted", file=sys.stderr)
         return 130

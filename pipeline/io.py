@@ -1,10 +1,11 @@
-"""Files: walking inputs, atomic writes, the manifest, JSONL streams."""
+"""Files: walking inputs, atomic writes, the manifest, the resume journal, JSONL streams."""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,12 @@ from typing import IO, BinaryIO
 
 import msgspec
 
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, ZhnewsError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock
+    fcntl = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -21,17 +27,21 @@ class InputFile:
 
     path: str
     relpath: str
+    error: str | None = None  # set when the walk itself could not read it (a folder)
 
 
-def walk_inputs(inputs: Iterable[str]) -> Iterator[InputFile]:
+def walk_inputs(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[InputFile]:
     """Files named directly, and every non-hidden file under named folders, in sorted order.
 
-    Symlinked folders are followed once (loops are cut by real path).
+    Symlinked folders are followed once (loops are cut by real path); a folder that cannot be
+    listed is yielded with ``error`` so the manifest accounts for it. ``exclude`` (the output
+    folder) is never walked, so ``run dump -o dump/out`` does not read its own output.
     """
+    skip = {os.path.realpath(exclude)} if exclude is not None else set()
     for given in inputs:
         root = Path(given)
         if root.is_dir():
-            seen: set[str] = set()
+            seen: set[str] = set(skip)
             yield from _walk_dir(root, root, seen)
         elif root.exists() or root.is_symlink():
             yield InputFile(str(given), root.name)
@@ -46,7 +56,9 @@ def _walk_dir(root: Path, folder: Path, seen: set[str]) -> Iterator[InputFile]:
     seen.add(real)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        rel = folder.relative_to(root).as_posix()
+        yield InputFile(str(folder), rel, f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -62,13 +74,26 @@ def _walk_dir(root: Path, folder: Path, seen: set[str]) -> Iterator[InputFile]:
             yield InputFile(str(path), path.relative_to(root).as_posix())
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_MODE = _file_mode()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+    """Write to a temp file in the same folder, then rename: readers never see half a file.
+
+    A kill between the two leaves a ``.tmp-*`` file, which the next run removes.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), _MODE)  # mkstemp's 0600 is not what a user expects
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -78,8 +103,25 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temps(folder: Path) -> int:
+    """Delete ``.tmp-*`` files an interrupted run left behind; returns how many."""
+    removed = 0
+    if folder.is_dir():
+        for tmp in folder.glob(".tmp-*"):
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
 class ManifestEntry(msgspec.Struct, kw_only=True):
-    """One line of ``manifest.jsonl``: what happened to one input file."""
+    """One line of ``manifest.jsonl``: what happened to one input file.
+
+    ``error`` is the one-line reason for skipped/failed; ``warnings`` lists parts of an ok
+    input that were passed over (a broken JSONL line, bytes that were not valid UTF-8).
+    """
 
     path: str
     status: str  # ok | skipped | failed
@@ -87,6 +129,7 @@ class ManifestEntry(msgspec.Struct, kw_only=True):
     error: str | None = None
     format: str | None = None
     encoding: str | None = None
+    warnings: list[str] = msgspec.field(default_factory=list)
 
 
 _manifest_encoder = msgspec.json.Encoder()
@@ -94,6 +137,140 @@ _manifest_encoder = msgspec.json.Encoder()
 
 def manifest_bytes(entries: Iterable[ManifestEntry]) -> bytes:
     return b"".join(_manifest_encoder.encode(e) + b"\n" for e in entries)
+
+
+FSYNC_EVERY = 1.0  # seconds
+
+
+class JournalRecord(msgspec.Struct, kw_only=True):
+    """One completed input: enough to restore it on resume without processing it again."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    entry: ManifestEntry
+    ids: list[str]
+    stats: dict[str, list[int]] = msgspec.field(default_factory=dict)
+
+
+class JournalHeader(msgspec.Struct, kw_only=True):
+    journal: int = 1
+    version: str
+    config_hash: str
+
+
+def input_stamp(path: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of an input, or None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+class OutdirLock:
+    """One run at a time per output folder (two would interleave the journal and delete each
+    other's temp files). An advisory lock, released by the kernel if the run is killed."""
+
+    NAME = ".zhnews-lock"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / self.NAME
+        self._fh = open(self.path, "ab")  # noqa: SIM115
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.close()
+            raise ZhnewsError(f"another zhnews run is writing {folder}") from None
+
+    def release(self, remove: bool) -> None:
+        """Unlock; ``remove`` the lock file when the run completed (a clean output tree)."""
+        if self._fh.closed:
+            return
+        if remove:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+        self._fh.close()
+
+
+class Journal:
+    """Append-only record of completed inputs in the output folder.
+
+    A run killed at any moment leaves at most one torn last line, which is dropped on resume.
+    The journal is only valid for the same pipeline version and config hash; otherwise the
+    run starts over. A finished run deletes it.
+    """
+
+    def __init__(self, path: Path, header: JournalHeader) -> None:
+        self.path = path
+        self.done: dict[str, JournalRecord] = {}
+        kept = self._read(header)
+        atomic_write(path, b"".join(_journal_line(x) for x in [header, *kept]))
+        self._fh = open(path, "ab")  # noqa: SIM115
+        self._synced = 0.0
+
+    def _read(self, header: JournalHeader) -> list[JournalRecord]:
+        try:
+            lines = self.path.read_bytes().splitlines()
+        except OSError:
+            return []
+        if not lines:
+            return []
+        try:
+            old = msgspec.json.decode(lines[0], type=JournalHeader)
+        except msgspec.DecodeError:
+            return []
+        if (old.version, old.config_hash) != (header.version, header.config_hash):
+            return []
+        kept = []
+        for line in lines[1:]:
+            try:
+                rec = msgspec.json.decode(line, type=JournalRecord)
+            except msgspec.DecodeError:
+                break  # a torn last line from a kill
+            kept.append(rec)
+            self.done[rec.path] = rec
+        return kept
+
+    def completed(self, inp: InputFile) -> JournalRecord | None:
+        """The record for ``inp`` if it completed and the file has not changed since."""
+        rec = self.done.get(inp.path)
+        if rec is None or input_stamp(inp.path) != (rec.size, rec.mtime_ns):
+            return None
+        return rec
+
+    def append(self, rec: JournalRecord) -> None:
+        """Record a completed input. The flush alone survives ``kill -9`` (the data is in the
+        kernel); fsync, for power loss, at most once a second so small inputs stay cheap.
+        After a power loss, restore checks every article file and reprocesses what is torn."""
+        self._fh.write(_journal_line(rec))
+        self._fh.flush()
+        now = time.monotonic()
+        if now - self._synced >= FSYNC_EVERY:
+            os.fsync(self._fh.fileno())
+            self._synced = now
+
+    def finish(self) -> None:
+        """The run completed: the journal is no longer needed."""
+        self.close()
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+
+
+def _journal_line(obj: msgspec.Struct) -> bytes:
+    return _manifest_encoder.encode(obj) + b"\n"
 
 
 def open_in(name: str) -> BinaryIO:

@@ -1,18 +1,43 @@
-"""``zhnews run``: inputs → engine (extract … segment) → dedup → emit, plus manifest and summary."""
+"""``zhnews run``: inputs → engine (extract … segment) → dedup → emit, plus manifest and summary.
+
+Resume: each completed input is appended to a journal in OUTDIR after its articles are
+written. A re-run with the same config finds it, restores completed inputs from their JSON
+files (replaying them through the run-wide consumers, run words and dedup, in input order, so
+their state is what an uninterrupted run would have), processes the rest, and ends with the
+same output tree; the journal is deleted when the run finishes.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import stages
+import msgspec
+
+from pipeline import __version__, stages
+from pipeline.article import Article
 from pipeline.engine import local
-from pipeline.io import InputFile, ManifestEntry, atomic_write, manifest_bytes, walk_inputs
+from pipeline.engine.work import FileResult, prepared
+from pipeline.io import (
+    InputFile,
+    Journal,
+    JournalHeader,
+    JournalRecord,
+    ManifestEntry,
+    OutdirLock,
+    atomic_write,
+    input_stamp,
+    manifest_bytes,
+    remove_stale_temps,
+    walk_inputs,
+)
 
 MANIFEST = "manifest.jsonl"
+JOURNAL = ".zhnews-journal.jsonl"
 
 
 @dataclass
@@ -24,14 +49,22 @@ class Summary:
     articles: int = 0
     duplicates: int = 0
     seconds: float = 0.0
+    resumed: int = 0
+    warned: int = 0  # ok inputs whose manifest entry carries warnings
+    alarms: list[str] = field(default_factory=list)
 
     def line(self, outdir: Path) -> str:
         rate = self.articles / self.seconds if self.seconds > 0 else 0.0
+        resumed = f", {self.resumed} restored from an interrupted run" if self.resumed else ""
         return (
             f"zhnews: {self.inputs} inputs ({self.ok} ok, {self.skipped} skipped, "
-            f"{self.failed} failed), {self.articles} articles ({self.duplicates} duplicates) "
-            f"in {self.seconds:.1f} s, {rate:.1f} articles/s → {outdir}"
+            f"{self.failed} failed{resumed}), {self.articles} articles ({self.duplicates} "
+            f"duplicates) in {self.seconds:.1f} s, {rate:.1f} articles/s → {outdir}"
         )
+
+    def lines(self, outdir: Path) -> list[str]:
+        """The summary line, then one line per drop-rate alarm."""
+        return [self.line(outdir), *(f"zhnews: warning: {a}" for a in self.alarms)]
 
 
 def _progress(total_hint: int | None, enabled: bool) -> Any:
@@ -40,6 +73,65 @@ def _progress(total_hint: int | None, enabled: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total_hint, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+_article_decoder = msgspec.json.Decoder(Article)
+
+
+def _restore(outdir: Path, rec: JournalRecord) -> list[Article] | None:
+    """The articles a completed input wrote, read back; None if any is missing or torn."""
+    out = []
+    for art_id in rec.ids:
+        try:
+            out.append(_article_decoder.decode((outdir / f"{art_id}.json").read_bytes()))
+        except (OSError, msgspec.DecodeError):
+            return None
+    return out
+
+
+def _replay(article: Article, words: Any, dedup: Any, cfg: Any,
+            names: tuple[str, ...]) -> Article:
+    """Feed a restored article to the run-wide consumers exactly as the first run did.
+
+    Run words learn from tokens as segment cut them, before their own merges, so the
+    article is segmented again (pure, deterministic) and its dedup fields cleared: both
+    consumers then see what they saw the first time. The file on disk is not rewritten.
+    """
+    if words is not None:
+        chain = prepared(cfg, names).chain
+        for name, process, state in chain.steps if chain else ():
+            if name == "segment":
+                article = process(article, state)
+        article = words.add(article)
+    article.duplicate_of = None
+    article.cluster = None
+    return dedup.add(article)
+
+
+def drop_alarms(stats: dict[str, list[int]], cfg: Any) -> list[str]:
+    """A stage that dropped an unusual share of articles or characters, in words."""
+    run = cfg.section("run")
+    art_share = float(run.get("alarm_article_share", 0))
+    char_share = float(run.get("alarm_char_share", 0))
+    alarms = []
+    for name in stages.ARTICLE_STAGES:
+        if name not in stats:
+            continue
+        a_in, a_out, c_in, c_out = stats[name]
+        if art_share > 0 and a_in and (a_in - a_out) / a_in > art_share:
+            alarms.append(f"{name} dropped {a_in - a_out} of {a_in} articles "
+                          f"({(a_in - a_out) / a_in:.0%}, alarm above {art_share:.0%})")
+        if char_share > 0 and c_in and (c_in - c_out) / c_in > char_share:
+            alarms.append(f"{name} removed {(c_in - c_out) / c_in:.0%} of the characters it "
+                          f"was given ({c_in - c_out} of {c_in}, alarm above {char_share:.0%})")
+    return alarms
+
+
+def _add_stats(total: dict[str, list[int]], stats: dict[str, list[int]]) -> None:
+    for name, row in stats.items():
+        acc = total.setdefault(name, [0, 0, 0, 0])
+        for i, value in enumerate(row):
+            acc[i] += value
 
 
 def _run_words(cfg: Any) -> Any:
@@ -55,33 +147,82 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         progress: bool | None = None) -> Summary:
     """Run every stage over ``inputs`` and write ``outdir``; never raises for bad input files."""
     started = time.perf_counter()
-    files: list[InputFile] = list(walk_inputs(inputs))
+    files: list[InputFile] = list(walk_inputs(inputs, exclude=outdir))
     outdir.mkdir(parents=True, exist_ok=True)
+    lock = OutdirLock(outdir)
+    try:
+        summary = _run_locked(files, outdir, cfg, workers, progress)
+    except BaseException:
+        lock.release(remove=False)
+        raise
+    lock.release(remove=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
+                progress: bool | None) -> Summary:
+    remove_stale_temps(outdir)
+    journal = Journal(outdir / JOURNAL, JournalHeader(version=__version__,
+                                                      config_hash=cfg.hash))
+    restored: dict[str, tuple[JournalRecord, list[Article]]] = {}
+    for inp in files:
+        rec = journal.completed(inp)
+        if rec is not None:
+            articles = _restore(outdir, rec)
+            if articles is not None:
+                restored[inp.path] = (rec, articles)
+    todo = [inp for inp in files if inp.path not in restored]
     names = stages.ARTICLE_STAGES
     dedup = stages.get("dedup").prepare(cfg)
     words = _run_words(cfg)
     emit = stages.get("emit")
-    summary = Summary(inputs=len(files))
+    summary = Summary(inputs=len(files), resumed=len(restored))
     entries: list[ManifestEntry] = []
+    stats: dict[str, list[int]] = {}
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
-    for result in local.results(files, cfg, names, workers):
-        entries.append(result.entry)
-        for article in result.articles:
-            if words is not None:
-                article = words.add(article)
-            article = dedup.add(article)
-            summary.duplicates += article.duplicate_of is not None
+    fresh: Iterator[FileResult] = local.results(todo, cfg, names, workers)
+    try:
+        for inp in files:
+            if inp.path in restored:
+                rec, articles = restored[inp.path]
+                entry, file_stats = rec.entry, rec.stats
+                for article in articles:  # files already on disk; rebuild run-wide state only
+                    article = _replay(article, words, dedup, cfg, names)
+                    summary.duplicates += article.duplicate_of is not None
+            else:
+                result = next(fresh)
+                entry, file_stats = result.entry, result.stats
+                ids = []
+                for article in result.articles:
+                    if words is not None:
+                        article = words.add(article)
+                    article = dedup.add(article)
+                    summary.duplicates += article.duplicate_of is not None
+                    emit.write(outdir, article)
+                    ids.append(article.id)
+                articles = result.articles
+                stamp = input_stamp(inp.path) or (-1, -1)
+                journal.append(JournalRecord(path=inp.path, size=stamp[0], mtime_ns=stamp[1],
+                                             entry=entry, ids=ids, stats=file_stats))
+            entries.append(entry)
+            _add_stats(stats, file_stats)
+            summary.articles += len(articles)
+            summary.warned += entry.status == "ok" and bool(entry.warnings)
+            setattr(summary, entry.status, getattr(summary, entry.status) + 1)
+            if bar is not None:
+                bar.update(1)
+        for article in dedup.finish():
             emit.write(outdir, article)
-            summary.articles += 1
-        setattr(summary, result.entry.status, getattr(summary, result.entry.status) + 1)
+        if words is not None:
+            words.write(outdir)
+        atomic_write(outdir / MANIFEST, manifest_bytes(entries))
+    except BaseException:
+        journal.close()
+        raise
+    finally:
         if bar is not None:
-            bar.update(1)
-    for article in dedup.finish():
-        emit.write(outdir, article)
-    if bar is not None:
-        bar.close()
-    if words is not None:
-        words.write(outdir)
-    atomic_write(outdir / MANIFEST, manifest_bytes(entries))
-    summary.seconds = time.perf_counter() - started
+            bar.close()
+    journal.finish()
+    summary.alarms = drop_alarms(stats, cfg)
     return summary

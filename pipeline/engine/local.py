@@ -6,19 +6,29 @@ prepared in the parent before forking where the platform allows, so workers shar
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from pipeline.engine.work import FileResult, decode_result, encode_result, prepared, process_file
+from pipeline.engine import supervised
+from pipeline.engine.work import (
+    FileResult,
+    crash_result,
+    decode_result,
+    encode_result,
+    prepared,
+    process_file,
+)
 from pipeline.io import InputFile
 
 
-def _task(inp: InputFile, cfg: Any, names: tuple[str, ...]) -> bytes:
-    return encode_result(process_file(inp, cfg, names))
+def _task(inp: InputFile, tick: Any, cfg: Any, names: tuple[str, ...]) -> bytes:
+    return encode_result(process_file(inp, cfg, names, tick))
+
+
+def _crashed(inp: InputFile, reason: str) -> bytes:
+    return encode_result(crash_result(inp, reason))
 
 
 def default_workers() -> int:
@@ -30,14 +40,15 @@ def default_workers() -> int:
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
             workers: int) -> Iterator[FileResult]:
-    """FileResults in input order."""
-    if workers <= 1:
+    """FileResults in input order; supervised workers unless [run] isolate = false and -j 1."""
+    run = cfg.section("run")
+    if workers <= 1 and not run.get("isolate", True):
         for inp in inputs:
             yield process_file(inp, cfg, names)
         return
     prepared(cfg, names)  # build once in the parent; forked workers inherit it
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx = mp.get_context(method)
-    with ctx.Pool(workers) as pool:
-        for data in pool.imap(partial(_task, cfg=cfg, names=names), inputs, chunksize=1):
-            yield decode_result(data)
+    timeout = float(run.get("article_timeout", 0))
+    stall = max(30.0, 3 * timeout) if timeout > 0 else None
+    for data in supervised.imap(partial(_task, cfg=cfg, names=names), inputs, workers,
+                                crashed=_crashed, stall=stall):
+        yield decode_result(data)

@@ -1,19 +1,59 @@
 """The unit of work every engine runs: one input file through extract and the article stages.
 
 Prepared state lives in a module-level slot so each process builds jieba/OpenCC once.
+
+``process_file`` never raises for anything an input can cause: unreadable, binary, oversized,
+truncated or pathological inputs end as a manifest entry with a one-line reason. Each article
+runs under a time limit (SIGALRM in the process's main thread), and a failure in one article
+costs only that article. Crashes Python cannot catch (a segfault in a C extension, the OOM
+killer) are the supervisor's job (``engine/supervised.py``).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import stat
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
 
-from pipeline import __version__, stages
+from pipeline import __version__, sniff, stages
 from pipeline.article import Article
 from pipeline.errors import SkipInput, ZhnewsError
 from pipeline.io import InputFile, ManifestEntry
+
+MAX_WARNINGS = 10
+
+
+@dataclass
+class Limits:
+    """The [run] settings that bound one input's work."""
+
+    article_timeout: float
+    max_input_bytes: int
+    max_container_bytes: int
+    max_record_bytes: int
+    max_article_chars: int
+
+    @classmethod
+    def from_cfg(cls, cfg: Any) -> Limits:
+        sec = cfg.section("run")
+        mb = 1 << 20
+        return cls(float(sec.get("article_timeout", 10.0)),
+                   int(float(sec.get("max_input_mb", 64)) * mb),
+                   int(float(sec.get("max_container_mb", 4096)) * mb),
+                   int(float(sec.get("max_record_mb", 32)) * mb),
+                   int(sec.get("max_article_chars", 1_000_000)))
+
+    def cap(self, container: bool) -> tuple[int, str]:
+        """The size limit for an input and the config key that sets it."""
+        if container:
+            return self.max_container_bytes, "max_container_mb"
+        return self.max_input_bytes, "max_input_mb"
 
 
 @dataclass
@@ -21,6 +61,7 @@ class Prepared:
     cfg: Any
     extract_state: Any
     chain: stages.Chain | None
+    limits: Limits
 
 
 _STATE: dict[tuple[str, tuple[str, ...]], Prepared] = {}
@@ -32,7 +73,7 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
     if key not in _STATE:
         extract = stages.get("extract")
         chain = stages.Chain(cfg, names) if names else None
-        _STATE[key] = Prepared(cfg, extract.prepare(cfg), chain)
+        _STATE[key] = Prepared(cfg, extract.prepare(cfg), chain, Limits.from_cfg(cfg))
     return _STATE[key]
 
 
@@ -40,65 +81,323 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
 class FileResult:
     entry: ManifestEntry
     articles: list[Article] = field(default_factory=list)
+    # stage → [articles in, articles out, characters in, characters out]
+    stats: dict[str, list[int]] = field(default_factory=dict)
 
 
 def one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     msg = text[0] if text else ""
+    if len(msg) > 200:
+        msg = msg[:200] + "…"
     if isinstance(exc, ZhnewsError):
         return msg or type(exc).__name__
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
-def process_file(inp: InputFile, cfg: Any, names: tuple[str, ...]) -> FileResult:
-    """Extract one file and pass each article through ``names``; never raises."""
-    from pipeline.stages.extract import InputContext, extract
+class ArticleTimeout(BaseException):
+    """Raised by the alarm; a BaseException so library code's ``except Exception`` can't eat it."""
 
-    state = prepared(cfg, names)
-    entry = ManifestEntry(path=inp.path, status="ok")
-    result = FileResult(entry)
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise ArticleTimeout
+
+
+class _Alarm:
+    """Per-article time limit with SIGALRM; a no-op off the main thread or without setitimer."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.active = (seconds > 0 and hasattr(signal, "setitimer")
+                       and threading.current_thread() is threading.main_thread())
+        self._old: Any = None
+
+    def __enter__(self) -> _Alarm:
+        if self.active:
+            self._old = signal.signal(signal.SIGALRM, _on_alarm)
+        return self
+
+    def arm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def disarm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+
+
+def _read_input(inp: InputFile, limits: Limits,
+                entry: ManifestEntry) -> tuple[bytes, bool] | None:
+    """(bytes, is a multi-page container), or None with ``entry`` set to skipped/failed."""
+    if inp.error:
+        entry.status, entry.error = "failed", inp.error
+        return None
     try:
+        st = os.stat(inp.path)
+        if stat.S_ISDIR(st.st_mode):
+            entry.status, entry.error = "failed", "is a folder that could not be walked"
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            entry.status, entry.error = "skipped", "not a regular file (device, fifo or socket)"
+            return None
         with open(inp.path, "rb") as fh:
-            data = fh.read()
+            head = fh.read(64)
+            container = sniff.is_container(inp.path, head)
+            cap, key = limits.cap(container)
+            if st.st_size > cap:
+                entry.status, entry.error = "failed", _too_large(st.st_size, cap, key)
+                return None
+            return head + fh.read(cap + 1 - len(head)), container
     except OSError as exc:
         entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
+        return None
+
+
+def _too_large(size: int, cap: int, key: str) -> str:
+    return f"too large: {size / (1 << 20):.1f} MB (over [run] {key} = {cap / (1 << 20):g})"
+
+
+def _unwrap(data: bytes, container: bool, limits: Limits,
+            entry: ManifestEntry) -> bytes | None:
+    """Open gzip, refuse binaries, cut a truncated WARC to its whole records, drop JSONL
+    lines over the record limit."""
+    if data.startswith(sniff.GZIP_MAGIC):
+        cap, key = limits.cap(container)
+        try:
+            data = sniff.gunzip(data, cap)
+        except sniff.TruncatedGzip as exc:
+            entry.status, entry.error = "failed", str(exc)
+            return None
+        except ValueError:
+            entry.status, entry.error = "failed", f"too large: gunzipped over [run] {key}"
+            return None
+        container = container or sniff.is_container("", data[:64])
+    kind = sniff.binary_kind(data)
+    if kind:
+        entry.status, entry.error = "skipped", f"binary file: {kind}"
+        return None
+    if sniff.is_warc(data):
+        end, count, problem = sniff.complete_warc_prefix(data)
+        if problem:
+            if count == 0:
+                entry.status, entry.error = "failed", f"broken WARC: {problem}"
+                return None
+            entry.warnings.append(f"WARC {problem}; kept the {count} whole record(s) before it")
+            data = data[:end]
+    elif container:
+        data = _drop_long_lines(data, limits.max_record_bytes, entry)
+    return data
+
+
+def _drop_long_lines(data: bytes, limit: int, entry: ManifestEntry) -> bytes:
+    """Blank JSONL lines longer than ``limit`` (one runaway page), keeping line numbers."""
+    spans = []
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        if end - pos > limit:
+            spans.append((pos, end))
+        pos = end + 1
+    if not spans:
+        return data
+    parts, last = [], 0
+    for start, end in spans:
+        number = data.count(b"\n", 0, start) + 1
+        entry.warnings.append(f"line {number}: {(end - start) / (1 << 20):.1f} MB record "
+                              f"skipped (over [run] max_record_mb = {limit / (1 << 20):g})")
+        parts.append(data[last:start])
+        last = end
+    parts.append(data[last:])
+    return b"".join(parts)
+
+
+def _not_utf8_warning(data: bytes, encoding: str | None) -> str | None:
+    if not encoding or not encoding.startswith("utf-8") or encoding == "utf-8-sig":
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    if "+" in encoding:
+        return f"mixed encodings ({encoding}), decoded line by line; first non-UTF-8 byte at {first}"
+    bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    return f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD, first at byte {first}"
+
+
+def _run_chain(article: Article, chain: stages.Chain,
+               stats: dict[str, list[int]]) -> tuple[Article | None, str | None]:
+    """The article through each stage, counting articles and characters in and out.
+
+    Counts are added to ``stats`` only when the article got through (or was dropped), so a
+    failed article does not look like a stage that removed its text.
+    """
+    rows: list[tuple[str, list[int]]] = []
+    for name, process, state in chain.steps:
+        row = [1, 0, len(article.text), 0]
+        rows.append((name, row))
+        result = process(article, state)
+        if result is None:
+            _add_rows(stats, rows)
+            return None, name
+        article = result
+        row[1], row[3] = 1, len(article.text)
+    _add_rows(stats, rows)
+    return article, None
+
+
+def _add_rows(stats: dict[str, list[int]], rows: list[tuple[str, list[int]]]) -> None:
+    for name, row in rows:
+        acc = stats.setdefault(name, [0, 0, 0, 0])
+        for i in range(4):
+            acc[i] += row[i]
+
+
+def process_file(inp: InputFile, cfg: Any, names: tuple[str, ...],
+                 tick: Callable[[], None] | None = None) -> FileResult:
+    """Extract one file and pass each article through ``names``; never raises.
+
+    ``tick`` is called after each article (the supervisor's sign of life).
+    """
+    state = prepared(cfg, names)
+    limits = state.limits
+    entry = ManifestEntry(path=inp.path, status="ok")
+    result = FileResult(entry)
+    read = _read_input(inp, limits, entry)
+    data = _unwrap(read[0], read[1], limits, entry) if read is not None else None
+    if data is None:
         return result
+    _extract_and_process(data, inp, cfg, state, result, tick)
+    warning = _not_utf8_warning(data, entry.encoding)
+    if warning:
+        entry.warnings.insert(0, warning)
+    if len(entry.warnings) > MAX_WARNINGS:
+        more = len(entry.warnings) - MAX_WARNINGS
+        entry.warnings = entry.warnings[:MAX_WARNINGS] + [f"(+{more} more)"]
+    return result
+
+
+def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
+                         result: FileResult, tick: Callable[[], None] | None) -> None:
+    from pipeline.stages.extract import InputContext, extract
+
+    entry, limits = result.entry, state.limits
     ctx = InputContext(path=inp.path, relpath=inp.relpath)
     errors: list[str] = []
-    try:
-        for article in extract(data, ctx, state.extract_state):
-            article.pipeline.version = __version__
-            article.pipeline.config_hash = cfg.hash
-            try:
-                out = state.chain(article) if state.chain else article
-            except Exception as exc:  # one bad article never costs the others
-                errors.append(f"article {article.source.index}: {one_line(exc)}")
-                continue
-            if out is not None:
-                result.articles.append(out)
-    except SkipInput as exc:
-        entry.status, entry.error = "skipped", one_line(exc)
-    except Exception as exc:
-        entry.status, entry.error = "failed", one_line(exc)
+    dropped: dict[str, int] = {}
+    seen = current = 0
+    timeout = f"timed out after {limits.article_timeout:g} s ([run] article_timeout)"
+    articles = extract(data, ctx, state.extract_state)
+    with _Alarm(limits.article_timeout) as alarm:
+        try:
+            while True:
+                alarm.arm()
+                try:
+                    try:
+                        article = next(articles)
+                    except StopIteration:
+                        break
+                    except SkipInput as exc:
+                        if result.articles or errors:  # the rest of a file, not all of it
+                            entry.warnings.append(one_line(exc))
+                        else:
+                            entry.status, entry.error = "skipped", one_line(exc)
+                        break
+                    except ArticleTimeout:
+                        errors.append(f"article {seen}: extraction {timeout}; rest of file unread")
+                        break
+                    except Exception as exc:
+                        errors.append(_extract_error(exc, seen))
+                        break
+                    seen += 1
+                    current = article.source.index
+                    problem = _process_one(article, cfg, state, result, dropped)
+                    if problem:
+                        errors.append(f"article {current}: {problem}")
+                except ArticleTimeout:
+                    errors.append(f"article {current}: {timeout}")
+                finally:
+                    alarm.disarm()
+                if tick is not None:
+                    tick()
+        except ArticleTimeout:  # the alarm fired between two articles
+            errors.append(f"article {seen}: {timeout}")
+    # Warnings the reader recorded (e.g. broken JSONL lines), when it records them.
+    entry.warnings.extend(getattr(ctx, "warnings", None) or [])
     entry.format, entry.encoding = ctx.fmt, ctx.encoding
     entry.articles = len(result.articles)
-    if errors and entry.status == "ok":
-        entry.error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
-        if not result.articles:
-            entry.status = "failed"
-    if entry.status == "ok" and not result.articles:
-        entry.status, entry.error = "skipped", entry.error or "no article text found"
-    return result
+    if errors:
+        entry.status = "failed"
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        entry.error = "; ".join(errors[:3]) + more
+    elif entry.status == "ok" and not result.articles:
+        entry.status = "skipped"
+        by_stage = {name: n for name, n in dropped.items() if name}
+        if by_stage:
+            entry.error = "no article left after " + ", ".join(
+                f"{name} ({n} dropped)" for name, n in by_stage.items())
+        else:
+            entry.error = "no article text found"
+            hazard = sniff.html_hazard(data) if ctx.fmt in ("html", "markdown") else None
+            if hazard:
+                entry.status, entry.error = "failed", f"no article text: {hazard}"
+
+
+def _extract_error(exc: Exception, seen: int) -> str:
+    where = f"after article {seen - 1}: " if seen else ""
+    if isinstance(exc, RecursionError):
+        return f"{where}structure too deep to parse (RecursionError)"
+    if isinstance(exc, MemoryError):
+        return f"{where}out of memory while extracting (MemoryError)"
+    return f"{where}cannot extract: {one_line(exc)}"
+
+
+def _process_one(article: Article, cfg: Any, state: Prepared, result: FileResult,
+                 dropped: dict[str, int]) -> str | None:
+    """Run one article through the chain; a reason string when it failed."""
+    limits = state.limits
+    if len(article.text) > limits.max_article_chars:
+        return (f"{len(article.text)} characters (over [run] max_article_chars = "
+                f"{limits.max_article_chars})")
+    article.pipeline.version = __version__
+    article.pipeline.config_hash = cfg.hash
+    if state.chain is None:
+        result.articles.append(article)
+        return None
+    try:
+        out, dropped_by = _run_chain(article, state.chain, result.stats)
+    except (RecursionError, MemoryError) as exc:
+        return type(exc).__name__
+    except Exception as exc:  # one bad article never costs the others
+        return one_line(exc)
+    if out is None:
+        dropped[dropped_by or "?"] = dropped.get(dropped_by or "?", 0) + 1
+    elif not out.text.strip():  # nothing to index: not an article
+        dropped[""] = dropped.get("", 0) + 1
+    else:
+        result.articles.append(out)
+    return None
+
+
+def crash_result(inp: InputFile, reason: str) -> FileResult:
+    """The result recorded for an input whose worker died or hung."""
+    return FileResult(ManifestEntry(path=inp.path, status="failed", error=reason))
 
 
 def encode_result(result: FileResult) -> bytes:
     """Results cross process boundaries as msgpack: cheaper than pickling Structs."""
-    return msgspec.msgpack.encode((result.entry, result.articles))
+    return msgspec.msgpack.encode((result.entry, result.articles, result.stats))
 
 
-_decoder = msgspec.msgpack.Decoder(tuple[ManifestEntry, list[Article]])
+_decoder = msgspec.msgpack.Decoder(tuple[ManifestEntry, list[Article], dict[str, list[int]]])
 
 
 def decode_result(data: bytes) -> FileResult:
-    entry, articles = _decoder.decode(data)
-    return FileResult(entry, articles)
+    entry, articles, stats = _decoder.decode(data)
+    return FileResult(entry, articles, stats)

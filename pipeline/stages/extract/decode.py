@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from pipeline.stages.extract.mixed_encoding import decode_mixed
+
 _ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -55,6 +57,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     declared = _ALIASES.get(declared, declared) if declared else declared_charset(data)
+    mixed = decode_mixed(data, declared, _detect)  # mostly UTF-8: decode line by line
+    if mixed is not None:
+        return mixed
     if declared and declared not in ("utf-8",):
         try:
             return data.decode(declared), declared

@@ -39,7 +39,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
             bad.append(lineno)
             continue
         html = _first_str(record, _HTML_KEYS) if isinstance(record, dict) else None

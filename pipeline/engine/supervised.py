@@ -1,0 +1,165 @@
+"""An ordered process pool that survives its workers: crash isolation for any engine.
+
+``multiprocessing.Pool`` loses the task of a worker that dies (segfault in a C extension, the
+OOM killer, ``os._exit``) and then waits for it forever. Here each worker has its own pipe;
+the parent watches the pipes and the process sentinels, records a dead or silent worker's task
+as failed through ``crashed(item, reason)``, starts a fresh worker and goes on. Results come
+back in input order, so output does not depend on the number of workers.
+
+A worker shows it is alive by calling ``tick()`` (once per article); one that sends nothing for
+``stall`` seconds is killed (a hang in C code the per-article alarm cannot interrupt).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_TICK_EVERY = 1.0  # seconds between two signs of life from a busy worker
+
+
+def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        if now - last[0] >= _TICK_EVERY:
+            last[0] = now
+            conn.send(("tick", None))
+
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        last[0] = time.monotonic()
+        try:
+            out = func(item, tick)
+        except BaseException as exc:  # noqa: BLE001 - reported as this item's failure
+            conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+        else:
+            conn.send(("done", out))
+
+
+class _Slot:
+    def __init__(self, ctx: Any, func: Callable) -> None:
+        parent, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker, args=(child, func), daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn: Connection = parent
+        self.task: tuple[int, Any] | None = None
+        self.seen = time.monotonic()
+
+    def send(self, seq: int, item: Any) -> None:
+        self.task = (seq, item)
+        self.seen = time.monotonic()
+        self.conn.send(item)
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.proc.kill()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(timeout=0 if kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"worker process died ({name})"
+    return f"worker process exited (code {exitcode})"
+
+
+def imap(func: Callable[[T, Callable[[], None]], R], items: Iterable[T], workers: int, *,
+         crashed: Callable[[T, str], R], stall: float | None = None) -> Iterator[R]:
+    """``func(item, tick)`` for every item in supervised worker processes, in input order."""
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx = mp.get_context(method)
+    source = enumerate(items)
+    slots = [_Slot(ctx, func) for _ in range(max(1, workers))]
+    done: dict[int, R] = {}
+    next_out = 0
+    exhausted = False
+    window = max(1, workers) * 8  # bound on results held back for ordering
+    try:
+        while True:
+            for i, slot in enumerate(slots):  # feed idle workers
+                if slot.task is None and not exhausted and len(done) < window:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                        continue
+                    try:
+                        slot.send(*nxt)
+                    except (OSError, ValueError):  # it died after its last result
+                        slot.stop(kill=True)
+                        slots[i] = slot = _Slot(ctx, func)
+                        slot.send(*nxt)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+            busy = [s for s in slots if s.task is not None]
+            if not busy:
+                if exhausted and not done:
+                    return
+                continue
+            timeout = None
+            if stall:
+                timeout = max(0.0, min(s.seen + stall for s in busy) - time.monotonic())
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout)
+            for i, slot in enumerate(slots):
+                if slot.task is None:
+                    continue
+                seq, item = slot.task
+                reason = None
+                if slot.conn in ready or slot.conn.poll():
+                    try:
+                        while slot.conn.poll():
+                            kind, payload = slot.conn.recv()
+                            slot.seen = time.monotonic()
+                            if kind == "done":
+                                done[seq] = payload
+                                slot.task = None
+                                break
+                            if kind == "error":
+                                reason = f"worker error: {payload}"
+                                break
+                    except (EOFError, OSError):
+                        reason = _death(slot.proc.exitcode)
+                if slot.task is not None and reason is None:
+                    if slot.proc.sentinel in ready or not slot.proc.is_alive():
+                        slot.proc.join()
+                        reason = _death(slot.proc.exitcode)
+                    elif stall and time.monotonic() - slot.seen > stall:
+                        reason = f"no progress for {stall:g} s: worker stopped"
+                if reason is not None:
+                    done[seq] = crashed(item, reason)
+                    slot.task = None
+                    if "worker error" not in reason:
+                        slot.stop(kill=True)
+                        slots[i] = _Slot(ctx, func)
+    finally:
+        for slot in slots:
+            slot.stop(kill=slot.task is not None)
