@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
              "zhnews dedup segmented.jsonl -o deduped.jsonl")
     p.add_argument("input", metavar="IN.jsonl")
     p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl")
+    p.add_argument("--index", metavar="FILE",
+                   help="persistent dedup index (SQLite) to match against and update; "
+                        "`zhnews run` keeps one in its output folder")
     _config_arg(p)
 
     p = _add(sub, "emit", "write a JSONL stream as per-article JSON files plus a manifest",
@@ -222,10 +225,18 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from pipeline import stages
 
     cfg = _load_config(args)
-    dedup = stages.get("dedup").prepare(cfg)
+    stage = stages.get("dedup")
+    dedup = stage.prepare(cfg)
+    if args.index:
+        from pipeline.stages.dedup import store
+
+        store.load(Path(args.index), dedup)
     articles = [dedup.add(a) for a in _read_articles(args.input)]
-    late = {a.id: a for a in dedup.finish()}
-    _write_articles(args.output, (late.get(a.id, a) for a in articles))
+    late = {c.id: c for c in dedup.finish()}
+    _write_articles(args.output, (stage.apply(a, late[a.id]) if a.id in late else a
+                                  for a in articles))
+    if args.index:
+        store.save(Path(args.index), dedup)
     return 0
 
 

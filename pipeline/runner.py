@@ -49,8 +49,13 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     files: list[InputFile] = list(walk_inputs(inputs))
     outdir.mkdir(parents=True, exist_ok=True)
     names = stages.ARTICLE_STAGES
-    dedup = stages.get("dedup").prepare(cfg)
-    emit = stages.get("emit")
+    dedup_stage = stages.get("dedup")
+    dedup = dedup_stage.prepare(cfg)
+    index = dedup_stage.index_path(outdir, cfg)
+    if index is not None:
+        from pipeline.stages.dedup import store
+
+        store.load(index, dedup)
     summary = Summary(inputs=len(files))
     entries: list[ManifestEntry] = []
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
@@ -58,16 +63,46 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         entries.append(result.entry)
         for article in result.articles:
             article = dedup.add(article)
-            summary.duplicates += article.duplicate_of is not None
-            emit.write(outdir, article)
+            _place(outdir, article, cfg)
             summary.articles += 1
         setattr(summary, result.entry.status, getattr(summary, result.entry.status) + 1)
         if bar is not None:
             bar.update(1)
-    for article in dedup.finish():
-        emit.write(outdir, article)
+    _rewrite_changed(outdir, dedup.finish(), cfg)
+    summary.duplicates = dedup.duplicates()
+    if index is not None:
+        store.save(index, dedup)
     if bar is not None:
         bar.close()
     atomic_write(outdir / MANIFEST, manifest_bytes(entries))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _place(outdir: Path, article: Any, cfg: Any) -> None:
+    """Emit ``article`` where dedup says (in OUTDIR, or aside) and drop a stale other copy."""
+    from pipeline.stages import dedup as dedup_stage
+    from pipeline.stages import emit
+
+    target = emit.write(dedup_stage.folder(outdir, article, cfg), article)
+    name = f"{article.id}.json"
+    for path in (outdir / name, outdir / dedup_stage.ASIDE / name):
+        if path != target and path.exists():
+            path.unlink()
+
+
+def _rewrite_changed(outdir: Path, changes: list, cfg: Any) -> None:
+    """Re-write the articles whose dedup verdict changed after they were written.
+
+    Their files are read back from ``outdir`` (this run's, or an earlier run's when the
+    persistent index named them); a file no longer there is left alone.
+    """
+    from pipeline.article import from_json_line
+    from pipeline.stages import dedup as dedup_stage
+
+    for change in changes:
+        name = f"{change.id}.json"
+        found = [p for p in (outdir / name, outdir / dedup_stage.ASIDE / name) if p.exists()]
+        if found:
+            article = from_json_line(found[0].read_bytes())
+            _place(outdir, dedup_stage.apply(article, change), cfg)
