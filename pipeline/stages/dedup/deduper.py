@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from pipeline.article import Article
 from pipeline.stages.dedup.signature import (
-    SCHEME,
-    SEED,
     Signer,
     exact_key,
     normalise,
+    normalise_paragraphs,
     paragraph_hashes,
     published_key,
     similarity,
@@ -36,8 +35,9 @@ from pipeline.stages.dedup.signature import (
 
 SCORE = "duplicate_similarity"
 # LSH candidates are gathered this far below the verification threshold: at 128 permutations
-# datasketch then bands 16 x 8, which surfaces 95 % of pairs at Jaccard 0.8 (39 % at 0.8 alone).
-CANDIDATE_MARGIN = 0.15
+# and threshold 0.7 datasketch then bands 25 x 5, which surfaces 99 % of pairs at Jaccard 0.7
+# (banding at 0.7 itself would surface 79 %).
+CANDIDATE_MARGIN = 0.2
 # A paragraph shared by more articles than this (site boilerplate) links nobody: it would make
 # clustering quadratic and says nothing about the story.
 MAX_PARAGRAPH_DF = 500
@@ -72,6 +72,41 @@ class Change:
     cluster: str | None
     similarity: float | None
     current: bool  # from this run (else from the persistent index)
+
+
+class Bands:
+    """LSH banding: signatures that agree on every row of some band become candidates.
+
+    datasketch's ``MinHashLSH`` chooses the bands and rows (minimising the false positive and
+    negative areas for the threshold); the tables are plain dicts keyed by each band's bytes
+    because ``MinHashLSH.insert`` and ``query`` each re-hash every band (byte-swapping numpy
+    slices), which alone cost more than the signature.
+    """
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.ranges = [(i * lsh.r * 4, (i + 1) * lsh.r * 4) for i in range(lsh.b)]
+        self.tables: list[dict[bytes, set[str]]] = [{} for _ in self.ranges]
+
+    def keys(self, signature: np.ndarray) -> list[bytes]:
+        raw = signature.astype("<u4", copy=False).tobytes()
+        return [raw[a:b] for a, b in self.ranges]
+
+    def insert(self, key: str, signature: np.ndarray) -> None:
+        for table, band in zip(self.tables, self.keys(signature)):
+            table.setdefault(band, set()).add(key)
+
+    def remove(self, key: str, signature: np.ndarray) -> None:
+        for table, band in zip(self.tables, self.keys(signature)):
+            table[band].discard(key)
+
+    def query(self, signature: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        for table, band in zip(self.tables, self.keys(signature)):
+            hit = table.get(band)
+            if hit:
+                found |= hit
+        return found
 
 
 class Groups:
@@ -137,19 +172,25 @@ class Deduper:
             raise ConfigError(f"dedup.threshold must be in (0, 1], got {self.threshold}")
         self.records: dict[str, Record] = {}
         self.run = 0
-        self.lsh = MinHashLSH(threshold=max(0.05, self.threshold - CANDIDATE_MARGIN),
-                              num_perm=self.signer.num_perm)
+        self.lsh = Bands(max(0.05, self.threshold - CANDIDATE_MARGIN), self.signer.num_perm)
         self.exact: dict[bytes, set[str]] = {}
         self.paras: dict[int, set[str]] = {}
         self.dups = Groups(self.records)
         self.clusters = Groups(self.records)
+        # The groups built while adding equal a full recomputation unless a record was
+        # replaced, restored from the index, or a paragraph outgrew MAX_PARAGRAPH_DF.
+        self.dirty = False
 
     # -- records -------------------------------------------------------------------------
     def record(self, article: Article) -> Record | None:
-        norm = normalise(article.text)
+        if article.paragraphs:
+            parts = normalise_paragraphs(article.paragraphs)
+            norm = "".join(parts)
+        else:
+            parts, norm = [], normalise(article.text)
         if not norm:
             return None
-        paras = paragraph_hashes(article.paragraphs, self.cluster_min_chars)
+        paras = paragraph_hashes(parts, self.cluster_min_chars)
         return Record(id=article.id, published_at=article.published_at, length=len(norm),
                       exact=exact_key(norm), signature=self.signer.signature(norm),
                       paragraphs=paras)
@@ -163,18 +204,21 @@ class Deduper:
         self.records[rec.id] = rec
         self.exact.setdefault(rec.exact, set()).add(rec.id)
         if rec.signature is not None:
-            self.lsh.insert(rec.id, LeanMinHash(seed=SEED, hashvalues=rec.signature,
-                                                scheme=SCHEME), check_duplication=False)
+            self.lsh.insert(rec.id, rec.signature)
         for h in rec.paragraphs:
-            self.paras.setdefault(h, set()).add(rec.id)
+            holders = self.paras.setdefault(h, set())
+            holders.add(rec.id)
+            if len(holders) == MAX_PARAGRAPH_DF + 1:
+                self.dirty = True
         self.dups.add(rec.id)
         self.clusters.add(rec.id)
 
     def _remove(self, rec: Record) -> None:
+        self.dirty = True
         del self.records[rec.id]
         self.exact[rec.exact].discard(rec.id)
         if rec.signature is not None:
-            self.lsh.remove(rec.id)
+            self.lsh.remove(rec.id, rec.signature)
         for h in rec.paragraphs:
             self.paras[h].discard(rec.id)
 
@@ -182,8 +226,7 @@ class Deduper:
         """(duplicates, cluster mates) of ``rec`` among the records held now."""
         dups = set(self.exact.get(rec.exact, ()))
         if rec.signature is not None:
-            query = LeanMinHash(seed=SEED, hashvalues=rec.signature, scheme=SCHEME)
-            for other in self.lsh.query(query):
+            for other in self.lsh.query(rec.signature):
                 if other in dups:
                     continue
                 sig = self.records[other].signature
@@ -242,15 +285,17 @@ class Deduper:
         return apply(article, rec.written)
 
     def finish(self) -> list[Change]:
-        """Recompute every group over all records; the records whose verdict changed."""
-        dups, clusters = Groups(self.records), Groups(self.records)
+        """Final groups over all records; the records whose verdict changed since written."""
         ids = sorted(self.records)
-        for x in ids:
-            dups.add(x)
-            clusters.add(x)
-        for x in ids:
-            self._link(self.records[x], dups, clusters)
-        self.dups, self.clusters = dups, clusters
+        if self.dirty:
+            dups, clusters = Groups(self.records), Groups(self.records)
+            for x in ids:
+                dups.add(x)
+                clusters.add(x)
+            for x in ids:
+                self._link(self.records[x], dups, clusters)
+            self.dups, self.clusters, self.dirty = dups, clusters, False
+        dups, clusters = self.dups, self.clusters
         changes = []
         for x in ids:
             rec = self.records[x]
@@ -266,6 +311,7 @@ class Deduper:
 
     def restore(self, records: list[Record]) -> None:
         """Records from the persistent index: matched against, never re-flagged by position."""
+        self.dirty = self.dirty or bool(records)
         for rec in records:
             self._insert(rec)
             self.run = max(self.run, rec.first_run + 1)

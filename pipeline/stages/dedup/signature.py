@@ -43,16 +43,27 @@ def normalise(text: str) -> str:
     return out if not out or out.isalnum() else _NOT_ALNUM.sub("", out)
 
 
+_NOT_ALNUM_OR_NL = re.compile(r"[^\w\n]+|_+")
+
+
+def normalise_paragraphs(paragraphs: list[str]) -> list[str]:
+    """``normalise`` of each paragraph, in one pass over the joined text (one regex call)."""
+    out = unicodedata.normalize("NFKC", _NOT_ALNUM_OR_NL.sub("", "\n".join(paragraphs)))
+    parts = out.lower().split("\n")
+    if len(parts) != len(paragraphs) or not "".join(parts).isalnum():
+        return [normalise(p) for p in paragraphs]  # NFKC made punctuation or line breaks
+    return parts
+
+
 def exact_key(normalised: str) -> bytes:
     """16-byte hash of the normalised text: equal keys are exact duplicates."""
     return hashlib.blake2b(normalised.encode("utf-8"), digest_size=16).digest()
 
 
-def paragraph_hashes(paragraphs: list[str], min_chars: int) -> dict[int, int]:
+def paragraph_hashes(normalised: list[str], min_chars: int) -> dict[int, int]:
     """Normalised paragraph hash → its length, for paragraphs of at least ``min_chars``."""
     out: dict[int, int] = {}
-    for para in paragraphs:
-        norm = normalise(para)
+    for norm in normalised:
         if len(norm) >= min_chars:
             digest = hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest()
             out[int.from_bytes(digest, "little", signed=True)] = len(norm)
