@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IN.jsonl")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     _config_arg(p)
+    _add_search_and_export(sub)
     return parser
 
 
@@ -260,6 +261,121 @@ def cmd_emit(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- search index and exports (issue 7) ------------------------------------------------------
+
+def _add_search_and_export(sub) -> None:
+    from pipeline.export import FORMATS
+
+    p = _add(sub, "index", "build the built-in SQLite full-text search index of an output folder",
+             "zhnews index cleaned")
+    p.add_argument("outdir", metavar="OUTDIR", help="a `zhnews run` output folder")
+    p.add_argument("--db", metavar="FILE", help="index file (default: OUTDIR/search.sqlite)")
+    _config_arg(p)
+
+    p = _add(sub, "search", "search the built-in index: ranked titles with highlighted snippets",
+             "zhnews search 燧原科技 --db cleaned/search.sqlite")
+    p.add_argument("query", metavar="QUERY", help="words in simplified or traditional script")
+    p.add_argument("--db", metavar="FILE", default=None,
+                   help="index file (default: ./cleaned/search.sqlite)")
+    p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="results (10)")
+    p.add_argument("--json", action="store_true", help="one JSON object per result")
+    _config_arg(p)
+
+    p = _add(sub, "export", "write an output folder for Elasticsearch, Meilisearch or as data",
+             "zhnews export cleaned --format es-bulk -o bulk.ndjson")
+    p.add_argument("outdir", metavar="OUTDIR", help="a `zhnews run` output folder")
+    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="'-' for stdout (not for parquet)")
+    p.add_argument("--template", metavar="FILE",
+                   help="es-bulk: where the index template goes (default: beside FILE as "
+                        "NAME.template.json)")
+    _config_arg(p)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from pipeline.export import search
+
+    cfg = _load_config(args)
+    outdir = Path(args.outdir)
+    db = Path(args.db) if args.db else search.default_db(outdir, cfg)
+    count = search.build(outdir, db, cfg)
+    print(f"zhnews: indexed {count} articles → {db}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.export import search
+
+    cfg = _load_config(args)
+    db = Path(args.db) if args.db else search.default_db(Path("cleaned"), cfg)
+    tty = sys.stdout.isatty() and not args.json
+    marks = ("\x1b[1;31m", "\x1b[0m") if tty else ("[", "]")
+    if args.limit < 1:
+        raise UsageError("-n must be at least 1")
+    searcher = search.Searcher(cfg)
+    hits = searcher.search(db, args.query, args.limit, marks)
+    for hit in hits:
+        if args.json:
+            print(json.dumps(hit.__dict__, ensure_ascii=False))
+            continue
+        meta = " · ".join(x for x in (hit.id, hit.published_at, hit.path) if x)
+        print(f"{hit.rank}. {searcher.title_of(hit)}\n   {meta}\n   {hit.snippet}")
+    if not hits:
+        print(f"zhnews: no article matches {args.query!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.export import ndjson, parquet, read_articles
+    from pipeline.io import atomic_write
+
+    cfg = _load_config(args)
+    outdir = Path(args.outdir)
+    articles = read_articles(outdir)
+    if args.format == "parquet":
+        if args.output == "-":
+            raise UsageError("parquet needs a file: -o FILE.parquet")
+        count = parquet.write(articles, Path(args.output))
+    else:
+        writer = {"es-bulk": ndjson.es_bulk, "meili": ndjson.meili, "jsonl": ndjson.jsonl}
+        count = _write_lines(args.output, writer[args.format](articles, cfg))
+        if args.format == "es-bulk":
+            count //= 2
+    print(f"zhnews: exported {count} articles ({args.format}) → {args.output}", file=sys.stderr)
+    if args.format == "es-bulk" and (args.template or args.output != "-"):
+        out = Path(args.output)
+        template = Path(args.template) if args.template else out.with_name(
+            out.name.split(".")[0] + ".template.json")
+        text = json.dumps(ndjson.es_template(cfg), ensure_ascii=False, indent=2) + "\n"
+        atomic_write(template, text.encode("utf-8"))
+        print(f"zhnews: index template → {template}", file=sys.stderr)
+    return 0
+
+
+def _write_lines(name: str, lines) -> int:
+    from pipeline.io import open_out
+
+    count = 0
+    out = open_out(name)
+    try:
+        for line in lines:
+            out.write(line)
+            count += 1
+    finally:
+        out.flush()
+        if out is not sys.stdout.buffer:
+            out.close()
+    return count
+
+
+# --- end of search index and exports ----------------------------------------------------------
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "extract": cmd_extract,
@@ -269,6 +385,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "segment": cmd_article_stage,
     "dedup": cmd_dedup,
     "emit": cmd_emit,
+    "index": cmd_index,
+    "search": cmd_search,
+    "export": cmd_export,
 }
 
 
