@@ -315,6 +315,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     marks = ("\x1b[1;31m", "\x1b[0m") if tty else ("[", "]")
     if args.limit < 1:
         raise UsageError("-n must be at least 1")
+    if not db.exists():
+        raise UsageError(f"no search index at {db}; build it with `zhnews index OUTDIR`")
     searcher = search.Searcher(cfg)
     hits = searcher.search(db, args.query, args.limit, marks)
     for hit in hits:

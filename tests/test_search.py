@@ -77,15 +77,18 @@ def test_snippets_join_chinese_tokens_and_keep_latin_spaces():
     assert search.despace(f"创始人 , {o}张{c} {o}文{c} , 在", ("<", ">")) == "创始人,<张文>,在"
 
 
-def test_cli_index_and_search(sample_run: Path, tmp_path: Path):
+def test_cli_index_and_search(sample_run: Path, tmp_path: Path, capsys):
+    from pipeline.cli import main
+
     db = tmp_path / "s.sqlite"
-    zhnews("index", str(sample_run), "--db", str(db))
+    assert main(["index", str(sample_run), "--db", str(db)]) == 0
     out = zhnews("search", "壁仞科技", "--db", str(db), "-n", "2").stdout.decode()
     assert out.startswith("1. ") and "[壁仞科技]" in out and "raw/004" in out.split("\n2.")[0]
-    lines = zhnews("search", "趙立東", "--db", str(db), "--json").stdout.decode().splitlines()
-    first = json.loads(lines[0])
+    capsys.readouterr()
+    assert main(["search", "趙立東", "--db", str(db), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert first["rank"] == 1 and "[赵立东]" in first["snippet"]
-    missing = zhnews("search", "Kubernetes", "--db", str(db), check=False)
-    assert missing.returncode == 1 and b"no article matches" in missing.stderr
-    nodb = zhnews("search", "芯片", "--db", str(tmp_path / "none.sqlite"), check=False)
-    assert nodb.returncode == 2 and b"zhnews index" in nodb.stderr
+    assert main(["search", "Kubernetes", "--db", str(db)]) == 1
+    assert "no article matches" in capsys.readouterr().err
+    assert main(["search", "芯片", "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert "zhnews index" in capsys.readouterr().err
