@@ -248,9 +248,10 @@ def cmd_emit(args: argparse.Namespace) -> int:
 
     outdir = Path(args.output)
     emit = stages.get("emit")
+    cfg, dedup = _load_config(args), stages.get("dedup")  # duplicates may go aside
     counts: dict[str, ManifestEntry] = {}
     for article in _read_articles(args.input):
-        emit.write(outdir, article)
+        emit.write(dedup.folder(outdir, article, cfg), article)
         entry = counts.setdefault(article.source.path,
                                   ManifestEntry(path=article.source.path, status="ok",
                                                 format=article.source.format,

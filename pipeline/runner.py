@@ -55,7 +55,7 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     if index is not None:
         from pipeline.stages.dedup import store
 
-        store.load(index, dedup)
+        store.load(index, dedup, keep=lambda x: _emitted(outdir, x))
     summary = Summary(inputs=len(files))
     entries: list[ManifestEntry] = []
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
@@ -77,6 +77,14 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     atomic_write(outdir / MANIFEST, manifest_bytes(entries))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _emitted(outdir: Path, article_id: str) -> bool:
+    """An earlier run's article is still in the folder (deleting its file forgets it)."""
+    from pipeline.stages.dedup import ASIDE
+
+    name = f"{article_id}.json"
+    return (outdir / name).exists() or (outdir / ASIDE / name).exists()
 
 
 def _place(outdir: Path, article: Any, cfg: Any) -> None:

@@ -158,3 +158,15 @@ def test_index_round_trip_and_settings_guard(cfg, tmp_path):
     data["dedup"]["shingle"] = 4
     with pytest.raises(ZhnewsError, match="shingle=5"):
         store.load(path, stages.get("dedup").prepare(Config(data)))
+
+
+def test_signature_is_datasketchs_minhash_even_for_long_texts():
+    from datasketch import MinHash
+
+    signer = signature.Signer(5, 128)
+    text = signature.normalise("".join(_paras(BIREN)) * 4)  # more shingles than one chunk
+    assert len(text) > 4096
+    ref = MinHash(num_perm=128, seed=signature.SEED, scheme=signature.SCHEME,
+                  hashfunc=lambda x: x)
+    ref.update_batch(signer.shingle_hashes(text).tolist())
+    assert (signer.signature(text) == ref.hashvalues).all()

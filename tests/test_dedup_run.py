@@ -91,6 +91,11 @@ def test_tomorrows_dump_is_flagged_against_todays_index(tmp_path: Path):
     zhnews("run", str(tomorrow), "-o", str(out), "-j", "2", "--no-progress")
     assert _tree(out) == snapshot
 
+    # deleting yesterday's file forgets it: the repost is canonical again
+    (out / f"{v['biren.txt'][0]}.json").unlink()
+    zhnews("run", str(tomorrow), "-o", str(out), "-j", "1", "--no-progress")
+    assert _verdicts(out)["repost.txt"][1:3] == (None, None)
+
 
 def test_rerun_of_the_sample_into_the_same_folder_is_byte_identical(sample_run: Path,
                                                                     tmp_path: Path):

@@ -258,7 +258,7 @@ class Deduper:
     def _verdict(self, rec: Record, dups: Groups, clusters: Groups) -> Verdict:
         canonical, _ = dups.canonical(rec.id)
         duplicate_of = sim = None
-        if canonical != rec.id:
+        if canonical != rec.id and canonical in self.records:  # else: gone; finish decides
             duplicate_of = canonical
             other = self.records[canonical]
             if other.exact == rec.exact:
@@ -266,7 +266,8 @@ class Deduper:
             elif rec.signature is not None and other.signature is not None:
                 sim = round(similarity(rec.signature, other.signature), 4)
         head, size = clusters.canonical(rec.id)
-        return duplicate_of, (head if size > 1 else None), sim
+        cluster = head if size > 1 and head in self.records else None
+        return duplicate_of, cluster, sim
 
     # -- the stage -----------------------------------------------------------------------
     def add(self, article: Article) -> Article:

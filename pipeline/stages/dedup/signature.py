@@ -99,12 +99,16 @@ class Signer:
         if not len(hashes):
             return None
         hashes = _fmix(hashes, 32)
-        if len(hashes) > self._buf.shape[1]:
-            self._buf = np.empty((self.num_perm, len(hashes)), dtype=np.uint32)
-        out = self._buf[:, :len(hashes)]
-        np.multiply(self._a, hashes, out=out)
-        np.add(out, self._b, out=out)
-        return out.min(axis=1)
+        width = self._buf.shape[1]
+        best = None
+        for start in range(0, len(hashes), width):  # bounded memory for very long texts
+            part = hashes[start:start + width]
+            out = self._buf[:, :len(part)]
+            np.multiply(self._a, part, out=out)
+            np.add(out, self._b, out=out)
+            low = out.min(axis=1)
+            best = low if best is None else np.minimum(best, low)
+        return best
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +45,9 @@ def _meta(dedup: Deduper) -> dict[str, str]:
             "cluster_min_chars": str(dedup.cluster_min_chars)}
 
 
-def load(path: Path, dedup: Deduper) -> int:
-    """Restore the records of earlier runs into ``dedup``; returns how many."""
+def load(path: Path, dedup: Deduper, keep: Callable[[str], bool] | None = None) -> int:
+    """Restore the records of earlier runs into ``dedup`` (those whose id ``keep`` accepts:
+    `zhnews run` keeps the articles still in its folder); returns how many."""
     if not path.exists():
         return 0
     try:
@@ -69,6 +71,8 @@ def load(path: Path, dedup: Deduper) -> int:
     records = []
     for (id_, published, length, exact, sig, hashes, lengths, first_run, dup, cluster,
          sim) in rows:
+        if keep is not None and not keep(id_):
+            continue
         signature = np.frombuffer(sig, dtype="<u4").astype(np.uint32) if sig else None
         paras = dict(zip(np.frombuffer(hashes, dtype="<i8").tolist(),
                          np.frombuffer(lengths, dtype="<u4").tolist()))
