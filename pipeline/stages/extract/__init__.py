@@ -7,14 +7,14 @@ with ``read(text, ctx, state) -> Iterator[Article]``. Decoding happens once, her
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.article import Article, Source, make_id
 from pipeline.errors import SkipInput
 from pipeline.stages.extract.decode import decode
 
-FORMATS = ("html", "markdown", "text", "jsonl")
+FORMATS = ("html", "markdown", "text", "jsonl", "warc")
 
 
 @dataclass
@@ -25,6 +25,8 @@ class InputContext:
     relpath: str  # relative to the input folder (for stable ids)
     encoding: str | None = None
     fmt: str | None = None
+    # Problems that did not stop the file (e.g. skipped JSONL lines), for the manifest.
+    warnings: list[str] = field(default_factory=list)
 
     def article(self, index: int, url: str | None = None, fmt: str | None = None) -> Article:
         source = Source(path=self.path, format=fmt or self.fmt or "text", index=index,
@@ -44,10 +46,44 @@ def site_of(url: str | None) -> str | None:
 @dataclass
 class ExtractState:
     cfg: Any
+    prune_rules: Any = None
+    two_extractors: bool = True
+    line_rules: Any = None
 
 
 def prepare(cfg: Any) -> ExtractState:
-    return ExtractState(cfg)
+    from pipeline.config import ConfigError
+    from pipeline.stages.extract.prune import compile_rules
+
+    try:
+        rules = compile_rules(cfg.lines("extract", "chrome_nodes_file"),
+                              cfg.lines("extract", "spam_phrases_file"),
+                              cfg.lines("extract", "site_rules_file"),
+                              int(cfg.get("extract", "spam_min_hits")))
+    except ValueError as exc:
+        raise ConfigError(f"[extract] {exc}") from None
+    from pipeline.stages.clean.lines import compile_line_rules
+
+    return ExtractState(cfg, rules, bool(cfg.get("extract", "two_extractors")),
+                        compile_line_rules(cfg))
+
+
+_WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+def is_warc(name: str, data: bytes) -> bool:
+    """WARC by name or by content (plain ``WARC/1.x`` header or a gzip member holding one)."""
+    if name.lower().endswith(_WARC_EXT) or data[:8].startswith(b"WARC/"):
+        return True
+    if data[:2] == b"\x1f\x8b":
+        import zlib
+
+        try:
+            head = zlib.decompressobj(31).decompress(data[:4096], 16)
+        except zlib.error:
+            return False
+        return head.startswith(b"WARC/")
+    return False
 
 
 def detect_format(name: str, text: str) -> str:
@@ -59,16 +95,29 @@ def detect_format(name: str, text: str) -> str:
         return "markdown"
     low = head[:1024].lower()
     if lower.endswith((".html", ".htm", ".xhtml", ".shtml")) or low.startswith(
-        ("<!doctype html", "<html", "<?xml")
-    ):
+        ("<!doctype html", "<html", "<?xml", "<head", "<meta")
+    ) or _looks_like_page(low):
         return "html"
     return "text"
+
+
+def _looks_like_page(low: str) -> bool:
+    """A page saved without a doctype: markup within the first KB and a body or paragraphs."""
+    return low.startswith("<") and ("<body" in low or "<p" in low or "<div" in low)
 
 
 def extract(data: bytes, ctx: InputContext, state: ExtractState) -> Iterator[Article]:
     """All articles in one input file, in file order."""
     if not data.strip():
         raise SkipInput("empty file")
+    if is_warc(ctx.path, data):
+        from pipeline.stages.extract import warc
+
+        ctx.fmt = "warc"
+        yield from warc.read(data, ctx, state)
+        return
+    if _binary(data):
+        raise SkipInput("binary file (not text, HTML, JSONL or WARC)")
     text, encoding = decode(data)
     ctx.encoding = encoding
     ctx.fmt = detect_format(ctx.path, text)
@@ -81,3 +130,14 @@ def extract(data: bytes, ctx: InputContext, state: ExtractState) -> Iterator[Art
     else:
         from pipeline.stages.extract import text as reader
     yield from reader.read(text, ctx, state)
+
+
+def _binary(data: bytes) -> bool:
+    """NUL bytes or mostly control bytes in the first 8 KB (UTF-16 with a BOM is text)."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl > 0.05 * len(head)

@@ -43,8 +43,9 @@ def declared_charset(data: bytes) -> str | None:
     return _ALIASES.get(name, name) if name else None
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding used)."""
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used). ``declared`` is a charset known from outside the bytes
+    (an HTTP header); the document's own declaration is looked up when it is not given."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -53,7 +54,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = declared_charset(data)
+    declared = _ALIASES.get(declared, declared) if declared else declared_charset(data)
     if declared and declared not in ("utf-8",):
         try:
             return data.decode(declared), declared

@@ -1,4 +1,8 @@
-"""Crawler JSONL: one page per line, ``{url, html}`` or ``{url, title, content}``."""
+"""Crawler JSONL: one page per line, ``{url, html}`` or ``{url, title, content}``.
+
+A broken line (bad JSON, not an object, no html/content) is skipped and its line number kept
+in ``ctx.warnings`` for the manifest; a file with no usable line at all is an ``InputError``.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,69 @@ import json
 from collections.abc import Iterator
 
 from pipeline.article import Article
+from pipeline.errors import InputError
 from pipeline.stages.extract.html import extract_html
+from pipeline.stages.extract.markdown import HTML_BODY, html_fragment_lines
+from pipeline.stages.extract.metadata import parse_date
+from pipeline.stages.extract.text import fill_article
+
+_HTML_KEYS = ("html", "raw_html", "body_html", "page")
+_TEXT_KEYS = ("content", "text", "body", "article")
+_DATE_KEYS = ("published_at", "publish_time", "pubtime", "date", "time")
+
+
+def _first_str(record: dict, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
 
 
 def read(text: str, ctx, state) -> Iterator[Article]:
+    bad: list[int] = []
+    good = 0
     index = 0
-    for line in text.splitlines():
+    for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            index += 1
+            bad.append(lineno)
             continue
-        if not isinstance(record, dict):
-            index += 1
+        html = _first_str(record, _HTML_KEYS) if isinstance(record, dict) else None
+        content = _first_str(record, _TEXT_KEYS) if isinstance(record, dict) else None
+        if not isinstance(record, dict) or not (html or content):
+            bad.append(lineno)
             continue
         url = record.get("url") if isinstance(record.get("url"), str) else None
         article = ctx.article(index, url=url, fmt="jsonl")
         index += 1
-        html = record.get("html")
-        if isinstance(html, str) and html.strip():
-            extract_html(html, article)
+        crawled = record.get("crawled_at") or record.get("fetch_time")
+        if isinstance(crawled, str):
+            article.source.crawled_at = crawled
+        title = record.get("title")
+        if isinstance(title, str) and title.strip():
+            article.title = " ".join(title.split())
+        date = _first_str(record, _DATE_KEYS)
+        if date:
+            article.published_at = parse_date(date, article.source.crawled_at)
+        if html:
+            extract_html(html, article, state)
+        elif HTML_BODY.search(content or ""):
+            fill_article(article, html_fragment_lines(content, state, article),
+                         getattr(state, "line_rules", None), has_title=article.title is not None)
         else:
-            content = record.get("content") or record.get("text") or ""
-            article.set_paragraphs([p.strip() for p in str(content).splitlines() if p.strip()])
-        if isinstance(record.get("title"), str) and record["title"].strip():
-            article.title = record["title"].strip()
+            lines = [s for s in (ln.strip() for ln in str(content).splitlines()) if s]
+            fill_article(article, lines, getattr(state, "line_rules", None),
+                         has_title=article.title is not None)
+        good += 1
         yield article
+    if bad:
+        shown = ", ".join(map(str, bad[:10])) + (f" (+{len(bad) - 10} more)" if len(bad) > 10 else "")
+        message = f"skipped {len(bad)} bad JSONL line(s): {shown}"
+        ctx.warnings.append(message)
+        if not good:
+            raise InputError(f"no usable JSONL line; {message}")

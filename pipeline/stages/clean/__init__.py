@@ -1,0 +1,97 @@
+"""clean: take boilerplate, leftover markup and spam out of the body, recording each removal.
+
+Mojibake repair runs first (it needs the bytes as extracted). Then, line by line: leftover
+tags are stripped; lines that are chrome (exact boilerplate, chrome patterns such as
+breadcrumbs, counters, author cards, image credits, inline promotions) or keyword spam are
+removed; inline chrome (【福利推薦】… promotions, 圖源:… credits) is cut out of paragraphs; a tail marker (相關推薦, 特別聲明 …) in the second half of the body removes itself and
+everything after it; a trailing related-news list (short titles alternating with bare dates) goes
+too. Chinese punctuation is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.article import Article, Removal
+from pipeline.stages import mojibake
+from pipeline.stages.clean.lines import LineRules, compile_line_rules, strip_tags
+
+# A tail marker only cuts when at least this share of the body's characters (and at least
+# TAIL_MIN_CHARS) stands before it, so a "相关阅读" heading near the top never takes the
+# article with it. Characters, not lines: related lists after an article are often longer
+# in lines than the article itself.
+TAIL_FROM = 0.3
+TAIL_MIN_CHARS = 100
+
+
+@dataclass
+class CleanState:
+    rules: LineRules
+
+
+def prepare(cfg: Any) -> CleanState:
+    return CleanState(compile_line_rules(cfg))
+
+
+def clean_lines(paragraphs: list[str], rules: LineRules, removed: list[Removal]) -> list[str]:
+    """The body without chrome lines and without a trailing chrome block."""
+    kept: list[str] = []
+    total = sum(len(p) for p in paragraphs)
+    before = 0
+    for i, para in enumerate(paragraphs):
+        before += len(para)
+        reason = rules.classify(para)
+        if reason is not None:
+            removed.append(Removal(reason=reason, text=para.strip()))
+            continue
+        stripped = " ".join(strip_tags(para).split()) if "<" in para else para.strip()
+        if not stripped:
+            continue
+        if before - len(para) >= max(TAIL_MIN_CHARS, TAIL_FROM * total) \
+                and rules.starts_tail(stripped):
+            removed.extend(Removal(reason="trailing-chrome", text=p.strip())
+                           for p in paragraphs[i:] if p.strip())
+            break
+        if stripped != para.strip():
+            removed.append(Removal(reason="markup", text=para.strip()))
+        stripped, cuts = rules.cut_inline(stripped)
+        removed.extend(Removal(reason="inline-chrome", text=c) for c in cuts)
+        if stripped:
+            kept.append(stripped)
+    return kept
+
+
+_SENTENCE_END = ("。", "！", "？", "!", "?", "…", "”", "」", "』")
+# A trailing list: short lines, at least this many of them bare dates ("2019-09-08").
+LIST_MIN_DATES = 2
+LIST_LINE_MAX = 60
+
+
+def trailing_list(paragraphs: list[str]) -> int:
+    """Where a related-news list (titles alternating with dates) starts at the end; else len."""
+    from pipeline.stages.extract.metadata import is_date_only
+
+    start, dates = len(paragraphs), 0
+    for i in range(len(paragraphs) - 1, -1, -1):
+        para = paragraphs[i]
+        if is_date_only(para):
+            dates += 1
+        elif len(para) > LIST_LINE_MAX or para.endswith(_SENTENCE_END):
+            break
+        start = i
+    if dates < LIST_MIN_DATES or start == 0:
+        return len(paragraphs)
+    total = sum(map(len, paragraphs))
+    return start if sum(map(len, paragraphs[start:])) <= 0.5 * total else len(paragraphs)
+
+
+def process(article: Article, state: CleanState) -> Article | None:
+    article = mojibake.process(article)  # must precede convert: t2s would destroy the bytes
+    kept = clean_lines(article.paragraphs, state.rules, article.removed)
+    cut = trailing_list(kept)
+    article.removed.extend(Removal(reason="trailing-list", text=p) for p in kept[cut:])
+    article.set_paragraphs(kept[:cut])
+    if article.title:
+        article.title = " ".join(strip_tags(article.title).split()) or None
+    return article

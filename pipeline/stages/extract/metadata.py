@@ -1,0 +1,338 @@
+"""Article metadata from text: Chinese dates, bylines (author / editor / outlet), front matter.
+
+Shared by every reader so a date or byline means the same thing in HTML, Markdown and text.
+Dates are ISO 8601; a local time without a zone gets +08:00 (Chinese news is published in
+China time); a date without a day is never completed into one (htmldate turns 2021年1月 into
+2021-01-01, which is wrong more often than right).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+CHINA = "+08:00"
+_CHINA_TZ = timezone(timedelta(hours=8))
+MIN_YEAR, MAX_YEAR = 1990, 2040
+
+_TIME = r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时時点點]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+_ZONE = r"(?:\s*(Z|[+-]\d{2}:?\d{2})(?![\d:]))?"
+DATE_RE = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?"
+    + _TIME + _ZONE
+)
+# US-style "9/17/2004 5:54:13 AM" (some overseas Chinese sites)
+US_DATE_RE = re.compile(
+    r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+)
+_DATELINE_WORDS = re.compile(r"时间|時間|日期|发布|發布|发表|發表|更新|来源|來源|作者|稿源|编辑|編輯")
+# Dates of something else than the article: a blog's creation, a member's registration.
+_NOT_DATELINE = re.compile(r"建立|創建|创建|注册|註冊|加入|登录|登錄|生日|出生|截止|截至")
+_RELATIVE = re.compile(r"(\d{1,3})\s*(分钟|分鐘|小时|小時|天)前|(昨天|前天|今天)")
+
+
+def _valid(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> bool:
+    try:
+        datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return False
+    return MIN_YEAR <= y <= MAX_YEAR
+
+
+def _iso(y: int, mo: int, d: int, h: int | None, mi: int | None, s: int | None,
+         zone: str | None) -> str:
+    if h is None:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    if zone in (None, ""):
+        zone = CHINA
+    elif zone == "Z":
+        zone = "+00:00"
+    elif ":" not in zone:
+        zone = f"{zone[:3]}:{zone[3:]}"
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi or 0:02d}:{s or 0:02d}{zone}"
+
+
+def iter_dates(text: str):
+    """Every full date (year, month and day) in ``text`` as (start offset, ISO string)."""
+    for m in DATE_RE.finditer(text):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        h = int(m[4]) if m[4] else None
+        mi = int(m[5]) if m[5] else None
+        s = int(m[6]) if m[6] else None
+        if not _valid(y, mo, d, h or 0, mi or 0, s or 0):
+            if _valid(y, mo, d):
+                h = mi = s = None
+            else:
+                continue
+        yield m.start(), _iso(y, mo, d, h, mi, s, m[7])
+    for m in US_DATE_RE.finditer(text):
+        mo, d, y = int(m[1]), int(m[2]), int(m[3])
+        h = int(m[4]) if m[4] else None
+        if h is not None and m[7]:
+            h = h % 12 + (12 if m[7].lower() == "pm" else 0)
+        mi = int(m[5]) if m[5] else None
+        s = int(m[6]) if m[6] else None
+        if _valid(y, mo, d, h or 0, mi or 0, s or 0):
+            yield m.start(), _iso(y, mo, d, h, mi, s, None)
+
+
+_DATE_LABEL = re.compile(r"发布时间|發布時間|发布于|發布於|发表于|發表於|更新时间|更新時間|时间|時間|日期|星期.|周.|[\s:：|｜\-—/]")
+
+
+def is_date_only(line: str) -> bool:
+    """A line that holds nothing but a date, a time or "3小时前" (and a label)."""
+    if len(line) > 40:
+        return False
+    rest = _RELATIVE.sub("", US_DATE_RE.sub("", DATE_RE.sub("", line)))
+    return rest != line and not _DATE_LABEL.sub("", rest)
+
+
+def about_something_else(line: str) -> bool:
+    """A dated line that is not about the article (blog created, member registered)."""
+    return bool(_NOT_DATELINE.search(line))
+
+
+def dateline_date(line: str) -> str | None:
+    """The date of a line that is a dateline (mostly a date, or labelled 时间/发布/来源 ...)."""
+    if _NOT_DATELINE.search(line):
+        return None
+    for _pos, iso in iter_dates(line):
+        rest = DATE_RE.sub("", US_DATE_RE.sub("", line))
+        if len(rest.strip()) <= 25 or _DATELINE_WORDS.search(line):
+            return iso
+        return None
+    return None
+
+
+def parse_date(value: str, crawled_at: str | None = None) -> str | None:
+    """One date value (meta tag, front matter, byline) → ISO 8601, or None if not a full date."""
+    value = value.strip()
+    if not value:
+        return None
+    for _pos, iso in iter_dates(value):
+        return iso
+    try:  # RFC 2822, as Hexo and RSS write it: "Mon, 24 Jan 2022 08:00:16 GMT"
+        dt = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        dt = None
+    if dt is not None and MIN_YEAR <= dt.year <= MAX_YEAR:  # zoned: shown in China time
+        return dt.astimezone(_CHINA_TZ).isoformat() if dt.tzinfo else dt.isoformat() + CHINA
+    if value.isdigit() and len(value) in (10, 13):  # epoch seconds / milliseconds
+        secs = int(value) / (1000 if len(value) == 13 else 1)
+        dt = datetime.fromtimestamp(secs, timezone(timedelta(hours=8)))
+        if MIN_YEAR <= dt.year <= MAX_YEAR:
+            return dt.isoformat()
+    return relative_date(value, crawled_at)
+
+
+def relative_date(value: str, crawled_at: str | None) -> str | None:
+    """"3小时前", "昨天" against the crawl time; None when the crawl time is unknown."""
+    if not crawled_at:
+        return None
+    m = _RELATIVE.search(value)
+    if not m:
+        return None
+    try:
+        base = datetime.fromisoformat(crawled_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if m[3]:
+        delta = timedelta(days={"今天": 0, "昨天": 1, "前天": 2}[m[3]])
+        return (base - delta).date().isoformat()
+    n, unit = int(m[1]), m[2]
+    delta = timedelta(minutes=n) if unit.startswith("分") else (
+        timedelta(hours=n) if unit.startswith("小") else timedelta(days=n))
+    return (base - delta).isoformat(timespec="minutes")
+
+
+# --- bylines ---------------------------------------------------------------------------------
+
+_HAN_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,8})?"
+_LATIN_NAME = r"[A-Za-z][A-Za-z0-9_.-]{2,24}"
+# A name ends where the line, a bracket, punctuation or a "reported/photo" word does.
+_END = r"(?=$|[\s)）】\]，,。;；/|｜:：_]|报道|報道|摄|攝|发自|發自)"
+_END_NEXT = r"(?=$|[\s)）】\]，,。;；/|｜:：_])"
+_NAME = rf"(?:{_HAN_NAME}|{_LATIN_NAME}){_END}"
+# Further names must end cleanly: in "彭冲 山东冠县报道" the place is not a second author.
+_NAMES = rf"{_NAME}(?:(?:\s*[、,，&]\s*|\s+)(?:{_HAN_NAME}|{_LATIN_NAME}){_END_NEXT})*"
+_SEP = r"\s*[:：|｜丨]\s*"
+
+AUTHOR_WORDS = "作者|作\\s*者|撰文|撰稿|文|采写|採寫|口述|整理|编译|編譯|记者|記者|通讯员|通訊員|发文人|發文人|图文|圖文"
+EDITOR_WORDS = "责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|审校|審校|审核|審核|主编|主編|值班编辑|值班編輯|监制|監製|编审|編審"
+OUTLET_WORDS = "来源|來源|出品|出处|出處|稿源|转载自|轉載自|本文来源|本文來源"
+
+_EDITOR = re.compile(rf"(?:{EDITOR_WORDS}){_SEP}({_NAMES})")
+_EDITOR_BRACKET = re.compile(rf"[（(【\[]\s*(?:{EDITOR_WORDS})\s*[:：]?\s*({_NAMES})\s*[)）】\]]")
+# Not after 工/合/原/著 (工作者, 合作者 …); "证券时报网作者：李在山" still counts.
+_AUTHOR = re.compile(rf"(?<![工合原著创創])(?:{AUTHOR_WORDS}){_SEP}({_NAMES})")
+_REPORTER = re.compile(
+    rf"(?:^|[\s（(【\[□■:：|｜])([\u4e00-\u9fffA-Za-z·]{{2,12}}?)?(?:特约|特約|实习|實習|见习|見習|本报|本報|首席)?"
+    rf"(?:记者|記者|通讯员|通訊員|发文人|發文人)\s*[:：]?\s*({_NAMES})"
+)
+_NAME_SLASH_WEN = re.compile(
+    rf"(?:^|(?<=\s)|(?<=记者)|(?<=記者))({_HAN_NAME})\s*/\s*文(?![\u4e00-\u9fff])")
+_REPORTED = re.compile(rf"[（(]\s*({_HAN_NAME})\s+[\u4e00-\u9fff]{{2,6}}报道\s*[)）]")
+# Blog and forum signatures: "ggjjzhzz 发表于 2005-09-15", "22:36:13 by duscha", "- 海姑娘写于3月18日"
+_POSTED = re.compile(
+    rf"(?:^|\s)({_HAN_NAME}|{_LATIN_NAME})\s*(?:发表于|發表於|发表在|写于|寫於)"
+    rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
+)
+# Journal pages: "文章引用：赵培. 淘宝网物流配送存在的问题及对策研究[J]. …"
+_CITATION = re.compile(rf"(?:文章引用|引用本文|引文格式|引用格式)\s*[:：]\s*({_HAN_NAME}(?:\s*[,，、]\s*{_HAN_NAME})*)\s*[.．]")
+# "[ 黄宇 ] 来源：[ 国际金融报 ]" (Sohu, 2004)
+_BRACKET_NAME = re.compile(rf"^[\[【]\s*({_NAMES})\s*[\]】]\s*(?=来源|來源|稿源)")
+_OUTLET = re.compile(
+    rf"(?:{OUTLET_WORDS}){_SEP}[\[【]?\s*([^\s|｜，,。；;：:\[\]【】]{{2,30}}?)"
+    rf"(?=$|[\s|｜，,。；;：:)）\]】]|(?:{AUTHOR_WORDS}|{EDITOR_WORDS})\s*[:：])"
+)
+_WECHAT = re.compile(
+    r"本文来自微信公众号\s*[“\"「]?([^”\"」（(]{1,30})[”\"」]?(?:\s*[（(][^)）]*[)）])?"
+    r"(?:[^，,。]*[，,]\s*作者\s*[:：]\s*(" + _NAMES + "))?"
+)
+_TRAILING_OUTLET = re.compile(r"[（(]\s*([\u4e00-\u9fffA-Za-z0-9]{2,12})\s*[)）]\s*$")
+_FALSE_NAMES = frozenset(
+    "记者 記者 编辑 編輯 作者 来源 來源 报道 報道 本报 本報 新华社 新華社 中新网 中新網 图片 圖片 "
+    "摄影 攝影 责任 責任 更多 点击 點擊 原标题 原標題 实习 實習 供图 供圖 发布 發布 阅读 閱讀 "
+    "时间 時間 日期 发表 發表 评论 評論 字号 字號 打印 关闭 關閉 收藏 分享 浏览 瀏覽 次数 次數 "
+    "整合 综合 綜合 编译 編譯 整理 报道 報道 摘编 摘編 搜索 搜尋 登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛".split()
+)
+# Names that are outlets, not people (网易, 参考消息 given as <meta name="author">).
+_OUTLETISH = re.compile(
+    r"(?:网|網|报|報|社|台|刊|新闻|新聞|消息|频道|頻道|中心|集团|集團|公司|官方|平台|编辑部|編輯部)$"
+    r"|^(?:网易|網易|腾讯|騰訊|新浪|搜狐|凤凰|鳳凰|今日头条|今日頭條|百家号|百家號|澎湃|界面|财新|財新)"
+)
+_NAME_TAIL = re.compile(r"(报道|報道|摄|攝|供图|供圖|发自|發自|文|图|圖)$")
+
+
+@dataclass
+class Byline:
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    publisher: str | None = None
+
+    def add(self, target: list[str], names: str) -> bool:
+        added = False
+        for name in re.split(r"\s*[、,，/&]\s*|\s+", names.strip()):
+            name = _NAME_TAIL.sub("", name) if len(name) > 3 else name
+            if len(name) < 2 or name in _FALSE_NAMES or name in target or is_outlet(name):
+                continue
+            if name in self.authors or name in self.editors:
+                continue
+            target.append(name)
+            added = True
+        return added
+
+
+_DOMAIN_OR_CODE = re.compile(r"(?i:\.(?:com|net|org|cn|gov|edu)(?:\.cn)?$)|^[A-Z]{1,4}\d{2,6}$")
+
+
+def is_outlet(name: str) -> bool:
+    """A byline value that is not a person: an outlet (新京报, 网易, 参考消息), a domain
+    (CSDN.NET) or a staff code (PK155, NF4425)."""
+    if _DOMAIN_OR_CODE.search(name):
+        return True
+    return bool(_OUTLETISH.search(name)) and not re.fullmatch(r"[A-Za-z0-9_.-]+", name)
+
+
+_SELF_SOURCE = re.compile(r"本文来自([\u4e00-\u9fff]{2,12})[，,]")
+
+
+def scan_byline(line: str, found: Byline) -> bool:
+    """Record author / editor / outlet named in one line; True if the line was a byline."""
+    hit = False
+    for m in _WECHAT.finditer(line):
+        found.publisher = found.publisher or m[1].strip()
+        if m[2]:
+            found.add(found.authors, m[2])
+        hit = True
+    for rx in (_EDITOR, _EDITOR_BRACKET):
+        for m in rx.finditer(line):
+            hit = found.add(found.editors, m[1]) or hit
+    stripped = _EDITOR.sub("", line)
+    for m in _AUTHOR.finditer(stripped):
+        hit = found.add(found.authors, m[1]) or hit
+    for m in _REPORTER.finditer(stripped):
+        if found.add(found.authors, m[2]):
+            hit = True
+            outlet = (m[1] or "").strip()
+            if len(outlet) >= 2 and not found.publisher and outlet not in _FALSE_NAMES:
+                found.publisher = outlet
+    for rx in (_NAME_SLASH_WEN, _REPORTED, _BRACKET_NAME):
+        for m in rx.finditer(stripped):
+            hit = found.add(found.authors, m[1]) or hit
+    for m in _CITATION.finditer(stripped):
+        hit = found.add(found.authors, m[1]) or hit
+    for m in _POSTED.finditer(stripped):
+        hit = found.add(found.authors, m[1] or m[2]) or hit
+    m = _SELF_SOURCE.search(line)
+    if m and "微信公众号" not in line and not found.publisher:
+        found.publisher = m[1]
+    for m in _OUTLET.finditer(line):
+        if not found.publisher:
+            found.publisher = m[1].strip()
+        hit = True
+    return hit
+
+
+def scan_citation(line: str, found: Byline) -> bool:
+    """Authors from a journal's "how to cite" line (long, so not scanned as a byline)."""
+    m = _CITATION.search(line)
+    return bool(m) and found.add(found.authors, m[1])
+
+
+def trailing_outlet(paragraph: str) -> str | None:
+    """The outlet a syndicated paragraph ends with, as in "…的底座。 (量子位)"."""
+    m = _TRAILING_OUTLET.search(paragraph)
+    if not m or paragraph[: m.start()].rstrip()[-1:] not in "。！？!?…”」":
+        return None
+    return m[1]
+
+
+def is_byline_line(line: str) -> bool:
+    """A short line that is only a byline (author/editor/outlet), safe to take out of the body."""
+    if len(line) > 60:
+        return False
+    probe = Byline()
+    if not scan_byline(line, probe):
+        return False
+    rest = US_DATE_RE.sub("", DATE_RE.sub("", line))
+    for rx in (_WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
+               _REPORTED, _BRACKET_NAME, _POSTED):
+        rest = rx.sub("", rest)
+    rest = re.sub(r"[\s\W_]+", "", rest)
+    return len(rest) <= 8
+
+
+_LABEL_ONLY = re.compile(rf"^(?:{AUTHOR_WORDS}|{EDITOR_WORDS}|{OUTLET_WORDS})\s*[:：]?$")
+
+
+def join_labels(lines: list[str]) -> list[str]:
+    """Rejoin a label the page put on its own line with its value: "作者：" + "安东尼"."""
+    out: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if _LABEL_ONLY.match(line) and i + 1 < len(lines):
+            label = line if line.endswith((":", "：")) else line + "："
+            out.append(label + lines[i + 1])
+            skip = True
+        else:
+            out.append(line)
+    return out
+
+
+_SIGNOFF = re.compile(rf"[（(]\s*(?:{AUTHOR_WORDS})\s*({_NAMES})\s*[)）]\s*$")
+
+
+def signoff_authors(paragraphs: list[str], found: Byline) -> None:
+    """Reporters signed at a paragraph's end, "…高质量发展。（记者 胡晓蓉）", anywhere in the body
+    (extractors sometimes keep page text after the article, so the last line is not enough)."""
+    for para in paragraphs:
+        if para.endswith((")", "）")):
+            m = _SIGNOFF.search(para[-40:])
+            if m:
+                found.add(found.authors, m[1])

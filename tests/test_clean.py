@@ -1,0 +1,90 @@
+"""clean on its own: chrome lines, spam, trailing blocks, markup; every removal has a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.article import Article, Source
+
+
+@pytest.fixture(scope="module")
+def state(cfg):
+    from pipeline.stages import clean
+
+    return clean.prepare(cfg)
+
+
+def _clean(paragraphs: list[str], state) -> Article:
+    from pipeline.stages import clean
+
+    art = Article(id="x", source=Source(path="x", format="text"))
+    art.set_paragraphs(paragraphs)
+    return clean.process(art, state)
+
+
+BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企业利润比上年增长4.1%。" * 3,
+        "其中，12月份利润同比增长20.1%，连续8个月保持增长。" * 3]
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("網易首頁 > 網易號 > 正文 申請入駐", "chrome"),
+    ("184文章數 30關注度", "chrome"),
+    ("往期回顧 全部", "chrome"),
+    ("點讚(12)", "chrome"),
+    ("圖源:視覺中國", "chrome"),
+    ("【福利推薦】掃碼領取限時福利，名額有限先到先得", "chrome"),
+    ("【社群推薦】加入讀者群，與作者面對面交流", "chrome"),
+    ("無障礙瀏覽 進入關懷版", "boilerplate"),
+    ("微信扫一扫加关注", "boilerplate"),
+    ("返回顶部", "boilerplate"),
+    ("色婷婷久,激情色播,久久久无码专区,亚洲中文字幕av,国产成人A片", "spam"),
+    ('<cite id="ffb66"></cite><track id="ffb66"></track>', "markup"),
+])
+def test_chrome_lines_go_with_their_reason(state, line, reason):
+    art = _clean([BODY[0], line, BODY[1]], state)
+    assert art.paragraphs == BODY
+    assert [(r.reason, r.text) for r in art.removed] == [(reason, line)]
+
+
+def test_tail_marker_cuts_the_rest(state):
+    tail = ["相關推薦", "熱點推薦", "大年初一都是好消息:烏軍獲兩年半來最大戰果", "鷹眼Defence",
+            "2026-02-17 10:30:12"]
+    art = _clean(BODY + tail, state)
+    assert art.paragraphs == BODY
+    assert [r.text for r in art.removed] == tail
+    assert {r.reason for r in art.removed} == {"trailing-chrome"}
+
+
+def test_tail_marker_near_the_top_does_not_cut(state):
+    art = _clean(["相关阅读", *BODY], state)
+    assert art.paragraphs == BODY
+
+
+def test_disclaimer_cuts(state):
+    art = _clean([*BODY, "特別聲明:以上內容(如有圖片或視頻亦包括在內)為自媒體平臺“網易號”用戶上傳并發布",
+                  "Notice: The content above is uploaded by a user of NetEase Hao"], state)
+    assert art.paragraphs == BODY
+
+
+def test_leftover_inline_tags_are_stripped_text_kept(state):
+    art = _clean(["<p>国家统计局<b>29日</b>发布数据。</p>"], state)
+    assert art.paragraphs == ["国家统计局29日发布数据。"]
+    assert art.removed[0].reason == "markup"
+
+
+def test_spam_word_in_news_is_not_spam(state):
+    line = "警方通报：一男子在线观看直播时被骗，已立案调查。"
+    assert _clean([line], state).paragraphs == [line]
+
+
+def test_punctuation_never_rewritten(state):
+    line = "“人工智能芯片，我们的差距还非常大。”赵立东说：（但）整个AI发展……"
+    assert _clean([line], state).paragraphs == [line]
+
+
+def test_trailing_related_list_with_dates_goes(state):
+    tail = ["【逸语道破】美企撤离中国？相反，他们对中国的迟疑正在消散大参考", "2019-09-08",
+            "【深度】越南拒用中国5G，原因和后果是...大参考", "2019-09-08"]
+    art = _clean(BODY + tail, state)
+    assert art.paragraphs == BODY
+    assert [r.reason for r in art.removed] == ["trailing-list"] * 4

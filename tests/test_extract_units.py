@@ -1,0 +1,320 @@
+"""extract's parts on small real-shaped inputs: decoding, formats, dates, bylines, pruning."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+
+from pipeline.errors import InputError, SkipInput
+from pipeline.stages.extract import InputContext, detect_format, extract, prepare
+from pipeline.stages.extract import metadata as md
+from pipeline.stages.extract.decode import decode
+from pipeline.stages.extract.similarity import char_f1, lcs_length
+
+ARTICLE = ("<p>新华社北京1月29日电 国家统计局29日发布数据，2020年全国规模以上工业企业利润比上年增长4.1%。"
+           "</p><p>其中，12月份利润同比增长20.1%，连续8个月保持增长，增速比11月份加快4.6个百分点。</p>"
+           "<p>国家统计局工业司高级统计师朱虹表示，工业企业利润持续较快增长，效益状况不断改善。</p>")
+
+
+@pytest.fixture(scope="module")
+def state(cfg):
+    return prepare(cfg)
+
+
+def _run(data: bytes, name: str, state):
+    ctx = InputContext(path=name, relpath=name)
+    return list(extract(data, ctx, state)), ctx
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+def test_decode_declared_gbk_reads_as_gb18030():
+    html = '<html><head><meta charset="gbk"></head><body>中文新闻 镕</body></html>'
+    text, enc = decode(html.encode("gb18030"))
+    assert enc == "gb18030" and "中文新闻 镕" in text
+
+
+def test_decode_big5_declared_reads_as_big5hkscs():
+    html = '<meta http-equiv="Content-Type" content="text/html; charset=big5">臺灣新聞報導'
+    text, enc = decode(html.encode("big5"))
+    assert enc == "big5hkscs" and "臺灣新聞報導" in text
+
+
+def test_decode_undeclared_gbk_is_detected_not_mangled():
+    data = ("国家统计局发布数据，全国规模以上工业企业利润增长。" * 20).encode("gbk")
+    text, enc = decode(data)
+    assert "国家统计局" in text and enc in ("gb18030", "gbk", "gb2312")
+
+
+def test_decode_http_charset_wins_over_guessing():
+    text, enc = decode("北京新闻".encode("gbk"), declared="gbk")
+    assert (text, enc) == ("北京新闻", "gb18030")
+
+
+def test_gbk_page_end_to_end_records_encoding(state):
+    page = f'<html><head><meta charset="gb2312"><title>利润增长</title></head><body>{ARTICLE}</body></html>'
+    (art,), ctx = _run(page.encode("gb18030"), "page.html", state)
+    assert art.source.encoding == "gb18030"
+    assert "连续8个月保持增长" in art.text
+
+
+# --- formats and bad input --------------------------------------------------------------------
+
+def test_detect_format_by_content():
+    assert detect_format("x.txt", "<!DOCTYPE html><html>") == "html"
+    assert detect_format("dump", "---\ntitle: a\n---\n<p>x</p>") == "markdown"
+    assert detect_format("dump", '{"url": "u", "html": "x"}\n{"url": "v"}') == "jsonl"
+    assert detect_format("page", "<div class='a'><p>正文</p></div>") == "html"
+    assert detect_format("a.txt", "标题\n正文。") == "text"
+
+
+def test_empty_and_binary_inputs_are_skipped(state):
+    with pytest.raises(SkipInput, match="empty"):
+        _run(b"  \n", "a.txt", state)
+    with pytest.raises(SkipInput, match="binary"):
+        _run(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a.png", state)
+
+
+def test_jsonl_skips_broken_lines_and_reports_them(state):
+    lines = [
+        json.dumps({"url": "https://news.example.cn/a.html", "title": "标题一",
+                    "content": "第一段正文。\n责任编辑：王杰"}, ensure_ascii=False),
+        "{broken json",
+        json.dumps({"url": "https://news.example.cn/b.html",
+                    "html": f"<html><body><h1>利润增长</h1>{ARTICLE}</body></html>"}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    arts, ctx = _run("\n".join(lines).encode(), "crawl.jsonl", state)
+    assert [a.source.url for a in arts] == ["https://news.example.cn/a.html",
+                                            "https://news.example.cn/b.html"]
+    assert arts[0].title == "标题一" and arts[0].editors == ["王杰"]
+    assert arts[0].paragraphs == ["第一段正文。"]
+    assert arts[1].source.site == "news.example.cn"
+    assert "连续8个月保持增长" in arts[1].text
+    assert ctx.warnings == ["skipped 2 bad JSONL line(s): 2, 4"]
+
+
+def test_jsonl_with_no_usable_line_is_an_input_error(state):
+    with pytest.raises(InputError, match="no usable JSONL line"):
+        _run(b'{"a": 1}\n{"b": 2}\n', "bad.jsonl", state)
+
+
+def _warc(gz: bool) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=gz)
+    page = f'<html><head><title>利润增长</title></head><body>{ARTICLE}</body></html>'
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=gbk")],
+                            protocol="HTTP/1.1")
+    record = writer.create_warc_record("https://finance.example.cn/2021/0129/a.html", "response",
+                                       payload=io.BytesIO(page.encode("gbk")), http_headers=http)
+    writer.write_record(record)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_warc_and_warc_gz(state, gz):
+    arts, ctx = _run(_warc(gz), "crawl.warc.gz" if gz else "crawl.warc", state)
+    assert ctx.fmt == "warc" and len(arts) == 1
+    art = arts[0]
+    assert art.source.url == "https://finance.example.cn/2021/0129/a.html"
+    assert art.source.encoding == "gb18030" and art.source.crawled_at
+    assert "连续8个月保持增长" in art.text
+
+
+def test_warc_detected_by_content_without_extension(state):
+    arts, ctx = _run(_warc(True), "download.bin", state)
+    assert ctx.fmt == "warc" and arts
+
+
+def test_corrupt_warc_is_an_input_error(state):
+    with pytest.raises((InputError, SkipInput)):
+        _run(b"WARC/1.0\r\nWARC-Type: response\r\n\r\n" + gzip.compress(b"x")[:5], "a.warc", state)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, iso", [
+    ("2021年1月29日 13:18", "2021-01-29T13:18:00+08:00"),
+    ("发布时间：2021年1月29日", "2021-01-29"),
+    ("2005-5-7 21:23:57", "2005-05-07T21:23:57+08:00"),
+    ("2022/02/13 07:48", "2022-02-13T07:48:00+08:00"),
+    ("2020-11-26T08:04:00Z", "2020-11-26T08:04:00+00:00"),
+    ("9/17/2004 5:54:13 AM", "2004-09-17T05:54:13+08:00"),
+    ("Mon, 24 Jan 2022 08:00:16 GMT", "2022-01-24T16:00:16+08:00"),
+])
+def test_chinese_and_meta_dates(text, iso):
+    assert md.parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["2021年1月", "2018", "1998-3", "第2021号", "2021年13月40日"])
+def test_never_a_year_only_or_invalid_guess(text):
+    assert md.parse_date(text) is None
+
+
+def test_relative_dates_need_the_crawl_time():
+    assert md.parse_date("3小时前") is None
+    assert md.parse_date("3小时前", "2021-01-29T12:00:00+08:00") == "2021-01-29T09:00+08:00"
+    assert md.parse_date("昨天", "2021-01-29T12:00:00+08:00") == "2021-01-28"
+
+
+# --- bylines ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, authors, editors, publisher", [
+    ("作者 | 山竹", ["山竹"], [], None),
+    ("出品 | 鋅產業", [], [], "鋅產業"),
+    ("澎湃新聞記者 陳宇曦", ["陳宇曦"], [], "澎湃新聞"),
+    ("新京报记者 彭冲 山东冠县报道", ["彭冲"], [], "新京报"),
+    ("文|李楠", ["李楠"], [], None),
+    ("（记者 胡晓蓉） 责任编辑：孙重远", ["胡晓蓉"], ["孙重远"], None),
+    ("来源：巴彦淖尔日报 编辑：苏亮", [], ["苏亮"], "巴彦淖尔日报"),
+    ("责任编辑：杨倩_NF4425", [], ["杨倩"], None),
+    ("（姚峰 上海报道）", ["姚峰"], [], None),
+    ("顶端新闻·河南商报记者马俊峰/文", ["马俊峰"], [], "顶端新闻·河南商报"),
+    ("本文来自微信公众号“甲子光年”（ID:jazzyear），作者：范文靖，36氪经授权发布。",
+     ["范文靖"], [], "甲子光年"),
+])
+def test_bylines_keep_author_editor_outlet_apart(line, authors, editors, publisher):
+    found = md.Byline()
+    assert md.scan_byline(line, found)
+    assert (found.authors, found.editors, found.publisher) == (authors, editors, publisher)
+
+
+def test_outlets_are_not_people():
+    found = md.Byline()
+    md.scan_byline("作者：新华网", found)
+    assert found.authors == []
+
+
+def test_trailing_outlet():
+    assert md.trailing_outlet("真正夯實AI自主算力的底座。 (量子位)") == "量子位"
+    assert md.trailing_outlet("公司于2019年成立(科创板)") is None
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+def _page(body: str, head: str = "") -> bytes:
+    return f"<html><head><title>利润增长_财经频道</title>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_hidden_spam_and_chrome_nodes_are_pruned_with_reasons(state):
+    spam = "色婷婷久,激情色播,久久久无码专区,亚洲中文字幕av,国产成人A片"
+    body = (f'<div style="display:none">{spam}</div><cite id="ffb66"></cite>'
+            f'<div class="article">{ARTICLE}</div>'
+            '<div class="related-news"><a href="/1">相关新闻一则标题很长很长</a></div>'
+            '<div class="share-bar">分享到微信 分享到微博</div>'
+            '<div id="footer">Copyright © 2021 财经网 版权所有</div>')
+    (art,), _ = _run(_page(body), "a.html", state)
+    assert "连续8个月保持增长" in art.text
+    for junk in ("色婷婷", "相关新闻", "分享到", "版权所有"):
+        assert junk not in art.text
+    reasons = {r.reason for r in art.removed}
+    assert "hidden" in reasons and "chrome-node" in reasons
+
+
+def test_hidden_node_holding_the_article_is_kept(state):
+    """WeChat serves the body with visibility:hidden until its scripts run."""
+    body = f'<div id="js_content" style="visibility: hidden;">{ARTICLE}</div><div>阅读原文</div>'
+    (art,), _ = _run(_page(body), "wx.html", state)
+    assert "连续8个月保持增长" in art.text
+
+
+def test_site_rule_selects_the_body(state):
+    head = '<meta property="og:url" content="https://www.thepaper.cn/newsDetail_forward_1">'
+    body = (f'<div class="news_txt">{ARTICLE}</div>'
+            '<div class="news_txtad">下载澎湃新闻APP 广告文字很长很长很长很长很长</div>')
+    (art,), _ = _run(_page(body, head), "p.html", state)
+    assert art.source.site == "www.thepaper.cn"
+    assert art.paragraphs[0].startswith("新华社北京1月29日电")
+    assert "下载澎湃新闻APP" not in art.text
+
+
+def test_html_metadata_from_tags_and_dateline(state):
+    head = '<meta name="author" content="网易">'
+    body = ('<h1>利润增长</h1><div class="info">2021年1月29日 13:18 来源：新华网</div>'
+            f'<div class="content">{ARTICLE}<p>（记者 胡晓蓉）</p><p>责任编辑：孙重远</p></div>')
+    (art,), _ = _run(_page(body, head), "a.html", state)
+    assert art.title == "利润增长"
+    assert art.published_at == "2021-01-29T13:18:00+08:00"
+    assert art.authors == ["胡晓蓉"] and art.editors == ["孙重远"]
+    assert art.publisher == "新华网"
+    assert "责任编辑" not in art.text
+
+
+def test_meta_published_time_wins(state):
+    head = '<meta property="article:published_time" content="2022-02-13T07:48:00+08:00">'
+    (art,), _ = _run(_page(f"<div>2021年1月1日</div><article>{ARTICLE}</article>", head),
+                     "a.html", state)
+    assert art.published_at == "2022-02-13T07:48:00+08:00"
+
+
+# --- similarity -------------------------------------------------------------------------------
+
+def test_bit_parallel_lcs_matches_the_table():
+    def table(a: str, b: str) -> int:
+        row = [0] * (len(b) + 1)
+        for ch in a:
+            prev = 0
+            for j, cb in enumerate(b, 1):
+                prev, row[j] = row[j], (prev + 1 if ch == cb else max(row[j], row[j - 1]))
+        return row[-1]
+
+    pairs = [("国家统计局发布数据", "统计局今日发布的数据"), ("abcbdab", "bdcaba"), ("", "x"),
+             ("新闻新闻新闻", "闻新闻新")]
+    for a, b in pairs:
+        assert lcs_length(a, b) == table(a, b)
+    assert char_f1("国家，统计局。", "国家统计局") == 1.0
+
+
+def test_site_rules_apply_to_saved_pages_without_url(state):
+    """A page saved without its address still links home: the link domain picks the rules."""
+    links = "".join(f'<a href="https://news.163.com/{i}.html">新闻{i}</a>' for i in range(8))
+    body = (f'<div class="nav">{links}</div><div class="post_body">'
+            '<div class="post_topshare_wrap">分享到： T</div>'
+            f'<div class="post_text" id="endText">{ARTICLE}'
+            '<div class="ep-source">责任编辑：杨倩_NF4425</div></div></div>')
+    (art,), _ = _run(_page(body), "163.html", state)
+    assert art.source.site is None  # never guessed into the record
+    assert art.paragraphs[0].startswith("新华社北京1月29日电")
+    assert art.editors == ["杨倩"]
+    assert "分享到" not in art.text and "新闻1" not in art.text
+
+
+def test_jsonl_content_holding_html_and_relative_time(state):
+    record = {"url": "https://m.example.cn/a", "title": "利润增长", "content": ARTICLE,
+              "crawled_at": "2021-01-29T12:00:00+08:00"}
+    (art,), _ = _run(json.dumps(record, ensure_ascii=False).encode(), "c.jsonl", state)
+    assert art.paragraphs[1].startswith("其中，12月份利润同比增长20.1%")
+    assert "<p>" not in art.text
+    page = (f"<html><body><h1>利润增长</h1><div>3小时前</div><article>{ARTICLE}</article>"
+            "</body></html>")
+    record = {"url": "https://m.example.cn/b", "html": page,
+              "crawled_at": "2021-01-29T12:00:00+08:00"}
+    (art,), _ = _run(json.dumps(record, ensure_ascii=False).encode(), "d.jsonl", state)
+    assert art.published_at == "2021-01-29T09:00+08:00"
+
+
+@pytest.mark.parametrize("data, name", [
+    (b"<html><head><script>var a=1;</script></head><body></body></html>", "empty.html"),
+    (b"<?xml version='1.0' encoding='gbk'?><html><body><p>\xd6\xd0\xce\xc4</p></body></html>",
+     "decl.xhtml"),
+    (b"\x1f\x8b\x08\x00garbage", "crawl.warc.gz"),
+    (b"\n\n{}\n[]\n\"x\"\n", "rows.jsonl"),
+    (b"---\ntitle: x\n---\n", "post.md"),
+    (b"<div><p>" + "新闻".encode() * 5 + b"</div></p></span>" * 50, "broken.html"),
+    ("标题\n".encode("utf-16"), "utf16.txt"),
+])
+def test_bad_inputs_fail_with_a_reason_never_a_crash(state, data, name):
+    from pipeline.errors import ZhnewsError
+
+    try:
+        arts, _ = _run(data, name, state)
+    except ZhnewsError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert all(a.source.format for a in arts)
