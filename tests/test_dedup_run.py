@@ -36,11 +36,15 @@ def _body() -> list[str]:
     return [x.strip() for x in BIREN.read_text("utf-8").splitlines() if x.strip()]
 
 
+# a content paragraph clean keeps, so the copy carrying it is the longer one
+EXTRA = "壁仞科技表示，公司将继续加大研发投入，力争在2026年推出新一代通用GPU产品。"
+
+
 def test_later_longer_copy_becomes_canonical_and_chained_commands_agree(tmp_path: Path):
     body = _body()
     dump = _dump(tmp_path / "dump", {
-        "a.txt": "\n\n".join(body[:-1]) + "\n",                     # first, shorter
-        "b.txt": "\n\n".join(body + ["（来源：澎湃新闻）"]) + "\n",  # later, longer
+        "a.txt": "\n\n".join(body) + "\n",            # first, shorter
+        "b.txt": "\n\n".join(body + [EXTRA]) + "\n",  # later, longer
     })
     out = tmp_path / "out"
     zhnews("run", str(dump), "-o", str(out), "-j", "1", "--no-progress")
@@ -107,8 +111,8 @@ def test_rerun_of_the_sample_into_the_same_folder_is_byte_identical(sample_run: 
 
 def test_duplicates_aside(tmp_path: Path):
     body = _body()
-    dump = _dump(tmp_path / "dump", {"a.txt": "\n\n".join(body[:-1]) + "\n",
-                                     "b.txt": "\n\n".join(body) + "\n"})
+    dump = _dump(tmp_path / "dump", {"a.txt": "\n\n".join(body) + "\n",
+                                     "b.txt": "\n\n".join(body + [EXTRA]) + "\n"})
     conf = tmp_path / "conf"
     conf.mkdir()
     (conf / "pipeline.toml").write_text('[dedup]\nduplicates = "aside"\n', "utf-8")
