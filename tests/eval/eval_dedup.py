@@ -46,6 +46,9 @@ def evaluate(ds: DedupSet, cfg) -> dict:
         by_kind[ds.kinds[copy]] += 1
         found_kind[ds.kinds[copy]] += group[copy] == group[orig]
     wire_dup = sum(group[w] == group[o] for w, o in ds.wire.items())
+    follow = [a.id for a in ds.articles if a.source.path.startswith("follow/")]
+    follow_dup = sum(group[f] != f or any(group[x] == f for x in group if x != f)
+                     for f in follow)
     wire_clu = sum(cluster[w] is not None and cluster[w] == cluster[o] for w, o in ds.wire.items())
     chars = sum(len(a.text) for a in ds.articles)
     return {
@@ -55,6 +58,7 @@ def evaluate(ds: DedupSet, cfg) -> dict:
         "recall_by_kind": {k: (found_kind[k], by_kind[k]) for k in sorted(by_kind)},
         "distinct_same_topic": len(ds.distinct),
         "wire": len(ds.wire), "wire_flagged_duplicate": wire_dup, "wire_clustered": wire_clu,
+        "follow_ups": len(follow), "follow_ups_flagged": follow_dup,
         "seconds": seconds, "articles_per_s": len(ds.articles) / seconds,
         "cpu_seconds": cpu, "articles_per_cpu_s": len(ds.articles) / cpu,
         "mean_chars": chars / len(ds.articles),
@@ -64,11 +68,15 @@ def evaluate(ds: DedupSet, cfg) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="cap the originals")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="override [dedup] threshold")
     args = parser.parse_args()
     if not DATA.exists():
         print("skipped: ../shared absent")
         return 0
     cfg = config.load(str(ROOT / "config" / "pipeline.toml"))
+    if args.threshold is not None:
+        cfg.data["dedup"]["threshold"] = args.threshold
     ds = build(DATA, limit=args.limit)
     r = evaluate(ds, cfg)
     print(f"articles {r['articles']} (mean {r['mean_chars']:.0f} chars); gold pairs "
@@ -78,7 +86,8 @@ def main() -> int:
     for kind, (found, total) in r["recall_by_kind"].items():
         print(f"  recall {kind:<24} {found}/{total} = {found / total:.3f}")
     print(f"wire reposts {r['wire']}: clustered with their original {r['wire_clustered']}, "
-          f"flagged as duplicates {r['wire_flagged_duplicate']}")
+          f"flagged as duplicates {r['wire_flagged_duplicate']}; follow-ups quoting 30 %: "
+          f"{r['follow_ups']}, in a duplicate group {r['follow_ups_flagged']}")
     print(f"speed {r['articles_per_cpu_s']:.0f} articles per CPU second, one process "
           f"({r['articles']} articles, add + finish, {r['cpu_seconds']:.2f} s CPU, "
           f"{r['seconds']:.2f} s wall: {r['articles_per_s']:.0f}/s on a shared machine)")
