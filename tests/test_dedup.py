@@ -170,3 +170,12 @@ def test_signature_is_datasketchs_minhash_even_for_long_texts():
                   hashfunc=lambda x: x)
     ref.update_batch(signer.shingle_hashes(text).tolist())
     assert (signer.signature(text) == ref.hashvalues).all()
+
+
+def test_unreadable_index_is_one_clear_error(cfg, tmp_path):
+    from pipeline.errors import ZhnewsError
+
+    path = tmp_path / "dedup-index.sqlite"
+    path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ZhnewsError, match="delete it to start over"):
+        store.load(path, stages.get("dedup").prepare(cfg))
