@@ -78,34 +78,55 @@ class Bands:
     """LSH banding: signatures that agree on every row of some band become candidates.
 
     datasketch's ``MinHashLSH`` chooses the bands and rows (minimising the false positive and
-    negative areas for the threshold); the tables are plain dicts keyed by each band's bytes
-    because ``MinHashLSH.insert`` and ``query`` each re-hash every band (byte-swapping numpy
-    slices), which alone cost more than the signature.
+    negative areas for the threshold). The tables are ours, for speed and memory:
+    ``MinHashLSH.insert`` and ``query`` each re-hash every band by byte-swapping numpy slices
+    (which alone cost more than the signature), and its tables hold a set per band key. Here a
+    band key is one 64-bit integer (a collision only adds a candidate, which is verified), and
+    a key held by one article stores the bare id.
     """
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.ranges = [(i * lsh.r * 4, (i + 1) * lsh.r * 4) for i in range(lsh.b)]
-        self.tables: list[dict[bytes, set[str]]] = [{} for _ in self.ranges]
+        self.b, self.r = lsh.b, lsh.r
+        mult = [(0x9E3779B97F4A7C15 * (2 * i + 1)) % (1 << 64) | 1 for i in range(self.r)]
+        self._mult = np.array(mult, dtype=np.uint64)
+        self.tables: list[dict[int, str | set[str]]] = [{} for _ in range(self.b)]
 
-    def keys(self, signature: np.ndarray) -> list[bytes]:
-        raw = signature.astype("<u4", copy=False).tobytes()
-        return [raw[a:b] for a, b in self.ranges]
+    def keys(self, signature: np.ndarray) -> list[int]:
+        rows = signature[: self.b * self.r].astype(np.uint64).reshape(self.b, self.r)
+        return (rows * self._mult).sum(axis=1, dtype=np.uint64).tolist()
 
     def insert(self, key: str, signature: np.ndarray) -> None:
         for table, band in zip(self.tables, self.keys(signature)):
-            table.setdefault(band, set()).add(key)
+            held = table.get(band)
+            if held is None:
+                table[band] = key
+            elif isinstance(held, str):
+                if held != key:
+                    table[band] = {held, key}
+            else:
+                held.add(key)
 
     def remove(self, key: str, signature: np.ndarray) -> None:
         for table, band in zip(self.tables, self.keys(signature)):
-            table[band].discard(key)
+            held = table.get(band)
+            if held == key:
+                del table[band]
+            elif isinstance(held, set):
+                held.discard(key)
+                if len(held) == 1:
+                    table[band] = next(iter(held))
 
     def query(self, signature: np.ndarray) -> set[str]:
         found: set[str] = set()
         for table, band in zip(self.tables, self.keys(signature)):
-            hit = table.get(band)
-            if hit:
-                found |= hit
+            held = table.get(band)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                found.add(held)
+            else:
+                found |= held
         return found
 
 
