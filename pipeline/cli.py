@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="read plain text from stdin as one document, one paragraph a line")
         _config_arg(p)
 
+    p = _add(sub, "newwords", "find words the dictionary lacks, as a user dictionary to review",
+             "zhnews newwords simp.jsonl -o newwords.txt")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="article JSONL (*.jsonl, after convert) or plain UTF-8 text; '-' = stdin")
+    p.add_argument("-o", "--output", default="-", metavar="OUT.txt", help="'-' for stdout")
+    _config_arg(p)
+
     p = _add(sub, "dedup", "flag duplicate articles in a JSONL stream",
              "zhnews dedup segmented.jsonl -o deduped.jsonl")
     p.add_argument("input", metavar="IN.jsonl")
@@ -219,6 +226,28 @@ def _text_mode(name: str, module, cfg) -> int:
         for para in out.paragraphs:
             write(para + "\n")
     sys.stdout.flush()
+    return 0
+
+
+def cmd_newwords(args: argparse.Namespace) -> int:
+    from pipeline.io import open_in, open_out
+    from pipeline.stages.segment.runwords import newwords_lines
+
+    def texts():
+        for name in args.inputs:
+            if name.endswith(".jsonl"):
+                for article in _read_articles(name):
+                    yield from ([article.title] if article.title else []) + article.paragraphs
+            else:
+                for line in open_in(name):
+                    yield line.decode("utf-8", "replace")
+
+    lines = newwords_lines(texts(), _load_config(args))
+    out = open_out(args.output)
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    out.flush()
+    if out is not sys.stdout.buffer:
+        out.close()
     return 0
 
 
@@ -386,6 +415,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "convert": cmd_article_stage,
     "repair": cmd_article_stage,
     "segment": cmd_article_stage,
+    "newwords": cmd_newwords,
     "dedup": cmd_dedup,
     "emit": cmd_emit,
     "index": cmd_index,

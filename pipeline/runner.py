@@ -42,6 +42,15 @@ def _progress(total_hint: int | None, enabled: bool) -> Any:
     return tqdm(total=total_hint, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
+def _run_words(cfg: Any) -> Any:
+    """Run-wide new words and IDF (segment), fed articles in input order in this process."""
+    if "segment" not in stages.ARTICLE_STAGES:
+        return None
+    from pipeline.stages.segment.runwords import RunWords
+
+    return RunWords(cfg)
+
+
 def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         progress: bool | None = None) -> Summary:
     """Run every stage over ``inputs`` and write ``outdir``; never raises for bad input files."""
@@ -56,12 +65,15 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         from pipeline.stages.dedup import store
 
         store.load(index, dedup, keep=lambda x: _emitted(outdir, x))
+    words = _run_words(cfg)
     summary = Summary(inputs=len(files))
     entries: list[ManifestEntry] = []
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
     for result in local.results(files, cfg, names, workers):
         entries.append(result.entry)
         for article in result.articles:
+            if words is not None:
+                article = words.add(article)
             article = dedup.add(article)
             _place(outdir, article, cfg)
             summary.articles += 1
@@ -74,6 +86,8 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         store.save(index, dedup)
     if bar is not None:
         bar.close()
+    if words is not None:
+        words.write(outdir)
     atomic_write(outdir / MANIFEST, manifest_bytes(entries))
     summary.seconds = time.perf_counter() - started
     return summary

@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.article import Article, to_json_line
 from pipeline.errors import ZhnewsError
 from pipeline.export import document
-from pipeline.export.titles import TitleSegmenter
+from pipeline.export.titles import Segmenter
 
 _MEILI_ID = re.compile(r"^[A-Za-z0-9_-]{1,511}$")
 
@@ -28,7 +28,7 @@ def jsonl(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
 def es_bulk(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
     """Alternating action and document lines for ``POST _bulk`` (ids are the article ids)."""
     index = cfg.get("export", "es_index")
-    titles = TitleSegmenter(cfg)
+    titles = Segmenter(cfg)
     for article in articles:
         yield _line({"index": {"_index": index, "_id": article.id}})
         yield _line(document(article, titles(article.title), cfg))
@@ -36,7 +36,7 @@ def es_bulk(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
 
 def meili(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
     """Meilisearch NDJSON documents, primary key ``id`` (letters, digits, - and _ only)."""
-    titles = TitleSegmenter(cfg)
+    titles = Segmenter(cfg)
     for article in articles:
         if not _MEILI_ID.match(article.id):
             raise ZhnewsError(f"article id {article.id!r} is not a valid Meilisearch id")

@@ -1,11 +1,11 @@
 """The built-in search: an SQLite FTS5 index over zhnews's own segmentation.
 
 FTS5's ``unicode61`` tokenizer splits on spaces and punctuation but treats a run of Chinese
-characters as one token, so the index stores the jieba tokens joined by spaces (titles are
-segmented here with the same dictionary). A query goes through the same steps as an article:
-converted to simplified with the convert stage, segmented with the segment stage, so
-``燧原科技`` and ``燧原科技`` in traditional script find the same words. Ranking is FTS5's BM25
-with the title weighted ``[search] title_weight`` times the body.
+characters as one token, so the index stores the segment stage's tokens joined by spaces
+(titles cut here with the same dictionary; words glued by run-wide discovery cut back, see
+``titles.Segmenter.unmerge``). A query goes the way an article went: converted to simplified
+by the convert stage, cut by the segment stage, so 趙立東 finds 赵立东. Ranking is FTS5's BM25
+with the title weighted ``[search] title_weight`` times the body, in tiers (``_tiers``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 
 from pipeline.article import Article, Source
 from pipeline.errors import UsageError, ZhnewsError
-from pipeline.export import read_articles, seg_text
-from pipeline.export.titles import TitleSegmenter
+from pipeline.export import read_articles
+from pipeline.export.titles import Segmenter
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,7 +62,7 @@ def default_db(outdir: Path, cfg: Any) -> Path:
 
 def build(outdir: Path, db: Path, cfg: Any) -> int:
     """(Re)build the index of ``outdir`` at ``db``; duplicates are left out. Returns a count."""
-    titles = TitleSegmenter(cfg)
+    seg = Segmenter(cfg)
     db.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=db.parent)
     os.close(fd)
@@ -79,8 +79,8 @@ def build(outdir: Path, db: Path, cfg: Any) -> int:
                 lead = article.paragraphs[0][:40] if article.paragraphs else ""
                 con.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (article.id, article.source.path, article.published_at,
-                             article.title, lead, " ".join(titles(article.title)),
-                             seg_text(article)))
+                             article.title, lead, " ".join(seg(article.title)),
+                             "\n".join(" ".join(seg.unmerge(t)) for t in article.tokens)))
                 count += 1
             con.executemany("INSERT INTO meta VALUES (?, ?)",
                             [("articles", str(count)), ("dict_hash", dict_hash)])
@@ -130,16 +130,14 @@ class Searcher:
         self.cfg = cfg
         self.convert = stages.get("convert")
         self.convert_state = self.convert.prepare(cfg)
-        self.segment = stages.get("segment")
-        self.segment_state = self.segment.prepare(cfg)
+        self.segment = Segmenter(cfg)
 
     def tokens(self, query: str) -> list[str]:
         """The query as the index sees text: simplified, then segmented; no punctuation."""
         art = Article(id="0" * 16, source=Source(path="-", format="text"))
         art.set_paragraphs([query.strip()])
         art = self.convert.process(art, self.convert_state) or art
-        tokens, _ = self.segment.tokenize(art.text, self.segment_state)
-        return [t for t in tokens if _WORD.search(t)]
+        return [t for t in self.segment(art.text) if _WORD.search(t)]
 
     def search(self, db: Path, query: str, limit: int, marks: tuple[str, str]) -> list[Hit]:
         if not db.exists():

@@ -1,0 +1,151 @@
+"""Run-wide word statistics in the runner's main process: new words fed back, run-level IDF.
+
+Why here and not in the stage: both need the whole run, and ``-j 2`` must write the same bytes
+as ``-j 1``. The runner hands articles over in input order, so this object sees the same
+sequence whatever the worker count. It updates its statistics after each article and refreshes
+its word set (and IDF) only at fixed article counts (first_refresh, then doubling); an article
+is rewritten with the state of the last checkpoint before it. Rewriting needs no re-cutting:
+adjacent tokens that spell a discovered word are merged (offsets stay exact), then keywords
+are recomputed from the merged tokens.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipeline.article import Article
+from pipeline.io import atomic_write
+from pipeline.stages.segment import SegmentState, keywords
+from pipeline.stages.segment import prepare as prepare_segment
+from pipeline.stages.segment.newwords import NewWord, NgramCounter, Settings, dictionary_lines
+
+NEWWORDS_FILE = "newwords.txt"
+
+
+def settings(cfg: Any) -> Settings:
+    sec = cfg.section("segment")
+    return Settings(min_count=int(sec["newwords_min_count"]),
+                    max_chars=int(sec["newwords_max_chars"]),
+                    max_tokens=int(sec["newwords_max_tokens"]),
+                    min_pmi=float(sec["newwords_min_pmi"]),
+                    min_entropy=float(sec["newwords_min_entropy"]),
+                    edge_chars=str(sec["newwords_edge_chars"]))
+
+
+def suggested_freq(state: SegmentState, word: str, count: int) -> int:
+    """A frequency that keeps ``word`` whole against its current cut (jieba's suggest_freq
+    rule: the product of the parts' probabilities times the total, plus one), at least its
+    count in the run."""
+    tk = state.tokenizer
+    tokens, _ = tk.cut(word)
+    logp = sum(tk.logp.get(t) or tk.unknown_logp for t in tokens)
+    return max(int(math.exp(logp - tk.unknown_logp)) + 1, count)
+
+
+class RunWords:
+    """Feed each article in input order to ``add``; call ``write`` at the end."""
+
+    def __init__(self, cfg: Any, state: SegmentState | None = None) -> None:
+        sec = cfg.section("segment")
+        self.state = state or prepare_segment(cfg)
+        self.discover = bool(sec["newwords"])
+        self.counter = NgramCounter(settings(cfg))
+        self.next_refresh = max(1, int(sec["newwords_first_refresh"]))
+        self.idf_min_docs = int(sec["run_idf_min_docs"])
+        self.seen = 0
+        self.words: list[NewWord] = []
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        self.df: Counter[str] = Counter()
+        self.idf: dict[str, float] | None = None
+        self.idf_default = 0.0
+
+    def add(self, article: Article) -> Article:
+        """Learn from ``article``, then rewrite it with the last checkpoint's words and IDF."""
+        if self.discover:  # learn from the tokens as cut, before any merge
+            for tokens in article.tokens:
+                self.counter.add(tokens)
+        changed = self.by_first and self._merge(article)
+        if changed or self.idf is not None:
+            keywords(article, self.state, self.idf, self.idf_default if self.idf else None)
+        if self.idf_min_docs:
+            self.df.update(set().union(*map(set, article.tokens)) if article.tokens else ())
+        self.seen += 1
+        if self.seen >= self.next_refresh:
+            self.next_refresh *= 2
+            self._refresh()
+        return article
+
+    def _refresh(self) -> None:
+        if self.discover:
+            self.words = self.counter.discover(self.state.tokenizer.known)
+            by_first: dict[str, list[tuple[str, ...]]] = {}
+            for w in self.words:
+                for parts in w.cuts:
+                    by_first.setdefault(parts[0], []).append(parts)
+            for seqs in by_first.values():  # longest first, then by text: deterministic
+                seqs.sort(key=lambda p: (-len(p), p))
+            self.by_first = by_first
+        if self.idf_min_docs and self.seen >= self.idf_min_docs:
+            n = self.seen
+            self.idf = {w: math.log(n / c) for w, c in self.df.items()}
+            self.idf_default = math.log(n)
+
+    def _merge(self, article: Article) -> bool:
+        """Glue runs of tokens that spell a discovered word; True when anything changed."""
+        changed = False
+        by_first = self.by_first
+        for p, tokens in enumerate(article.tokens):
+            offsets = article.token_offsets[p]
+            out_t: list[str] = []
+            out_o: list[list[int]] = []
+            i, n = 0, len(tokens)
+            while i < n:
+                seqs = by_first.get(tokens[i])
+                if seqs:
+                    for seq in seqs:
+                        k = len(seq)
+                        if tuple(tokens[i:i + k]) == seq and all(
+                                offsets[j][1] == offsets[j + 1][0] for j in range(i, i + k - 1)):
+                            out_t.append("".join(seq))
+                            out_o.append([offsets[i][0], offsets[i + k - 1][1]])
+                            i += k
+                            changed = True
+                            break
+                    else:
+                        out_t.append(tokens[i])
+                        out_o.append(offsets[i])
+                        i += 1
+                else:
+                    out_t.append(tokens[i])
+                    out_o.append(offsets[i])
+                    i += 1
+            if len(out_t) != n:
+                article.tokens[p], article.token_offsets[p] = out_t, out_o
+        return changed
+
+    def final_words(self) -> list[NewWord]:
+        """Discovery over the whole run (what ``write`` saves)."""
+        return self.counter.discover(self.state.tokenizer.known) if self.discover else []
+
+    def write(self, outdir: Path) -> Path | None:
+        if not self.discover:
+            return None
+        lines = dictionary_lines(self.final_words(),
+                                 lambda w, c: suggested_freq(self.state, w, c))
+        path = outdir / NEWWORDS_FILE
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        return path
+
+
+def newwords_lines(texts: Any, cfg: Any) -> list[str]:
+    """``zhnews newwords``: discovery over ``texts`` (an iterable of strings), as dictionary
+    lines sorted best first. The same thresholds as a run; nothing is fed back."""
+    state = prepare_segment(cfg)
+    counter = NgramCounter(settings(cfg))
+    for text in texts:
+        counter.add(state.tokenizer.cut(text)[0])
+    words = counter.discover(state.tokenizer.known)
+    return dictionary_lines(words, lambda w, c: suggested_freq(state, w, c))

@@ -1,0 +1,123 @@
+"""New-word discovery over a run: names found, fragments not, fed back, deterministic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.stages.segment.newwords import NgramCounter, Settings
+from tests.conftest import zhnews
+
+NAMES = ["燧原科技", "壁仞科技", "摩尔线程", "沐曦股份", "英伟达", "赵立东"]
+FRAGMENTS = ["燧原科", "原科技", "壁仞科", "仞科技", "摩尔线", "尔线程", "沐曦股", "曦股份", "伟达",
+             "英伟", "立东", "赵立"]
+
+
+@pytest.fixture(scope="module")
+def no_userdict(tmp_path_factory) -> Path:
+    """A config with the user dictionary emptied and a checkpoint after two articles."""
+    conf = tmp_path_factory.mktemp("conf")
+    (conf / "empty.txt").write_text("", "utf-8")
+    (conf / "pipeline.toml").write_text(
+        '[segment]\nuserdict_file = "empty.txt"\nnewwords_first_refresh = 2\n', "utf-8")
+    return conf / "pipeline.toml"
+
+
+@pytest.fixture(scope="module")
+def bare_run(no_userdict, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bare") / "out"
+    zhnews("run", "raw", "-o", str(out), "-j", "1", "--no-progress", "-c", str(no_userdict))
+    return out
+
+
+def _words(path: Path) -> list[str]:
+    return [ln.split()[0] for ln in path.read_text("utf-8").splitlines()
+            if ln and not ln.startswith("#")]
+
+
+def test_run_proposes_names_not_fragments(bare_run):
+    words = _words(bare_run / "newwords.txt")
+    assert set(NAMES) <= set(words[:15]), words[:15]
+    assert not set(FRAGMENTS) & set(words)
+
+
+def test_newwords_file_is_a_loadable_dictionary(bare_run):
+    from pipeline.stages.segment.tokenizer import Tokenizer, parse_userdict
+
+    text = (bare_run / "newwords.txt").read_text("utf-8")
+    entries = parse_userdict(text)
+    assert entries and all(freq and freq > 0 for _w, freq, _t in entries)
+    tk = Tokenizer(text.encode("utf-8"), hmm=False, use_cache=False)
+    assert tk.cut("燧原科技创始人赵立东")[0] == ["燧原科技", "创始人", "赵立东"]
+
+
+def _in_input_order(out: Path) -> list[dict]:
+    arts = [json.loads(p.read_text("utf-8")) for p in out.glob("*.json")]
+    return sorted(arts, key=lambda a: (a["source"]["path"], a["source"]["index"]))
+
+
+def _flat(art: dict) -> list[str]:
+    return [t for para in art["tokens"] for t in para]
+
+
+def test_found_words_are_fed_back_to_later_articles(bare_run):
+    arts = _in_input_order(bare_run)
+    assert len(arts) > 3
+    before, after = arts[:2], arts[2:]  # the checkpoint is after two articles
+    for art in before:  # left as jieba cut them
+        assert "摩尔线程" in art["text"] and "摩尔线程" not in _flat(art)
+    later = [a for a in after if "燧原科技" in a["text"]]
+    assert later and all("燧原科技" in _flat(a) for a in later)
+    for art in after:
+        for para, toks, offs in zip(art["paragraphs"], art["tokens"], art["token_offsets"],
+                                    strict=True):
+            assert [para[s:e] for s, e in offs] == toks
+    assert any("燧原科技" in [k["word"] for k in a["keywords"]] for a in later)
+
+
+def test_rerun_and_j2_are_byte_identical(bare_run, no_userdict, tmp_path):
+    out = tmp_path / "j2"
+    zhnews("run", "raw", "-o", str(out), "-j", "2", "--no-progress", "-c", str(no_userdict))
+    for path in sorted(bare_run.iterdir()):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_newwords_command_on_plain_text_and_jsonl(bare_run, tmp_path, no_userdict):
+    arts = [json.loads(p.read_text("utf-8")) for p in sorted(bare_run.glob("*.json"))]
+    text = "\n".join(p for a in arts for p in a["paragraphs"]) + "\n"
+    out = tmp_path / "w.txt"
+    zhnews("newwords", "-", "-o", str(out), "-c", str(no_userdict), input=text.encode())
+    assert set(NAMES) <= set(_words(out))
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in arts), "utf-8")
+    from_jsonl = zhnews("newwords", str(jsonl), "-c", str(no_userdict)).stdout.decode()
+    assert set(NAMES) <= set(_words(out)) and "燧原科技" in from_jsonl
+
+
+def test_counter_prunes_deterministically():
+    s = Settings(max_ngrams=200, min_count=2)
+    a, b = NgramCounter(s), NgramCounter(s)
+    text = "燧原科技创始人赵立东说，人工智能芯片的差距还非常大。" * 3 + "另一段完全不同的文字内容在这里"
+    tokens = list(text)  # one token per character: the most sequences a paragraph can give
+    for c in (a, b):
+        for _ in range(3):
+            c.add(tokens)
+    assert a.counts == b.counts and len(a.counts) <= 200
+
+
+def test_run_level_idf_takes_over_after_enough_articles(tmp_path):
+    conf = tmp_path / "pipeline.toml"
+    conf.write_text("[segment]\nrun_idf_min_docs = 2\nnewwords = false\n"
+                    "newwords_first_refresh = 2\n", "utf-8")
+    out = tmp_path / "out"
+    zhnews("run", "raw", "-o", str(out), "-j", "1", "--no-progress", "-c", str(conf))
+    default = tmp_path / "default"
+    zhnews("run", "raw", "-o", str(default), "-j", "1", "--no-progress")
+    changed = []
+    for a in _in_input_order(out):
+        b = json.loads((default / f"{a['id']}.json").read_text("utf-8"))
+        assert a["tokens"] == b["tokens"]
+        changed.append(a["keywords"] != b["keywords"])
+    assert changed[:2] == [False, False] and all(changed[2:])  # after the checkpoint at two

@@ -1,0 +1,141 @@
+"""The tokenizer: identical to jieba's cut, offsets into the original text, hash, cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.stages.segment.tokenizer import FOLD_WIDTH, Tokenizer, dict_hash, merge_spans
+from tests.conftest import ROOT, shared_path
+
+
+@pytest.fixture(scope="module")
+def userdict() -> bytes:
+    return (ROOT / "pipeline" / "defaults" / "userdict.txt").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def ours(userdict) -> Tokenizer:
+    return Tokenizer(userdict, hmm=False)
+
+
+def _jieba_tokens(text: str) -> list[str]:
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    tk.load_userdict(str(ROOT / "pipeline" / "defaults" / "userdict.txt"))
+    return [t for t in tk.cut(text.translate(FOLD_WIDTH), HMM=False) if not t.isspace()]
+
+
+def _raw_cut(tk: Tokenizer, text: str) -> list[str]:
+    """Our dictionary pass before the number merging."""
+    tokens: list[str] = []
+    tk._cut_folded(text.translate(FOLD_WIDTH), tokens, [])
+    return tokens
+
+
+def _sample_lines(sample_run: Path) -> list[str]:
+    lines = []
+    for path in sorted(sample_run.glob("*.json")):
+        art = json.loads(path.read_text("utf-8"))
+        lines += art["paragraphs"]
+    return lines
+
+
+def test_same_tokens_as_jieba_on_the_samples(ours, sample_run):
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    tk.load_userdict(str(ROOT / "pipeline" / "defaults" / "userdict.txt"))
+    lines = _sample_lines(sample_run) + ["ＧＰＵ芯片，Ａ１００与H20；  3.5%  ——  x86-64 C++ a.b_c#"]
+    assert len(lines) > 100
+    for line in lines:
+        want = [t for t in tk.cut(line.translate(FOLD_WIDTH), HMM=False) if not t.isspace()]
+        assert _raw_cut(ours, line) == want, line
+
+
+def test_same_tokens_as_jieba_on_pku():
+    import jieba
+
+    gold = shared_path("segmentation", "pku_test_gold.utf8").read_text("utf-8").splitlines()
+    bare = Tokenizer(b"", hmm=False)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for line in gold[:400]:
+        text = "".join(line.split())
+        want = [t for t in tk.cut(text.translate(FOLD_WIDTH), HMM=False) if not t.isspace()]
+        assert _raw_cut(bare, text) == want
+
+
+def test_offsets_point_into_the_original_paragraph(ours):
+    text = "英伟达ＧＰＵ在　科创板上市，涨幅３０％。摩尔线程 MUSA"
+    tokens, offsets = ours.cut(text)
+    assert "GPU" in tokens and "30%" in tokens and "摩尔线程" in tokens
+    for tok, (s, e) in zip(tokens, offsets, strict=True):
+        assert text[s:e].translate(FOLD_WIDTH) == tok
+    assert text[slice(*offsets[tokens.index("GPU")])] == "ＧＰＵ"
+    assert all(not t.isspace() for t in tokens)
+
+
+def test_numbers_and_dash_runs_are_one_token(ours):
+    tokens, _ = ours.cut("增长3.5%，达到47.2亿元——同比增长12%……")
+    assert {"3.5%", "47.2", "——", "12%", "……"} <= set(tokens)
+    units = Tokenizer(b"", hmm=False, number_units="年月日")
+    assert units.cut("2025年12月5日")[0] == ["2025年", "12月", "5日"]
+    assert ours.cut("2025年12月5日")[0] == ["2025", "年", "12", "月", "5", "日"]
+
+
+def test_merge_spans_leaves_spans_that_split_a_token():
+    tokens, offsets = ["ab", "c", "d"], [[0, 2], [2, 3], [3, 4]]
+    merge_spans("abcd", tokens, offsets, [(1, 3)])
+    assert tokens == ["ab", "c", "d"]
+    merge_spans("abcd", tokens, offsets, [(2, 4)])
+    assert tokens == ["ab", "cd"] and offsets == [[0, 2], [2, 4]]
+
+
+def test_hmm_mode_goes_through_jieba(userdict):
+    tk = Tokenizer(userdict, hmm=True)
+    tokens, offsets = tk.cut("燧原科技创始人赵立东说")
+    assert "燧原科技" in tokens and "赵立东" in tokens
+    assert offsets[-1][1] == len("燧原科技创始人赵立东说")
+
+
+def test_dict_hash_covers_userdict_hmm_and_units(userdict):
+    base = dict_hash(userdict, False)
+    assert dict_hash(userdict, False) == base
+    assert dict_hash(userdict + b"\nnewword 5\n", False) != base
+    assert dict_hash(userdict, True) != base
+    assert dict_hash(userdict, False, "年") != base
+
+
+def test_cache_round_trip_gives_the_same_tokens(tmp_path, monkeypatch, userdict):
+    monkeypatch.setenv("ZHNEWS_CACHE_DIR", str(tmp_path))
+    text = "摩尔线程、沐曦股份已在科创板上市，壁仞科技登陆港交所"
+    built = Tokenizer(userdict, hmm=False)
+    assert sorted(p.name.split(".")[1] for p in tmp_path.iterdir()) == ["freq", "main"]
+    loaded = Tokenizer(userdict, hmm=False)
+    uncached = Tokenizer(userdict, hmm=False, use_cache=False)
+    assert built.cut(text) == loaded.cut(text) == uncached.cut(text)
+    assert "沐曦股份" in loaded.cut(text)[0]
+    # a corrupt cache file is rebuilt, never trusted
+    for path in tmp_path.iterdir():
+        path.write_bytes(b"garbage")
+    assert Tokenizer(userdict, hmm=True).cut(text) == Tokenizer(userdict, hmm=True,
+                                                                use_cache=False).cut(text)
+
+
+def test_pku_f1_at_least_84(ours):
+    """SIGHAN word-level F1 on the PKU test set, with our dictionary and no PKU word lists."""
+    import sys
+
+    shared_path("segmentation", "pku_test_gold.utf8")
+    sys.path.insert(0, str(ROOT / "tests" / "eval"))
+    from eval_segmentation import PKU, pku_f1
+
+    assert PKU.exists()
+    _p, _r, f1 = pku_f1(ours)
+    assert f1 >= 84.0
