@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
              "zhnews dedup segmented.jsonl -o deduped.jsonl")
     p.add_argument("input", metavar="IN.jsonl")
     p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl")
+    p.add_argument("--index", metavar="FILE",
+                   help="persistent dedup index (SQLite) to match against and update; "
+                        "`zhnews run` keeps one in its output folder")
     _config_arg(p)
 
     p = _add(sub, "emit", "write a JSONL stream as per-article JSON files plus a manifest",
@@ -106,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IN.jsonl")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     _config_arg(p)
+    _add_search_and_export(sub)
     return parser
 
 
@@ -279,10 +283,18 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from pipeline import stages
 
     cfg = _load_config(args)
-    dedup = stages.get("dedup").prepare(cfg)
+    stage = stages.get("dedup")
+    dedup = stage.prepare(cfg)
+    if args.index:
+        from pipeline.stages.dedup import store
+
+        store.load(Path(args.index), dedup)
     articles = [dedup.add(a) for a in _read_articles(args.input)]
-    late = {a.id: a for a in dedup.finish()}
-    _write_articles(args.output, (late.get(a.id, a) for a in articles))
+    late = {c.id: c for c in dedup.finish()}
+    _write_articles(args.output, (stage.apply(a, late[a.id]) if a.id in late else a
+                                  for a in articles))
+    if args.index:
+        store.save(Path(args.index), dedup)
     return 0
 
 
@@ -293,9 +305,10 @@ def cmd_emit(args: argparse.Namespace) -> int:
 
     outdir = Path(args.output)
     emit = stages.get("emit")
+    cfg, dedup = _load_config(args), stages.get("dedup")  # duplicates may go aside
     counts: dict[str, ManifestEntry] = {}
     for article in _read_articles(args.input):
-        emit.write(outdir, article)
+        emit.write(dedup.folder(outdir, article, cfg), article)
         entry = counts.setdefault(article.source.path,
                                   ManifestEntry(path=article.source.path, status="ok",
                                                 format=article.source.format,
@@ -305,6 +318,123 @@ def cmd_emit(args: argparse.Namespace) -> int:
     atomic_write(outdir / MANIFEST, manifest_bytes(counts.values()))
     return 0
 
+
+# --- search index and exports (issue 7) ------------------------------------------------------
+
+def _add_search_and_export(sub) -> None:
+    from pipeline.export import FORMATS
+
+    p = _add(sub, "index", "build the built-in SQLite full-text search index of an output folder",
+             "zhnews index cleaned")
+    p.add_argument("outdir", metavar="OUTDIR", help="a `zhnews run` output folder")
+    p.add_argument("--db", metavar="FILE", help="index file (default: OUTDIR/search.sqlite)")
+    _config_arg(p)
+
+    p = _add(sub, "search", "search the built-in index: ranked titles with highlighted snippets",
+             "zhnews search 燧原科技 --db cleaned/search.sqlite")
+    p.add_argument("query", metavar="QUERY", help="words in simplified or traditional script")
+    p.add_argument("--db", metavar="FILE", default=None,
+                   help="index file (default: ./cleaned/search.sqlite)")
+    p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="results (10)")
+    p.add_argument("--json", action="store_true", help="one JSON object per result")
+    _config_arg(p)
+
+    p = _add(sub, "export", "write an output folder for Elasticsearch, Meilisearch or as data",
+             "zhnews export cleaned --format es-bulk -o bulk.ndjson")
+    p.add_argument("outdir", metavar="OUTDIR", help="a `zhnews run` output folder")
+    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="'-' for stdout (not for parquet)")
+    p.add_argument("--template", metavar="FILE",
+                   help="es-bulk: where the index template goes (default: beside FILE as "
+                        "NAME.template.json)")
+    _config_arg(p)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from pipeline.export import search
+
+    cfg = _load_config(args)
+    outdir = Path(args.outdir)
+    db = Path(args.db) if args.db else search.default_db(outdir, cfg)
+    count = search.build(outdir, db, cfg)
+    print(f"zhnews: indexed {count} articles → {db}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.export import search
+
+    cfg = _load_config(args)
+    db = Path(args.db) if args.db else search.default_db(Path("cleaned"), cfg)
+    tty = sys.stdout.isatty() and not args.json
+    marks = ("\x1b[1;31m", "\x1b[0m") if tty else ("[", "]")
+    if args.limit < 1:
+        raise UsageError("-n must be at least 1")
+    if not db.exists():
+        raise UsageError(f"no search index at {db}; build it with `zhnews index OUTDIR`")
+    searcher = search.Searcher(cfg)
+    hits = searcher.search(db, args.query, args.limit, marks)
+    for hit in hits:
+        if args.json:
+            print(json.dumps(hit.__dict__, ensure_ascii=False))
+            continue
+        meta = " · ".join(x for x in (hit.id, hit.published_at, hit.path) if x)
+        print(f"{hit.rank}. {searcher.title_of(hit)}\n   {meta}\n   {hit.snippet}")
+    if not hits:
+        print(f"zhnews: no article matches {args.query!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.export import ndjson, parquet, read_articles
+    from pipeline.io import atomic_write
+
+    cfg = _load_config(args)
+    outdir = Path(args.outdir)
+    articles = read_articles(outdir)
+    if args.format == "parquet":
+        if args.output == "-":
+            raise UsageError("parquet needs a file: -o FILE.parquet")
+        count = parquet.write(articles, Path(args.output))
+    else:
+        writer = {"es-bulk": ndjson.es_bulk, "meili": ndjson.meili, "jsonl": ndjson.jsonl}
+        count = _write_lines(args.output, writer[args.format](articles, cfg))
+        if args.format == "es-bulk":
+            count //= 2
+    print(f"zhnews: exported {count} articles ({args.format}) → {args.output}", file=sys.stderr)
+    if args.format == "es-bulk" and (args.template or args.output != "-"):
+        out = Path(args.output)
+        template = Path(args.template) if args.template else out.with_name(
+            out.name.split(".")[0] + ".template.json")
+        text = json.dumps(ndjson.es_template(cfg), ensure_ascii=False, indent=2) + "\n"
+        atomic_write(template, text.encode("utf-8"))
+        print(f"zhnews: index template → {template}", file=sys.stderr)
+    return 0
+
+
+def _write_lines(name: str, lines) -> int:
+    from pipeline.io import open_out
+
+    count = 0
+    out = open_out(name)
+    try:
+        for line in lines:
+            out.write(line)
+            count += 1
+    finally:
+        out.flush()
+        if out is not sys.stdout.buffer:
+            out.close()
+    return count
+
+
+# --- end of search index and exports ----------------------------------------------------------
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
@@ -316,6 +446,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "newwords": cmd_newwords,
     "dedup": cmd_dedup,
     "emit": cmd_emit,
+    "index": cmd_index,
+    "search": cmd_search,
+    "export": cmd_export,
 }
 
 

@@ -80,10 +80,14 @@ _article_decoder = msgspec.json.Decoder(Article)
 
 def _restore(outdir: Path, rec: JournalRecord) -> list[Article] | None:
     """The articles a completed input wrote, read back; None if any is missing or torn."""
+    from pipeline.stages.dedup import ASIDE
+
     out = []
     for art_id in rec.ids:
+        name = f"{art_id}.json"
+        path = outdir / name if (outdir / name).exists() else outdir / ASIDE / name
         try:
-            out.append(_article_decoder.decode((outdir / f"{art_id}.json").read_bytes()))
+            out.append(_article_decoder.decode(path.read_bytes()))
         except (OSError, msgspec.DecodeError):
             return None
     return out
@@ -174,9 +178,14 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                 restored[inp.path] = (rec, articles)
     todo = [inp for inp in files if inp.path not in restored]
     names = stages.ARTICLE_STAGES
-    dedup = stages.get("dedup").prepare(cfg)
+    dedup_stage = stages.get("dedup")
+    dedup = dedup_stage.prepare(cfg)
+    index = dedup_stage.index_path(outdir, cfg)
+    if index is not None:
+        from pipeline.stages.dedup import store
+
+        store.load(index, dedup, keep=lambda x: _emitted(outdir, x))
     words = _run_words(cfg)
-    emit = stages.get("emit")
     summary = Summary(inputs=len(files), resumed=len(restored))
     entries: list[ManifestEntry] = []
     stats: dict[str, list[int]] = {}
@@ -188,8 +197,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                 rec, articles = restored[inp.path]
                 entry, file_stats = rec.entry, rec.stats
                 for article in articles:  # files already on disk; rebuild run-wide state only
-                    article = _replay(article, words, dedup, cfg, names)
-                    summary.duplicates += article.duplicate_of is not None
+                    _replay(article, words, dedup, cfg, names)
             else:
                 result = next(fresh)
                 entry, file_stats = result.entry, result.stats
@@ -198,8 +206,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                     if words is not None:
                         article = words.add(article)
                     article = dedup.add(article)
-                    summary.duplicates += article.duplicate_of is not None
-                    emit.write(outdir, article)
+                    _place(outdir, article, cfg)
                     ids.append(article.id)
                 articles = result.articles
                 stamp = input_stamp(inp.path) or (-1, -1)
@@ -212,8 +219,10 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
             setattr(summary, entry.status, getattr(summary, entry.status) + 1)
             if bar is not None:
                 bar.update(1)
-        for article in dedup.finish():
-            emit.write(outdir, article)
+        _rewrite_changed(outdir, dedup.finish(), cfg)
+        summary.duplicates = dedup.duplicates()
+        if index is not None:
+            store.save(index, dedup)
         if words is not None:
             words.write(outdir)
         atomic_write(outdir / MANIFEST, manifest_bytes(entries))
@@ -226,3 +235,40 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
     journal.finish()
     summary.alarms = drop_alarms(stats, cfg)
     return summary
+
+
+def _emitted(outdir: Path, article_id: str) -> bool:
+    """An earlier run's article is still in the folder (deleting its file forgets it)."""
+    from pipeline.stages.dedup import ASIDE
+
+    name = f"{article_id}.json"
+    return (outdir / name).exists() or (outdir / ASIDE / name).exists()
+
+
+def _place(outdir: Path, article: Any, cfg: Any) -> None:
+    """Emit ``article`` where dedup says (in OUTDIR, or aside) and drop a stale other copy."""
+    from pipeline.stages import dedup as dedup_stage
+    from pipeline.stages import emit
+
+    target = emit.write(dedup_stage.folder(outdir, article, cfg), article)
+    name = f"{article.id}.json"
+    for path in (outdir / name, outdir / dedup_stage.ASIDE / name):
+        if path != target and path.exists():
+            path.unlink()
+
+
+def _rewrite_changed(outdir: Path, changes: list, cfg: Any) -> None:
+    """Re-write the articles whose dedup verdict changed after they were written.
+
+    Their files are read back from ``outdir`` (this run's, or an earlier run's when the
+    persistent index named them); a file no longer there is left alone.
+    """
+    from pipeline.article import from_json_line
+    from pipeline.stages import dedup as dedup_stage
+
+    for change in changes:
+        name = f"{change.id}.json"
+        found = [p for p in (outdir / name, outdir / dedup_stage.ASIDE / name) if p.exists()]
+        if found:
+            article = from_json_line(found[0].read_bytes())
+            _place(outdir, dedup_stage.apply(article, change), cfg)

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("ZHNEWS_SHARED") or ROOT.parent / "shared")  # env: worktrees
 SHARED_DATA = SHARED / "data"
 
 

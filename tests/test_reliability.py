@@ -93,7 +93,7 @@ def test_output_names_are_hashes_and_nothing_escapes(bad_run):
     assert "manifest.jsonl" in names
     articles = {n for n in names if n.endswith(".json")}
     assert articles and all(_OUT_NAME.match(n) for n in articles), articles
-    assert names - articles <= {"manifest.jsonl", "newwords.txt"}, names - articles
+    assert names - articles <= {"manifest.jsonl", "newwords.txt", "dedup-index.sqlite"}, names - articles
     assert not any(p.name.startswith(".") for p in out.iterdir())  # no temp, no journal
     assert not Path("/tmp/zhnews-escape").exists()
     assert not (out.parent / "escape").exists()

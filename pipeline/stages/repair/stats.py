@@ -7,7 +7,7 @@
   tags, which tells 跑得很快 (得) from 重要的地位 (的) from 不断地改变 (地).
 * Homophones: pypinyin readings of every single-character word in jieba's dictionary.
 
-Building takes a few seconds, so the result is pickled under the user cache directory
+Building takes a few seconds, so the result is cached as plain msgpack data under the user cache directory
 (``$ZHNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/zhnews``, else ``~/.cache/zhnews``), keyed by the
 tracked characters and the source file sizes. Nothing is ever downloaded.
 """
@@ -17,10 +17,9 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import pickle
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 STATS_VERSION = 4
@@ -152,23 +151,42 @@ def _homophones() -> dict[str, list[str]]:
     return dict(out)
 
 
+_COUNTERS = ("prev", "next", "prev_tag", "next_tag")
+
+
+def _to_bytes(stats: ContextStats) -> bytes:
+    import msgspec
+
+    return msgspec.msgpack.encode({f.name: getattr(stats, f.name) for f in fields(stats)})
+
+
+def _from_bytes(data: bytes) -> ContextStats:
+    import msgspec
+
+    try:
+        raw = msgspec.msgpack.decode(data)
+    except msgspec.DecodeError as exc:
+        raise ValueError(str(exc)) from None
+    for name in _COUNTERS:
+        raw[name] = {key: Counter(counts) for key, counts in raw[name].items()}
+    return ContextStats(**raw)
+
+
 def load(tracked: frozenset[str]) -> ContextStats:
     """Cached stats for ``tracked`` characters; built on first use."""
     corpus = corpus_path()
     key = f"{STATS_VERSION}|{''.join(sorted(tracked))}|{corpus.stat().st_size if corpus else 0}"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    path = cache_dir() / f"repair-stats-{digest}.pickle"
+    path = cache_dir() / f"repair-stats-{digest}.msgpack"
     try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return _from_bytes(path.read_bytes())
+    except (OSError, ValueError, TypeError, KeyError):
         pass
     stats = _build(tracked, corpus)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(stats, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(_to_bytes(stats))
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home still works, just slower to start

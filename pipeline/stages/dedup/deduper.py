@@ -1,0 +1,358 @@
+"""The cross-article part of dedup: exact and near duplicates, wire-story clusters.
+
+Articles arrive one at a time in input order (``add``) and leave at once with a provisional
+verdict, so ``zhnews run`` streams. Canonical = earliest published, then longest, so a later
+article can take the canonical role from one already written; ``finish`` therefore recomputes
+every group from scratch over all light records (today's and the persistent index's) and returns
+only the records whose verdict differs from what was written. The final verdict depends only on
+the set of articles, never on their order or the number of workers.
+
+Edges: two articles are duplicates when their normalised texts hash equal or their MinHash
+estimate of Jaccard similarity reaches ``threshold`` (candidates from datasketch's LSH index at a
+lower threshold, so pairs near the threshold are not lost to banding). Two articles are in one
+wire-story cluster when they are duplicates, or when the paragraphs they share hold at least
+``cluster_overlap`` of the smaller one's text. Groups are connected components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from pipeline.article import Article
+from pipeline.stages.dedup.signature import (
+    Signer,
+    exact_key,
+    normalise,
+    normalise_paragraphs,
+    paragraph_hashes,
+    published_key,
+    similarity,
+)
+
+SCORE = "duplicate_similarity"
+# LSH candidates are gathered this far below the verification threshold: at 128 permutations
+# and threshold 0.7 datasketch then bands 25 x 5, which surfaces 99 % of pairs at Jaccard 0.7
+# (banding at 0.7 itself would surface 79 %).
+CANDIDATE_MARGIN = 0.2
+# A paragraph shared by more articles than this (site boilerplate) links nobody: it would make
+# clustering quadratic and says nothing about the story.
+MAX_PARAGRAPH_DF = 500
+
+Verdict = tuple[str | None, str | None, float | None]  # duplicate_of, cluster, similarity
+NONE: Verdict = (None, None, None)
+
+
+@dataclass(slots=True)
+class Record:
+    """What dedup keeps of one article: enough to decide, never the text."""
+
+    id: str
+    published_at: str | None
+    length: int
+    exact: bytes
+    signature: np.ndarray | None
+    paragraphs: dict[int, int]
+    first_run: int = 0
+    written: Verdict = NONE
+    current: bool = False
+    order: tuple = ()
+    para_total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A record whose verdict differs from what was written for it."""
+
+    id: str
+    duplicate_of: str | None
+    cluster: str | None
+    similarity: float | None
+    current: bool  # from this run (else from the persistent index)
+
+
+class Bands:
+    """LSH banding: signatures that agree on every row of some band become candidates.
+
+    datasketch's ``MinHashLSH`` chooses the bands and rows (minimising the false positive and
+    negative areas for the threshold). The tables are ours, for speed and memory:
+    ``MinHashLSH.insert`` and ``query`` each re-hash every band by byte-swapping numpy slices
+    (which alone cost more than the signature), and its tables hold a set per band key. Here a
+    band key is one 64-bit integer (a collision only adds a candidate, which is verified), and
+    a key held by one article stores the bare id.
+    """
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.b, self.r = lsh.b, lsh.r
+        mult = [(0x9E3779B97F4A7C15 * (2 * i + 1)) % (1 << 64) | 1 for i in range(self.r)]
+        self._mult = np.array(mult, dtype=np.uint64)
+        self.tables: list[dict[int, str | set[str]]] = [{} for _ in range(self.b)]
+
+    def keys(self, signature: np.ndarray) -> list[int]:
+        rows = signature[: self.b * self.r].astype(np.uint64).reshape(self.b, self.r)
+        return (rows * self._mult).sum(axis=1, dtype=np.uint64).tolist()
+
+    def insert(self, key: str, signature: np.ndarray) -> None:
+        for table, band in zip(self.tables, self.keys(signature)):
+            held = table.get(band)
+            if held is None:
+                table[band] = key
+            elif isinstance(held, str):
+                if held != key:
+                    table[band] = {held, key}
+            else:
+                held.add(key)
+
+    def remove(self, key: str, signature: np.ndarray) -> None:
+        for table, band in zip(self.tables, self.keys(signature)):
+            held = table.get(band)
+            if held == key:
+                del table[band]
+            elif isinstance(held, set):
+                held.discard(key)
+                if len(held) == 1:
+                    table[band] = next(iter(held))
+
+    def query(self, signature: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        for table, band in zip(self.tables, self.keys(signature)):
+            held = table.get(band)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                found.add(held)
+            else:
+                found |= held
+        return found
+
+
+class Groups:
+    """Union-find that keeps each group's canonical member (smallest order key) and size."""
+
+    def __init__(self, order: dict[str, Record]) -> None:
+        self.records = order
+        self.parent: dict[str, str] = {}
+        self.best: dict[str, str] = {}
+        self.size: dict[str, int] = {}
+
+    def add(self, x: str) -> None:
+        if x not in self.parent:
+            self.parent[x] = x
+            self.best[x] = x
+            self.size[x] = 1
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        ba, bb = self.best[ra], self.best[rb]
+        self.best[ra] = ba if self._key(ba) <= self._key(bb) else bb
+
+    def _key(self, x: str) -> tuple:
+        rec = self.records.get(x)
+        return rec.order if rec is not None else (float("inf"), 1 << 30, 0, x)
+
+    def canonical(self, x: str) -> tuple[str, int]:
+        root = self.find(x)
+        return self.best[root], self.size[root]
+
+
+class Deduper:
+    """Streaming dedup: ``add`` in a deterministic order, then ``finish`` for late changes."""
+
+    def __init__(self, cfg: Any) -> None:
+        sec = cfg.section("dedup")
+        self.threshold = float(sec["threshold"])
+        self.signer = Signer(int(sec["shingle"]), int(sec["num_perm"]))
+        self.cluster_overlap = float(sec["cluster_overlap"])
+        self.cluster_min_chars = int(sec["cluster_min_chars"])
+        self.naive_offset = float(sec["naive_utc_offset"])
+        if sec["duplicates"] not in ("flag", "aside"):
+            from pipeline.config import ConfigError
+
+            raise ConfigError(f"dedup.duplicates must be \"flag\" or \"aside\", "
+                              f"got {sec['duplicates']!r}")
+        if not 0.0 < self.threshold <= 1.0:
+            from pipeline.config import ConfigError
+
+            raise ConfigError(f"dedup.threshold must be in (0, 1], got {self.threshold}")
+        self.records: dict[str, Record] = {}
+        self.run = 0
+        self.lsh = Bands(max(0.05, self.threshold - CANDIDATE_MARGIN), self.signer.num_perm)
+        self.exact: dict[bytes, set[str]] = {}
+        self.paras: dict[int, set[str]] = {}
+        self.dups = Groups(self.records)
+        self.clusters = Groups(self.records)
+        # The groups built while adding equal a full recomputation unless a record was
+        # replaced, restored from the index, or a paragraph outgrew MAX_PARAGRAPH_DF.
+        self.dirty = False
+
+    # -- records -------------------------------------------------------------------------
+    def record(self, article: Article) -> Record | None:
+        if article.paragraphs:
+            parts = normalise_paragraphs(article.paragraphs)
+            norm = "".join(parts)
+        else:
+            parts, norm = [], normalise(article.text)
+        if not norm:
+            return None
+        paras = paragraph_hashes(parts, self.cluster_min_chars)
+        return Record(id=article.id, published_at=article.published_at, length=len(norm),
+                      exact=exact_key(norm), signature=self.signer.signature(norm),
+                      paragraphs=paras)
+
+    def _insert(self, rec: Record) -> None:
+        # earliest published; among equal or unknown dates an earlier run saw it first (so
+        # yesterday's canonical keeps its role), then longest, then the id for a total order
+        rec.order = (published_key(rec.published_at, self.naive_offset), rec.first_run,
+                     -rec.length, rec.id)
+        rec.para_total = sum(rec.paragraphs.values())
+        self.records[rec.id] = rec
+        self.exact.setdefault(rec.exact, set()).add(rec.id)
+        if rec.signature is not None:
+            self.lsh.insert(rec.id, rec.signature)
+        for h in rec.paragraphs:
+            holders = self.paras.setdefault(h, set())
+            holders.add(rec.id)
+            if len(holders) == MAX_PARAGRAPH_DF + 1:
+                self.dirty = True
+        self.dups.add(rec.id)
+        self.clusters.add(rec.id)
+
+    def _remove(self, rec: Record) -> None:
+        self.dirty = True
+        del self.records[rec.id]
+        self.exact[rec.exact].discard(rec.id)
+        if rec.signature is not None:
+            self.lsh.remove(rec.id, rec.signature)
+        for h in rec.paragraphs:
+            self.paras[h].discard(rec.id)
+
+    def _neighbours(self, rec: Record) -> tuple[set[str], set[str]]:
+        """(duplicates, cluster mates) of ``rec`` among the records held now."""
+        dups = set(self.exact.get(rec.exact, ()))
+        if rec.signature is not None:
+            for other in self.lsh.query(rec.signature):
+                if other in dups:
+                    continue
+                sig = self.records[other].signature
+                if sig is not None and similarity(rec.signature, sig) >= self.threshold:
+                    dups.add(other)
+        dups.discard(rec.id)
+        shared: dict[str, int] = {}
+        for h, length in rec.paragraphs.items():
+            holders = self.paras.get(h, ())
+            if len(holders) > MAX_PARAGRAPH_DF:
+                continue
+            for other in holders:
+                if other != rec.id:
+                    shared[other] = shared.get(other, 0) + length
+        mates = set(dups)
+        for other, chars in shared.items():
+            smaller = min(rec.para_total, self.records[other].para_total)
+            if smaller and chars >= self.cluster_overlap * smaller:
+                mates.add(other)
+        return dups, mates
+
+    def _link(self, rec: Record, dups: Groups, clusters: Groups) -> None:
+        dup_ids, mates = self._neighbours(rec)
+        for other in sorted(dup_ids):
+            dups.union(rec.id, other)
+        for other in sorted(mates):
+            clusters.union(rec.id, other)
+
+    def _verdict(self, rec: Record, dups: Groups, clusters: Groups) -> Verdict:
+        canonical, _ = dups.canonical(rec.id)
+        duplicate_of = sim = None
+        if canonical != rec.id and canonical in self.records:  # else: gone; finish decides
+            duplicate_of = canonical
+            other = self.records[canonical]
+            if other.exact == rec.exact:
+                sim = 1.0
+            elif rec.signature is not None and other.signature is not None:
+                sim = round(similarity(rec.signature, other.signature), 4)
+        head, size = clusters.canonical(rec.id)
+        cluster = head if size > 1 and head in self.records else None
+        return duplicate_of, cluster, sim
+
+    # -- the stage -----------------------------------------------------------------------
+    def add(self, article: Article) -> Article:
+        """Record ``article`` and set its provisional ``duplicate_of`` and ``cluster``."""
+        rec = self.record(article)
+        old = self.records.get(article.id)
+        if old is not None:
+            self._remove(old)
+        if rec is None:
+            return apply(article, NONE)
+        rec.first_run = old.first_run if old is not None else self.run
+        self._insert(rec)
+        self._link(rec, self.dups, self.clusters)
+        rec.current = True
+        rec.written = self._verdict(rec, self.dups, self.clusters)
+        return apply(article, rec.written)
+
+    def finish(self) -> list[Change]:
+        """Final groups over all records; the records whose verdict changed since written."""
+        ids = sorted(self.records)
+        if self.dirty:
+            dups, clusters = Groups(self.records), Groups(self.records)
+            for x in ids:
+                dups.add(x)
+                clusters.add(x)
+            for x in ids:
+                self._link(self.records[x], dups, clusters)
+            self.dups, self.clusters, self.dirty = dups, clusters, False
+        dups, clusters = self.dups, self.clusters
+        changes = []
+        for x in ids:
+            rec = self.records[x]
+            verdict = self._verdict(rec, dups, clusters)
+            if verdict != rec.written:
+                rec.written = verdict
+                changes.append(Change(x, *verdict, current=rec.current))
+        return changes
+
+    def duplicates(self) -> int:
+        """Articles of this run flagged as duplicates (after ``finish``)."""
+        return sum(1 for r in self.records.values() if r.current and r.written[0] is not None)
+
+    def restore(self, records: list[Record]) -> None:
+        """Records from the persistent index: matched against, never re-flagged by position."""
+        self.dirty = self.dirty or bool(records)
+        for rec in records:
+            self._insert(rec)
+            self.run = max(self.run, rec.first_run + 1)
+        for rec in records:
+            duplicate_of, cluster, _ = rec.written
+            if duplicate_of in self.records:
+                self.dups.union(rec.id, duplicate_of)
+                self.clusters.union(rec.id, duplicate_of)
+            if cluster in self.records:
+                self.clusters.union(rec.id, cluster)
+
+
+def apply(article: Article, verdict: Verdict | Change) -> Article:
+    """Set dedup's fields on ``article`` (they are dedup's alone: stale values are cleared)."""
+    if isinstance(verdict, Change):
+        verdict = (verdict.duplicate_of, verdict.cluster, verdict.similarity)
+    article.duplicate_of, article.cluster, sim = verdict
+    if sim is None:
+        article.scores.pop(SCORE, None)
+    else:
+        article.scores[SCORE] = sim
+    return article
