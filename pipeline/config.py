@@ -118,9 +118,11 @@ class Config:
 
     @property
     def hash(self) -> str:
-        """Stable hash of every setting and every list file's bytes."""
+        """Stable hash of every setting that shapes output ([run] only sets how the work is
+        spread, so it is left out) and every list file's bytes."""
         if self._hash is None:
-            h = hashlib.sha256(json.dumps(self.data, sort_keys=True, ensure_ascii=False).encode())
+            shaping = {k: v for k, v in self.data.items() if k != "run"}
+            h = hashlib.sha256(json.dumps(shaping, sort_keys=True, ensure_ascii=False).encode())
             for name, path in self.list_files():
                 h.update(name.encode())
                 try:

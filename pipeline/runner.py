@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import stages
-from pipeline.engine import local
 from pipeline.io import InputFile, ManifestEntry, atomic_write, manifest_bytes, walk_inputs
 
 MANIFEST = "manifest.jsonl"
@@ -51,8 +50,19 @@ def _run_words(cfg: Any) -> Any:
     return RunWords(cfg)
 
 
+def engine_results(name: str) -> Any:
+    """The ``results(files, cfg, names, workers)`` of engine ``name`` (local or ray)."""
+    if name == "ray":
+        from pipeline.engine import ray
+
+        return ray.results
+    from pipeline.engine import local
+
+    return local.results
+
+
 def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
-        progress: bool | None = None) -> Summary:
+        progress: bool | None = None, engine: str = "local") -> Summary:
     """Run every stage over ``inputs`` and write ``outdir``; never raises for bad input files."""
     started = time.perf_counter()
     files: list[InputFile] = list(walk_inputs(inputs))
@@ -64,8 +74,8 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     summary = Summary(inputs=len(files))
     entries: list[ManifestEntry] = []
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
-    for result in local.results(files, cfg, names, workers):
-        entries.append(result.entry)
+    for result in engine_results(engine)(files, cfg, names, workers):
+        entries.append(result.entry)  # complete once its articles are consumed
         for article in result.articles:
             if words is not None:
                 article = words.add(article)

@@ -1,7 +1,9 @@
-"""Local engine: a process pool over input files, results consumed in input order.
+"""Local engine: a process pool over work units, results consumed in input order.
 
 Order is fixed by the input walk, so ``-j 2`` writes the same bytes as ``-j 1``. State is
-prepared in the parent before forking where the platform allows, so workers share it.
+prepared in the parent before forking where the platform allows, so workers share it. At most
+a few units per worker are in flight, so neither the workers nor the parent ever hold more than
+a bounded slice of a dump, however big (see :mod:`pipeline.engine.units`).
 """
 
 from __future__ import annotations
@@ -9,16 +11,15 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
-from functools import partial
 from typing import Any
 
-from pipeline.engine.work import FileResult, decode_result, encode_result, prepared, process_file
+from pipeline.engine.units import StreamedFile, Unit, group, plan, run_unit, split_bytes
+from pipeline.engine.work import prepared
 from pipeline.io import InputFile
 
-
-def _task(inp: InputFile, cfg: Any, names: tuple[str, ...]) -> bytes:
-    return encode_result(process_file(inp, cfg, names))
+IN_FLIGHT_PER_WORKER = 3
 
 
 def default_workers() -> int:
@@ -28,16 +29,50 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
-            workers: int) -> Iterator[FileResult]:
-    """FileResults in input order."""
+_JOB: tuple[Any, tuple[str, ...]] | None = None
+
+
+def _init(cfg: Any, names: tuple[str, ...]) -> None:
+    global _JOB
+    _JOB = (cfg, names)
+
+
+def _task(unit: Unit) -> bytes:
+    assert _JOB is not None
+    return run_unit(unit, *_JOB)
+
+
+def unit_payloads(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
+                  workers: int) -> Iterator[tuple[Unit, bytes]]:
+    """(unit, result bytes) in input order, at most ``IN_FLIGHT_PER_WORKER`` units a worker
+    ahead of the consumer (back-pressure: a slow writer never piles results up in memory)."""
     if workers <= 1:
-        for inp in inputs:
-            yield process_file(inp, cfg, names)
+        for unit in units:
+            yield unit, run_unit(unit, cfg, names)
         return
     prepared(cfg, names)  # build once in the parent; forked workers inherit it
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = mp.get_context(method)
-    with ctx.Pool(workers) as pool:
-        for data in pool.imap(partial(_task, cfg=cfg, names=names), inputs, chunksize=1):
-            yield decode_result(data)
+    limit = workers * IN_FLIGHT_PER_WORKER
+    with ctx.Pool(workers, initializer=_init, initargs=(cfg, names)) as pool:
+        queue: deque = deque()
+        it = iter(units)
+        for unit in it:
+            queue.append((unit, pool.apply_async(_task, (unit,))))
+            if len(queue) >= limit:
+                break
+        while queue:
+            unit, pending = queue.popleft()
+            data = pending.get()
+            nxt = next(it, None)
+            if nxt is not None:
+                queue.append((nxt, pool.apply_async(_task, (nxt,))))
+            yield unit, data
+
+
+def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
+            workers: int) -> Iterator[StreamedFile]:
+    """One StreamedFile per input, in input order: iterate its ``articles`` before reading
+    its ``entry`` (complete once the articles are exhausted)."""
+    units = plan(inputs, split_bytes(cfg))
+    return group(unit_payloads(units, cfg, names, workers))
