@@ -15,9 +15,19 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.engine.units import StreamedFile, Unit, group, plan, run_unit, split_bytes
+from pipeline.article import Article
+from pipeline.engine.units import (
+    StreamedFile,
+    Unit,
+    decode_unit,
+    group,
+    plan,
+    run_unit,
+    split_bytes,
+    unit_articles,
+)
 from pipeline.engine.work import prepared
-from pipeline.io import InputFile
+from pipeline.io import InputFile, ManifestEntry
 
 IN_FLIGHT_PER_WORKER = 3
 
@@ -42,13 +52,14 @@ def _task(unit: Unit) -> bytes:
     return run_unit(unit, *_JOB)
 
 
-def unit_payloads(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
-                  workers: int) -> Iterator[tuple[Unit, bytes]]:
-    """(unit, result bytes) in input order, at most ``IN_FLIGHT_PER_WORKER`` units a worker
-    ahead of the consumer (back-pressure: a slow writer never piles results up in memory)."""
+def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...], workers: int
+                 ) -> Iterator[tuple[Unit, ManifestEntry, Iterator[Article]]]:
+    """(unit, entry, articles) in input order. With one worker everything stays in this
+    process (no serialisation); with more, at most ``IN_FLIGHT_PER_WORKER`` units a worker
+    run ahead of the consumer (back-pressure: a slow writer never piles results up)."""
     if workers <= 1:
         for unit in units:
-            yield unit, run_unit(unit, cfg, names)
+            yield (unit, *unit_articles(unit, cfg, names))
         return
     prepared(cfg, names)  # build once in the parent; forked workers inherit it
     method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -67,7 +78,7 @@ def unit_payloads(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
             nxt = next(it, None)
             if nxt is not None:
                 queue.append((nxt, pool.apply_async(_task, (nxt,))))
-            yield unit, data
+            yield (unit, *decode_unit(data))
 
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
@@ -75,4 +86,4 @@ def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
     """One StreamedFile per input, in input order: iterate its ``articles`` before reading
     its ``entry`` (complete once the articles are exhausted)."""
     units = plan(inputs, split_bytes(cfg))
-    return group(unit_payloads(units, cfg, names, workers))
+    return group(unit_results(units, cfg, names, workers))

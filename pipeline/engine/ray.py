@@ -16,7 +16,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.engine.units import StreamedFile, Unit, group, plan, run_unit, split_bytes
+from pipeline.engine.units import (
+    StreamedFile,
+    Unit,
+    decode_unit,
+    group,
+    plan,
+    run_unit,
+    split_bytes,
+)
 from pipeline.errors import ZhnewsError
 from pipeline.io import InputFile
 
@@ -93,11 +101,11 @@ def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
         ds = ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
                             fn_kwargs={"cfg": cfg, "names": names})
 
-        def payloads() -> Iterator[tuple[Unit, bytes]]:
+        def payloads() -> Iterator[tuple[Unit, Any, Iterator[Any]]]:
             for expected, row in enumerate(ds.iter_rows()):
                 if int(row["i"]) != expected:  # pragma: no cover - preserve_order guards it
                     raise ZhnewsError("Ray returned units out of order")
-                yield units[expected], bytes(row["payload"])
+                yield (units[expected], *decode_unit(bytes(row["payload"])))
 
         yield from group(payloads())
     finally:

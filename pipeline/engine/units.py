@@ -112,17 +112,27 @@ _result_decoder = msgspec.msgpack.Decoder(tuple[ManifestEntry, list[msgspec.Raw]
 _article_decoder = msgspec.msgpack.Decoder(Article)
 
 
-def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...]) -> bytes:
-    """One unit through extract and ``names``; the result as msgpack (entry, [article, ...]).
-
-    Articles are encoded as soon as they are done, so a worker holds compact bytes rather
-    than a chunk's worth of token lists. Never raises for bad input.
-    """
+def unit_articles(unit: Unit, cfg: Any,
+                  names: tuple[str, ...]) -> tuple[ManifestEntry, Iterator[Article]]:
+    """One unit through extract and ``names``: its manifest entry (complete once the
+    articles are exhausted) and its articles, produced as they are consumed for a byte range.
+    Never raises for bad input."""
     if unit.end is None:
         result = process_file(unit.inp, cfg, names)
-        raw = [msgspec.Raw(_encoder.encode(a)) for a in result.articles]
-        return _encoder.encode((result.entry, raw))
-    return _run_range(unit, cfg, names)
+        return result.entry, iter(result.articles)
+    entry = ManifestEntry(path=unit.inp.path, status="ok", format="jsonl")
+    return entry, _range_articles(unit, cfg, names, entry)
+
+
+def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...]) -> bytes:
+    """:func:`unit_articles` as msgpack (entry, [article, ...]) for a trip between processes.
+
+    Articles are encoded as soon as they are done, so a worker holds compact bytes rather
+    than a chunk's worth of token lists.
+    """
+    entry, articles = unit_articles(unit, cfg, names)
+    raw = [msgspec.Raw(_encoder.encode(a)) for a in articles]
+    return _encoder.encode((entry, raw))
 
 
 def decode_unit(data: bytes) -> tuple[ManifestEntry, Iterator[Article]]:
@@ -131,13 +141,13 @@ def decode_unit(data: bytes) -> tuple[ManifestEntry, Iterator[Article]]:
     return entry, (_article_decoder.decode(r) for r in raws)
 
 
-def _run_range(unit: Unit, cfg: Any, names: tuple[str, ...]) -> bytes:
+def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
+                    entry: ManifestEntry) -> Iterator[Article]:
     from pipeline.stages.extract import jsonl as reader
     from pipeline.stages.extract.decode import decode
 
+    assert unit.end is not None
     state = prepared(cfg, names)
-    entry = ManifestEntry(path=unit.inp.path, status="ok", format="jsonl")
-    raw: list[msgspec.Raw] = []
     errors: list[str] = []
     try:
         with open(unit.inp.path, "rb") as fh:
@@ -145,7 +155,7 @@ def _run_range(unit: Unit, cfg: Any, names: tuple[str, ...]) -> bytes:
             data = fh.read(unit.end - unit.start)
     except OSError as exc:
         entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
-        return _encoder.encode((entry, raw))
+        return
     text, entry.encoding = decode(data)
     del data
     index = unit.first_index
@@ -161,14 +171,13 @@ def _run_range(unit: Unit, cfg: Any, names: tuple[str, ...]) -> bytes:
                 article.pipeline.config_hash = cfg.hash
                 out = state.chain(article) if state.chain else article
                 if out is not None:
-                    raw.append(msgspec.Raw(_encoder.encode(out)))
+                    entry.articles += 1
+                    yield out
         except Exception as exc:  # one bad record never costs the others
             errors.append(f"record {ctx.first}: {one_line(exc)}")
-    entry.articles = len(raw)
     if errors:
         entry.error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)"
                                                if len(errors) > 3 else "")
-    return _encoder.encode((entry, raw))
 
 
 @dataclass
@@ -224,21 +233,21 @@ class StreamedFile:
             setattr(self.entry, field, getattr(merged, field))
 
 
-def group(payloads: Iterable[tuple[Unit, bytes]]) -> Iterator[StreamedFile]:
+def group(items: Iterable[tuple[Unit, ManifestEntry, Iterator[Article]]]
+          ) -> Iterator[StreamedFile]:
     """Ordered unit results → one StreamedFile per input file, articles streamed.
 
     The caller must exhaust each file's ``articles`` before asking for the next file.
     """
-    it = iter(payloads)
-    pending: tuple[Unit, bytes] | None = next(it, None)
+    it = iter(items)
+    pending = next(it, None)
     while pending is not None:
         current = StreamedFile(pending[0].inp)
 
         def articles(current: StreamedFile = current) -> Iterator[Article]:
             nonlocal pending
             while pending is not None:
-                unit, data = pending
-                entry, arts = decode_unit(data)
+                unit, entry, arts = pending
                 current._parts.append(entry)
                 yield from arts
                 pending = next(it, None)
