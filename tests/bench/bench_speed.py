@@ -203,17 +203,24 @@ def same_tree(a: Path, b: Path) -> bool:
     return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
-def one_article_commands() -> dict[str, float]:
-    """Wall seconds of ``zhnews STAGE --text`` on one sample article (second call: warm)."""
+def one_article_commands() -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds of ``zhnews STAGE --text`` on one sample article, second call
+    (jieba's dictionary cache warm)."""
+    import resource
+
     text = (RAW / "002_90f3a51d6f46763a.txt").read_bytes()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, float]] = {}
     for name in stages.ARTICLE_STAGES:
         cmd = [sys.executable, "-m", "pipeline", name, "--text"]
         for _ in range(2):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run(cmd, input=text, capture_output=True, check=True, cwd=ROOT, env=env)
-            out[name] = time.perf_counter() - t
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            out[name] = (wall, cpu)
     return out
 
 
@@ -366,8 +373,9 @@ def main() -> int:
                   f"{same_tree(work / 'raw-local', work / 'raw-ray')}")
 
         cmds = one_article_commands()
-        print("\none article, `zhnews STAGE --text` wall time (warm jieba cache): "
-              + ", ".join(f"{k} {v:.2f} s" for k, v in cmds.items()))
+        print("\none article, `zhnews STAGE --text` (warm jieba cache), wall / CPU s: "
+              + ", ".join(f"{k} {w:.2f} / {c:.2f}" for k, (w, c) in cmds.items()))
+        print(f"  {load()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.big_mb:
