@@ -15,8 +15,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.article import Article
 from pipeline.engine.units import (
+    Result,
     StreamedFile,
     Unit,
     decode_unit,
@@ -27,7 +27,7 @@ from pipeline.engine.units import (
     unit_articles,
 )
 from pipeline.engine.work import prepared
-from pipeline.io import InputFile, ManifestEntry
+from pipeline.io import InputFile
 
 IN_FLIGHT_PER_WORKER = 3
 
@@ -52,8 +52,8 @@ def _task(unit: Unit) -> bytes:
     return run_unit(unit, *_JOB)
 
 
-def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...], workers: int
-                 ) -> Iterator[tuple[Unit, ManifestEntry, Iterator[Article]]]:
+def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
+                 workers: int) -> Iterator[Result]:
     """(unit, entry, articles) in input order. With one worker everything stays in this
     process (no serialisation); with more, at most ``IN_FLIGHT_PER_WORKER`` units a worker
     run ahead of the consumer (back-pressure: a slow writer never piles results up)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.engine.units import (
+    Result,
     StreamedFile,
     Unit,
     decode_unit,
@@ -61,7 +62,7 @@ def connect(workers: int) -> bool:
 
 def _row(unit: Unit, i: int) -> dict[str, Any]:
     return {"i": i, "path": unit.inp.path, "relpath": unit.inp.relpath, "start": unit.start,
-            "end": -1 if unit.end is None else unit.end, "first": unit.first_index,
+            "end": -1 if unit.end is None else unit.end, "first": unit.first_line,
             "part": unit.part, "last": unit.last}
 
 
@@ -101,7 +102,7 @@ def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
         ds = ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
                             fn_kwargs={"cfg": cfg, "names": names})
 
-        def payloads() -> Iterator[tuple[Unit, Any, Iterator[Any]]]:
+        def payloads() -> Iterator[Result]:
             for expected, row in enumerate(ds.iter_rows()):
                 if int(row["i"]) != expected:  # pragma: no cover - preserve_order guards it
                     raise ZhnewsError("Ray returned units out of order")

@@ -2,10 +2,12 @@
 
 A unit is a whole input file, or, for a crawler JSONL file bigger than ``[run] split_mb``, a
 byte range of it cut at line boundaries. Several workers then share one big file, and each
-returns its articles in a bounded batch. An article's ``source.index`` is its record number in
-the whole file (non-blank lines before it), counted while planning, so ids do not depend on
-where the file was cut. Every engine (local pool, Ray) runs :func:`run_unit`; the driver puts
-units back in input order and :func:`merge_entries` makes one manifest line per input file.
+returns its articles in a bounded batch. The JSONL reader numbers records within what it is
+given, so a unit reports how many record numbers it used and the driver, which sees units in
+input order, shifts ``source.index`` (and an id made from it, for records without a URL) by
+the records of the units before: ids do not depend on where the file was cut. Every engine
+(local pool, Ray) runs :func:`run_unit`; the driver puts units back in input order and
+:func:`merge_entries` makes one manifest line per input file.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import msgspec
 
 from pipeline import __version__
-from pipeline.article import Article
+from pipeline.article import Article, make_id
 from pipeline.engine.work import one_line, prepared, process_file
 from pipeline.io import InputFile, ManifestEntry
 from pipeline.stages.extract import InputContext, detect_format
@@ -29,13 +31,13 @@ _READ_BYTES = 1 << 20
 
 @dataclass(frozen=True)
 class Unit:
-    """``inp`` whole (``end`` is None) or bytes ``[start, end)`` holding records
-    ``first_index`` onwards; ``part`` counts from 0 and ``last`` closes the file."""
+    """``inp`` whole (``end`` is None) or bytes ``[start, end)`` starting at line
+    ``first_line`` (1-based); ``part`` counts from 0 and ``last`` closes the file."""
 
     inp: InputFile
     start: int = 0
     end: int | None = None
-    first_index: int = 0
+    first_line: int = 1
     part: int = 0
     last: bool = True
 
@@ -54,15 +56,6 @@ def is_jsonl(path: str) -> bool:
     except OSError:
         return False
     return detect_format(path, head.decode("utf-8", "replace")) == "jsonl"
-
-
-def count_records(data: bytes) -> int:
-    """Records in a run of whole lines: the non-blank ones (blank lines have no index)."""
-    n = 0
-    for line in data.split(b"\n"):
-        if line.strip():
-            n += 1
-    return n
 
 
 def plan(files: Iterable[InputFile], size: int) -> Iterator[Unit]:
@@ -85,7 +78,7 @@ def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
         yield Unit(inp)  # process_file reports why it cannot be read
         return
     with fh:
-        start, index, part = 0, 0, 0
+        start, line, part = 0, 1, 0
         pending: Unit | None = None
         while True:
             block = fh.read(size)
@@ -95,60 +88,68 @@ def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
                 block += fh.readline()  # up to the end of the line (or of the file)
             if pending is not None:
                 yield pending
-            pending = Unit(inp, start, start + len(block), index, part, last=False)
-            index += count_records(block)
+            pending = Unit(inp, start, start + len(block), line, part, last=False)
+            line += block.count(b"\n")
             start += len(block)
             part += 1
         if pending is None:
             yield Unit(inp)
         else:
-            yield Unit(inp, pending.start, pending.end, pending.first_index, pending.part, True)
+            yield Unit(inp, pending.start, pending.end, pending.first_line, pending.part, True)
 
 
 # --- running one unit ---------------------------------------------------------------------
 
 _encoder = msgspec.msgpack.Encoder()
-_result_decoder = msgspec.msgpack.Decoder(tuple[ManifestEntry, list[msgspec.Raw]])
+_result_decoder = msgspec.msgpack.Decoder(tuple[ManifestEntry, int, list[msgspec.Raw]])
 _article_decoder = msgspec.msgpack.Decoder(Article)
 
 
+@dataclass
+class UnitDone:
+    """What a unit's articles alone do not say: its manifest entry and how many record
+    numbers its reader used (both complete once the articles are exhausted)."""
+
+    entry: ManifestEntry
+    records: int = 0
+
+
+Result = tuple[Unit, UnitDone, Iterator[Article]]
+
+
 def unit_articles(unit: Unit, cfg: Any,
-                  names: tuple[str, ...]) -> tuple[ManifestEntry, Iterator[Article]]:
-    """One unit through extract and ``names``: its manifest entry (complete once the
-    articles are exhausted) and its articles, produced as they are consumed for a byte range.
-    Never raises for bad input."""
+                  names: tuple[str, ...]) -> tuple[UnitDone, Iterator[Article]]:
+    """One unit through extract and ``names``; a byte range's articles are produced as they
+    are consumed. Never raises for bad input."""
     if unit.end is None:
         result = process_file(unit.inp, cfg, names)
-        return result.entry, iter(result.articles)
-    entry = ManifestEntry(path=unit.inp.path, status="ok", format="jsonl")
-    return entry, _range_articles(unit, cfg, names, entry)
+        return UnitDone(result.entry), iter(result.articles)
+    done = UnitDone(ManifestEntry(path=unit.inp.path, status="ok", format="jsonl"))
+    return done, _range_articles(unit, cfg, names, done)
 
 
 def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...]) -> bytes:
-    """:func:`unit_articles` as msgpack (entry, [article, ...]) for a trip between processes.
-
-    Articles are encoded as soon as they are done, so a worker holds compact bytes rather
-    than a chunk's worth of token lists.
-    """
-    entry, articles = unit_articles(unit, cfg, names)
+    """:func:`unit_articles` as msgpack for a trip between processes. Articles are encoded as
+    soon as they are done, so a worker holds compact bytes, not a chunk of token lists."""
+    done, articles = unit_articles(unit, cfg, names)
     raw = [msgspec.Raw(_encoder.encode(a)) for a in articles]
-    return _encoder.encode((entry, raw))
+    return _encoder.encode((done.entry, done.records, raw))
 
 
-def decode_unit(data: bytes) -> tuple[ManifestEntry, Iterator[Article]]:
-    """The entry now, the articles one at a time (the driver never holds a decoded chunk)."""
-    entry, raws = _result_decoder.decode(data)
-    return entry, (_article_decoder.decode(r) for r in raws)
+def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Article]]:
+    """The unit's report now, its articles one at a time (never a whole decoded chunk)."""
+    entry, records, raws = _result_decoder.decode(data)
+    return UnitDone(entry, records), (_article_decoder.decode(r) for r in raws)
 
 
 def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
-                    entry: ManifestEntry) -> Iterator[Article]:
+                    done: UnitDone) -> Iterator[Article]:
     from pipeline.stages.extract import jsonl as reader
     from pipeline.stages.extract.decode import decode
 
     assert unit.end is not None
+    entry = done.entry
     state = prepared(cfg, names)
-    errors: list[str] = []
     try:
         with open(unit.inp.path, "rb") as fh:
             fh.seek(unit.start)
@@ -158,36 +159,53 @@ def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
         return
     text, entry.encoding = decode(data)
     del data
-    index = unit.first_index
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        ctx = _IndexedContext(path=unit.inp.path, relpath=unit.inp.relpath,
-                              encoding=entry.encoding, fmt="jsonl", first=index)
-        index += 1
-        try:
-            for article in reader.read(line, ctx, state.extract_state):
-                article.pipeline.version = __version__
-                article.pipeline.config_hash = cfg.hash
+    ctx = _CountingContext(path=unit.inp.path, relpath=unit.inp.relpath,
+                           encoding=entry.encoding, fmt="jsonl", first_line=unit.first_line)
+    errors: list[str] = []
+    try:
+        for article in reader.read(text, ctx, state.extract_state):
+            done.records = ctx.issued
+            article.pipeline.version = __version__
+            article.pipeline.config_hash = cfg.hash
+            try:
                 out = state.chain(article) if state.chain else article
-                if out is not None:
-                    entry.articles += 1
-                    yield out
-        except Exception as exc:  # one bad record never costs the others
-            errors.append(f"record {ctx.first}: {one_line(exc)}")
-    if errors:
+            except Exception as exc:  # one bad article never costs the others
+                errors.append(f"line {unit.first_line}+ article: {one_line(exc)}")
+                continue
+            if out is not None:
+                entry.articles += 1
+                yield out
+    except Exception as exc:  # e.g. no usable line in this part: the others may have some
+        entry.status, entry.error = "failed", one_line(exc)
+    done.records = ctx.issued
+    if hasattr(entry, "warnings"):
+        entry.warnings.extend(ctx.warnings)
+    if errors and entry.status == "ok":
         entry.error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)"
                                                if len(errors) > 3 else "")
 
 
 @dataclass
-class _IndexedContext(InputContext):
-    """An extract context for one line whose record number in the file is ``first``."""
+class _CountingContext(InputContext):
+    """An extract context that remembers how many record numbers the reader used, and tells
+    it the line number its text starts at (for the line numbers of skipped lines)."""
 
-    first: int = 0
+    first_line: int = 1
+    issued: int = 0
 
     def article(self, index: int, url: str | None = None, fmt: str | None = None) -> Article:
-        return super().article(self.first + index, url=url, fmt=fmt)
+        self.issued = max(self.issued, index + 1)
+        return super().article(index, url=url, fmt=fmt)
+
+
+def renumber(article: Article, relpath: str, offset: int) -> Article:
+    """Shift a record number made within a unit to its number in the whole file."""
+    if offset:
+        local = article.source.index
+        if article.id == make_id(None, relpath, local):
+            article.id = make_id(None, relpath, local + offset)
+        article.source.index = local + offset
+    return article
 
 
 # --- back in the driver -------------------------------------------------------------------
@@ -205,11 +223,16 @@ def merge_entries(entries: list[ManifestEntry]) -> ManifestEntry:
         status = "ok"
     else:
         status = "failed" if failed else "skipped"
+    if status == "ok":
+        errors = [e.error for e in entries if e.error and e.status == "ok"]
     error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
     if not error and status == "skipped":
         error = "no article text found"
-    return ManifestEntry(path=first.path, status=status, articles=total, error=error or None,
-                         format=first.format, encoding=first.encoding)
+    merged = ManifestEntry(path=first.path, status=status, articles=total, error=error or None,
+                           format=first.format, encoding=first.encoding)
+    if hasattr(merged, "warnings"):
+        merged.warnings = [w for e in entries for w in e.warnings]
+    return merged
 
 
 class StreamedFile:
@@ -233,9 +256,9 @@ class StreamedFile:
             setattr(self.entry, field, getattr(merged, field))
 
 
-def group(items: Iterable[tuple[Unit, ManifestEntry, Iterator[Article]]]
-          ) -> Iterator[StreamedFile]:
-    """Ordered unit results → one StreamedFile per input file, articles streamed.
+def group(items: Iterable[Result]) -> Iterator[StreamedFile]:
+    """Ordered unit results → one StreamedFile per input file, articles streamed and
+    renumbered in the file.
 
     The caller must exhaust each file's ``articles`` before asking for the next file.
     """
@@ -246,10 +269,14 @@ def group(items: Iterable[tuple[Unit, ManifestEntry, Iterator[Article]]]
 
         def articles(current: StreamedFile = current) -> Iterator[Article]:
             nonlocal pending
+            offset = 0
             while pending is not None:
-                unit, entry, arts = pending
-                current._parts.append(entry)
-                yield from arts
+                unit, done, arts = pending
+                current._parts.append(done.entry)
+                relpath = unit.inp.relpath
+                for article in arts:
+                    yield renumber(article, relpath, offset)
+                offset += done.records
                 pending = next(it, None)
                 if unit.last:
                     break
