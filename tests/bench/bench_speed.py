@@ -11,7 +11,7 @@ Run from the project root:
 The text dump is the sample dump (raw/) varied ``--copies`` times; the HTML dump is
 ../shared/data/extraction/portal-pages varied ``--html-copies`` times (skipped when ../shared is
 absent). Throughput is characters of input text per second (text) or pages per second (HTML),
-and is printed as a ratio against the library alone on the same input: jieba (the zhnews
+and is printed as a ratio against the library alone on the same input: jieba
 tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. Timings are wall clock on a
 possibly shared machine: the load average is printed with them.
 """
@@ -35,6 +35,14 @@ sys.path.insert(0, str(ROOT))
 from pipeline import config, stages  # noqa: E402
 from pipeline.io import walk_inputs  # noqa: E402
 from pipeline.runner import run  # noqa: E402
+
+try:  # run-wide statistics the runner keeps in the driver, when the segment stage has them
+    from pipeline.runner import _run_words  # noqa: E402
+except ImportError:  # pragma: no cover
+    def _run_words(cfg):
+        return None
+
+DRIVER = ("runwords", "dedup", "emit")  # serial, in input order, in the driver process
 
 RAW = ROOT / "raw"
 PORTAL = ROOT.parent / "shared" / "data" / "extraction" / "portal-pages"  # see --shared
@@ -112,10 +120,16 @@ def text_of(folder: Path) -> list[str]:
 
 
 def jieba_alone(texts: list[str], cfg) -> float:
-    """Seconds for the zhnews tokenizer (same dictionary, same HMM flag) over every line."""
-    seg = stages.get("segment").prepare(cfg)
-    cut = seg.tokenizer.cut
-    hmm = seg.hmm
+    """Seconds for plain jieba (its own dictionary, the configured HMM flag) over every line."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    cut = tokenizer.cut
+    hmm = bool(cfg.get("segment", "hmm"))
 
     def go() -> None:
         for text in texts:
@@ -139,6 +153,7 @@ def trafilatura_alone(folder: Path, metadata: bool) -> float:
     from pipeline.stages.extract.decode import decode
 
     pages = [decode(p.read_bytes())[0] for p in sorted(folder.iterdir())]
+    trafilatura.extract(pages[0], with_metadata=True)  # warm: lazy imports and tables
     if metadata:  # the call zhnews's extract makes
         def go() -> None:
             for html in pages:
@@ -171,6 +186,10 @@ def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
         t = time.process_time()
         articles = [a for a in (process(a, st) for a in articles) if a is not None]
         times[name] = time.process_time() - t
+    words = _run_words(cfg)
+    if words is not None:  # segment's run-wide new words / IDF, in the driver
+        times["runwords"] = timed(lambda: [words.add(a) for a in articles])[0]
+        times["runwords"] += timed(words.write, outdir)[0]
     dedup = stages.get("dedup").prepare(cfg)
     times["dedup"] = timed(lambda: [dedup.add(a) for a in articles])[0]
     emit = stages.get("emit")
@@ -295,8 +314,8 @@ def big_run(megabytes: int, workers: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--copies", type=int, default=40, help="variants of each sample (text)")
-    ap.add_argument("--html-copies", type=int, default=2, help="variants of each portal page")
+    ap.add_argument("--copies", type=int, default=60, help="variants of each sample (text)")
+    ap.add_argument("--html-copies", type=int, default=3, help="variants of each portal page")
     ap.add_argument("--ray", action="store_true", help="check the Ray engine's output too")
     ap.add_argument("--big-mb", type=int, default=0, help="also run a crawler JSONL this big")
     ap.add_argument("--big-only", action="store_true", help="only the --big-mb run")
@@ -342,10 +361,14 @@ def main() -> int:
                 continue
             times = per_stage(folder, cfg, work / f"stage-{label}")
             total = sum(times.values())
+            serial = sum(v for k, v in times.items() if k in DRIVER)
             print(f"\n{label} dump, per stage (one process, state prepared, CPU s):")
             for name, sec in times.items():
+                where = "driver" if name in DRIVER else "worker"
                 print(f"  {name:8s} {sec:7.2f} s  {amount / sec:10.1f} {unit}  "
-                      f"{100 * sec / total:5.1f} %")
+                      f"{100 * sec / total:5.1f} %  ({where})")
+            print(f"  driver stages: {100 * serial / total:.0f} % of the CPU: -j N can be at "
+                  f"most {total / serial:.1f}x faster (Amdahl)" if serial else "")
             w1 = whole(folder, work / f"{label}-j1", cfg, 1)
             wj = whole(folder, work / f"{label}-j{args.j}", cfg, args.j)
             t1 = sum(CPU[f"{label}-j1"])
