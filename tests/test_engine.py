@@ -88,3 +88,17 @@ def test_extract_streams_cut_files_in_order(tmp_path: Path):
                  "-c", str(_config(tmp_path, 0.005))).stdout
     records = [json.loads(x) for x in out.splitlines()]
     assert [r["source"]["index"] for r in records] == list(range(60))
+
+
+def test_spreading_the_work_does_not_change_the_config_hash(tmp_path: Path):
+    from pipeline import config
+
+    base = config.load(str(_config(tmp_path, 4)))
+    other = tmp_path / "other" / "pipeline.toml"
+    other.parent.mkdir()
+    other.write_text("[run]\nsplit_mb = 1\nworkers = 2\n", "utf-8")
+    assert config.load(str(other)).hash == base.hash
+    shaping = tmp_path / "shaping" / "pipeline.toml"
+    shaping.parent.mkdir()
+    shaping.write_text('[convert]\nprofile = "tw2s"\n', "utf-8")
+    assert config.load(str(shaping)).hash != base.hash
