@@ -179,7 +179,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     def articles():
         nonlocal failed
-        for result in local.results(files, cfg, (), _workers(args, cfg)):
+        for result in local.stream(files, cfg, (), _workers(args, cfg)):
             yield from result.articles  # streamed; the entry is complete after them
             if result.entry.status != "ok":
                 print(f"zhnews: {result.entry.path}: {result.entry.status}: {result.entry.error}",

@@ -50,15 +50,15 @@ def _run_words(cfg: Any) -> Any:
     return RunWords(cfg)
 
 
-def engine_results(name: str) -> Any:
-    """The ``results(files, cfg, names, workers)`` of engine ``name`` (local or ray)."""
+def engine_stream(name: str) -> Any:
+    """The ``stream(files, cfg, names, workers)`` of engine ``name`` (local or ray)."""
     if name == "ray":
         from pipeline.engine import ray
 
-        return ray.results
+        return ray.stream
     from pipeline.engine import local
 
-    return local.results
+    return local.stream
 
 
 def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
@@ -74,7 +74,7 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     summary = Summary(inputs=len(files))
     entries: list[ManifestEntry] = []
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
-    for result in engine_results(engine)(files, cfg, names, workers):
+    for result in engine_stream(engine)(files, cfg, names, workers):
         entries.append(result.entry)  # complete once its articles are consumed
         for article in result.articles:
             if words is not None:

@@ -26,7 +26,7 @@ from pipeline.engine.units import (
     split_bytes,
     unit_articles,
 )
-from pipeline.engine.work import prepared
+from pipeline.engine.work import FileResult, prepared
 from pipeline.io import InputFile
 
 IN_FLIGHT_PER_WORKER = 3
@@ -81,9 +81,17 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
             yield (unit, *decode_unit(data))
 
 
-def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
-            workers: int) -> Iterator[StreamedFile]:
+def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
+           workers: int) -> Iterator[StreamedFile]:
     """One StreamedFile per input, in input order: iterate its ``articles`` before reading
-    its ``entry`` (complete once the articles are exhausted)."""
+    its ``entry`` (complete once the articles are exhausted). Memory stays bounded."""
     units = plan(inputs, split_bytes(cfg))
     return group(unit_results(units, cfg, names, workers))
+
+
+def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
+            workers: int) -> Iterator[FileResult]:
+    """FileResults in input order, each file's articles in a list (for callers that keep
+    them; :func:`stream` is the bounded-memory form)."""
+    for streamed in stream(inputs, cfg, names, workers):
+        yield streamed.collect()

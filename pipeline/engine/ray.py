@@ -83,8 +83,15 @@ def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...]) -> d
 
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
-            workers: int) -> Iterator[StreamedFile]:
-    """One StreamedFile per input in input order, like ``local.results``."""
+            workers: int) -> Iterator[Any]:
+    """FileResults in input order, like ``local.results``."""
+    for streamed in stream(inputs, cfg, names, workers):
+        yield streamed.collect()
+
+
+def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
+           workers: int) -> Iterator[StreamedFile]:
+    """One StreamedFile per input in input order, like ``local.stream``."""
     units = list(plan(inputs, split_bytes(cfg)))
     if not units:
         return

@@ -21,7 +21,7 @@ import msgspec
 
 from pipeline import __version__
 from pipeline.article import Article, make_id
-from pipeline.engine.work import one_line, prepared, process_file
+from pipeline.engine.work import FileResult, one_line, prepared, process_file
 from pipeline.io import InputFile, ManifestEntry
 from pipeline.stages.extract import InputContext, detect_format
 
@@ -249,6 +249,11 @@ class StreamedFile:
     def articles(self) -> Iterator[Article]:
         assert self._source is not None
         return self._source
+
+    def collect(self) -> FileResult:
+        """All the file's articles in a list, with the complete entry."""
+        articles = list(self.articles)
+        return FileResult(self.entry, articles)
 
     def _finish(self) -> None:
         merged = merge_entries(self._parts)
