@@ -26,7 +26,6 @@ from pipeline.io import InputFile, ManifestEntry
 from pipeline.stages.extract import InputContext, detect_format
 
 _HEAD_BYTES = 256 * 1024
-_READ_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
