@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 also when an input was skipped or had warnings")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local process pool (default) or Ray Data (pip install 'zhnews[ray]'; "
+                        "a local Ray instance, or the cluster in RAY_ADDRESS)")
     _config_arg(p)
 
     p = _add(sub, "extract", "read files or folders and write one JSON article per line",
@@ -167,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     outdir = Path(args.output)
     summary = run(args.inputs, outdir, cfg, _workers(args, cfg),
-                  progress=False if args.no_progress else None)
+                  progress=False if args.no_progress else None, engine=args.engine)
     for line in summary.lines(outdir):
         print(line, file=sys.stderr)
     if summary.failed or (args.strict and (summary.skipped or summary.warned)):
@@ -185,12 +188,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     def articles():
         nonlocal failed
-        for result in local.results(files, cfg, (), _workers(args, cfg)):
+        for result in local.stream(files, cfg, (), _workers(args, cfg)):
+            yield from result.articles  # streamed; the entry is complete after them
             if result.entry.status != "ok":
                 print(f"zhnews: {result.entry.path}: {result.entry.status}: {result.entry.error}",
                       file=sys.stderr)
                 failed += result.entry.status == "failed"
-            yield from result.articles
 
     _write_articles(args.output, articles())
     return EXIT_FAILED_INPUTS if failed else 0

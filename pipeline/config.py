@@ -23,6 +23,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAME = "pipeline.toml"
+# Settings that change how work is spread, never the output: left out of the config hash.
+NOT_SHAPING = {("run", "workers"), ("run", "split_mb")}
 
 
 class ConfigError(Exception):
@@ -118,9 +120,12 @@ class Config:
 
     @property
     def hash(self) -> str:
-        """Stable hash of every setting and every list file's bytes."""
+        """Stable hash of every setting that shapes output (not those that only spread the
+        work, such as the worker count) and every list file's bytes."""
         if self._hash is None:
-            h = hashlib.sha256(json.dumps(self.data, sort_keys=True, ensure_ascii=False).encode())
+            shaping = {sec: {k: v for k, v in vals.items() if (sec, k) not in NOT_SHAPING}
+                       if isinstance(vals, dict) else vals for sec, vals in self.data.items()}
+            h = hashlib.sha256(json.dumps(shaping, sort_keys=True, ensure_ascii=False).encode())
             for name, path in self.list_files():
                 h.update(name.encode())
                 try:

@@ -20,8 +20,7 @@ import msgspec
 
 from pipeline import __version__, stages
 from pipeline.article import Article
-from pipeline.engine import local
-from pipeline.engine.work import FileResult, prepared
+from pipeline.engine.work import prepared
 from pipeline.io import (
     InputFile,
     Journal,
@@ -147,15 +146,26 @@ def _run_words(cfg: Any) -> Any:
     return RunWords(cfg)
 
 
+def engine_stream(name: str) -> Any:
+    """The ``stream(files, cfg, names, workers)`` of engine ``name`` (local or ray)."""
+    if name == "ray":
+        from pipeline.engine import ray
+
+        return ray.stream
+    from pipeline.engine import local
+
+    return local.stream
+
+
 def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
-        progress: bool | None = None) -> Summary:
+        progress: bool | None = None, engine: str = "local") -> Summary:
     """Run every stage over ``inputs`` and write ``outdir``; never raises for bad input files."""
     started = time.perf_counter()
     files: list[InputFile] = list(walk_inputs(inputs, exclude=outdir))
     outdir.mkdir(parents=True, exist_ok=True)
     lock = OutdirLock(outdir)
     try:
-        summary = _run_locked(files, outdir, cfg, workers, progress)
+        summary = _run_locked(files, outdir, cfg, workers, progress, engine)
     except BaseException:
         lock.release(remove=False)
         raise
@@ -165,7 +175,7 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
 
 
 def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
-                progress: bool | None) -> Summary:
+                progress: bool | None, engine: str) -> Summary:
     remove_stale_temps(outdir)
     journal = Journal(outdir / JOURNAL, JournalHeader(version=__version__,
                                                       config_hash=cfg.hash))
@@ -190,7 +200,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
     entries: list[ManifestEntry] = []
     stats: dict[str, list[int]] = {}
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
-    fresh: Iterator[FileResult] = local.results(todo, cfg, names, workers)
+    fresh: Iterator[Any] = iter(engine_stream(engine)(todo, cfg, names, workers))
     try:
         for inp in files:
             if inp.path in restored:
@@ -198,23 +208,24 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                 entry, file_stats = rec.entry, rec.stats
                 for article in articles:  # files already on disk; rebuild run-wide state only
                     _replay(article, words, dedup, cfg, names)
+                count = len(articles)
             else:
-                result = next(fresh)
-                entry, file_stats = result.entry, result.stats
+                streamed = next(fresh)
                 ids = []
-                for article in result.articles:
+                for article in streamed.articles:  # one at a time: memory stays bounded
                     if words is not None:
                         article = words.add(article)
                     article = dedup.add(article)
                     _place(outdir, article, cfg)
                     ids.append(article.id)
-                articles = result.articles
+                entry, file_stats = streamed.entry, streamed.stats  # complete now
+                count = len(ids)
                 stamp = input_stamp(inp.path) or (-1, -1)
                 journal.append(JournalRecord(path=inp.path, size=stamp[0], mtime_ns=stamp[1],
                                              entry=entry, ids=ids, stats=file_stats))
             entries.append(entry)
             _add_stats(stats, file_stats)
-            summary.articles += len(articles)
+            summary.articles += count
             summary.warned += entry.status == "ok" and bool(entry.warnings)
             setattr(summary, entry.status, getattr(summary, entry.status) + 1)
             if bar is not None:
@@ -230,6 +241,9 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
         journal.close()
         raise
     finally:
+        close = getattr(fresh, "close", None)
+        if close is not None:
+            close()  # stop the workers now, not when the generator is collected
         if bar is not None:
             bar.close()
     journal.finish()

@@ -111,21 +111,21 @@ def test_exceptions_and_memoryerror_cost_one_article(tmp_path: Path, patched_sta
 def test_a_segfaulting_input_is_failed_and_the_run_goes_on(tmp_path: Path, monkeypatch):
     """End to end through runner.run: the worker dies on one input, the others are emitted."""
     from pipeline import runner
-    from pipeline.engine import local
+    from pipeline.engine import units
 
     dump = tmp_path / "dump"
     dump.mkdir()
     for p in sorted(RAW.iterdir())[:3]:
         (dump / p.name).write_bytes(p.read_bytes())
     (dump / "001_crash.txt").write_text("会让工作进程崩溃的输入\n", "utf-8")
-    real = local.process_file
+    real = units.process_file
 
     def crashing(inp, cfg, names, tick=None):
         if "crash" in inp.path:
             _segfault()
         return real(inp, cfg, names, tick)
 
-    monkeypatch.setattr(local, "process_file", crashing)  # forked workers inherit it
+    monkeypatch.setattr(units, "process_file", crashing)  # forked workers inherit it
     out = tmp_path / "out"
     summary = runner.run([str(dump)], out, _cfg(), workers=2, progress=False)
     assert (summary.ok, summary.failed) == (3, 1)

@@ -1,7 +1,10 @@
-"""Local engine: a process pool over input files, results consumed in input order.
+"""Local engine: supervised worker processes over work units, results consumed in input order.
 
 Order is fixed by the input walk, so ``-j 2`` writes the same bytes as ``-j 1``. State is
-prepared in the parent before forking where the platform allows, so workers share it.
+prepared in the parent before forking where the platform allows, so workers share it. The
+supervisor (:mod:`pipeline.engine.supervised`) holds back only a bounded window of results, so
+neither the workers nor the parent ever hold more than a bounded slice of a dump, however big
+(see :mod:`pipeline.engine.units`); a worker that crashes or hangs costs only its unit.
 """
 
 from __future__ import annotations
@@ -12,23 +15,20 @@ from functools import partial
 from typing import Any
 
 from pipeline.engine import supervised
-from pipeline.engine.work import (
-    FileResult,
-    crash_result,
-    decode_result,
-    encode_result,
-    prepared,
-    process_file,
+from pipeline.engine.units import (
+    Result,
+    StreamedFile,
+    Unit,
+    crashed_unit,
+    decode_unit,
+    group,
+    plan,
+    run_unit,
+    split_bytes,
+    unit_articles,
 )
+from pipeline.engine.work import FileResult, prepared
 from pipeline.io import InputFile
-
-
-def _task(inp: InputFile, tick: Any, cfg: Any, names: tuple[str, ...]) -> bytes:
-    return encode_result(process_file(inp, cfg, names, tick))
-
-
-def _crashed(inp: InputFile, reason: str) -> bytes:
-    return encode_result(crash_result(inp, reason))
 
 
 def default_workers() -> int:
@@ -38,17 +38,44 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
-            workers: int) -> Iterator[FileResult]:
-    """FileResults in input order; supervised workers unless [run] isolate = false and -j 1."""
+def _task(unit: Unit, tick: Any, cfg: Any, names: tuple[str, ...]) -> bytes:
+    return run_unit(unit, cfg, names, tick)
+
+
+def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
+                 workers: int) -> Iterator[Result]:
+    """(unit, done, articles) in input order. In-process only with ``-j 1`` and
+    ``[run] isolate = false`` (no serialisation, no crash isolation: for debugging)."""
     run = cfg.section("run")
     if workers <= 1 and not run.get("isolate", True):
-        for inp in inputs:
-            yield process_file(inp, cfg, names)
+        for unit in units:
+            yield (unit, *unit_articles(unit, cfg, names))
         return
     prepared(cfg, names)  # build once in the parent; forked workers inherit it
     timeout = float(run.get("article_timeout", 0))
     stall = max(30.0, 3 * timeout) if timeout > 0 else None
-    for data in supervised.imap(partial(_task, cfg=cfg, names=names), inputs, workers,
-                                crashed=_crashed, stall=stall):
-        yield decode_result(data)
+    units = list(units) if not isinstance(units, list) else units
+    pending = iter(units)
+    results = supervised.imap(partial(_task, cfg=cfg, names=names), units, workers,
+                              crashed=crashed_unit, stall=stall)
+    try:
+        for data in results:
+            yield (next(pending), *decode_unit(data))
+    finally:
+        results.close()  # workers stop as soon as the consumer does
+
+
+def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
+           workers: int) -> Iterator[StreamedFile]:
+    """One StreamedFile per input, in input order: iterate its ``articles`` before reading
+    its ``entry`` (complete once the articles are exhausted). Memory stays bounded."""
+    units = plan(inputs, split_bytes(cfg))
+    return group(unit_results(units, cfg, names, workers))
+
+
+def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
+            workers: int) -> Iterator[FileResult]:
+    """FileResults in input order, each file's articles in a list (for callers that keep
+    them; :func:`stream` is the bounded-memory form)."""
+    for streamed in stream(inputs, cfg, names, workers):
+        yield streamed.collect()

@@ -33,7 +33,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
     bad: list[int] = []
     good = 0
     index = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), getattr(ctx, "first_line", 1)):
         line = line.strip()
         if not line:
             continue

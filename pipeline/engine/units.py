@@ -1,0 +1,317 @@
+"""Work units: what one worker call processes, small enough that memory stays bounded.
+
+A unit is a whole input file, or, for a crawler JSONL file bigger than ``[run] split_mb``, a
+byte range of it cut at line boundaries. Several workers then share one big file, and each
+returns its articles in a bounded batch. The JSONL reader numbers records within what it is
+given, so a unit reports how many record numbers it used and the driver, which sees units in
+input order, shifts ``source.index`` (and an id made from it, for records without a URL) by
+the records of the units before: ids do not depend on where the file was cut. Every engine
+(local pool, Ray) runs :func:`run_unit`; the driver puts units back in input order and
+:func:`merge_entries` makes one manifest line per input file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from pipeline import __version__
+from pipeline.article import Article, make_id
+from pipeline.engine.work import FileResult, one_line, prepared, process_file
+from pipeline.io import InputFile, ManifestEntry
+from pipeline.stages.extract import InputContext, detect_format
+
+_HEAD_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Unit:
+    """``inp`` whole (``end`` is None) or bytes ``[start, end)`` starting at line
+    ``first_line`` (1-based); ``part`` counts from 0 and ``last`` closes the file."""
+
+    inp: InputFile
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+    part: int = 0
+    last: bool = True
+
+
+def split_bytes(cfg: Any) -> int:
+    """``[run] split_mb`` in bytes (0 disables splitting)."""
+    mb = cfg.section("run").get("split_mb", 4)
+    return int(float(mb) * (1 << 20))
+
+
+def is_jsonl(path: str) -> bool:
+    """Same rule as extract's format detection, from the file's head only."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError:
+        return False
+    return detect_format(path, head.decode("utf-8", "replace")) == "jsonl"
+
+
+def plan(files: Iterable[InputFile], size: int) -> Iterator[Unit]:
+    """Units in input order; reads big JSONL files once, sequentially, to find cut points."""
+    for inp in files:
+        try:
+            big = size > 0 and os.path.getsize(inp.path) > size and is_jsonl(inp.path)
+        except OSError:
+            big = False
+        if big:
+            yield from _ranges(inp, size)
+        else:
+            yield Unit(inp)
+
+
+def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
+    try:
+        fh = open(inp.path, "rb")  # noqa: SIM115
+    except OSError:
+        yield Unit(inp)  # process_file reports why it cannot be read
+        return
+    with fh:
+        start, line, part = 0, 1, 0
+        pending: Unit | None = None
+        while True:
+            block = fh.read(size)
+            if not block:
+                break
+            if not block.endswith(b"\n"):
+                block += fh.readline()  # up to the end of the line (or of the file)
+            if pending is not None:
+                yield pending
+            pending = Unit(inp, start, start + len(block), line, part, last=False)
+            line += block.count(b"\n")
+            start += len(block)
+            part += 1
+        if pending is None:
+            yield Unit(inp)
+        else:
+            yield Unit(inp, pending.start, pending.end, pending.first_line, pending.part, True)
+
+
+# --- running one unit ---------------------------------------------------------------------
+
+_encoder = msgspec.msgpack.Encoder()
+_result_decoder = msgspec.msgpack.Decoder(
+    tuple[ManifestEntry, int, dict[str, list[int]], list[msgspec.Raw]]
+)
+_article_decoder = msgspec.msgpack.Decoder(Article)
+
+
+@dataclass
+class UnitDone:
+    """What a unit's articles alone do not say: its manifest entry and how many record
+    numbers its reader used (both complete once the articles are exhausted)."""
+
+    entry: ManifestEntry
+    records: int = 0
+    # stage → [articles in, articles out, characters in, characters out] (drop-rate alarm)
+    stats: dict[str, list[int]] = field(default_factory=dict)
+
+
+Result = tuple[Unit, UnitDone, Iterator[Article]]
+
+
+def unit_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
+                  tick: Callable[[], None] | None = None) -> tuple[UnitDone, Iterator[Article]]:
+    """One unit through extract and ``names``; a byte range's articles are produced as they
+    are consumed. Never raises for bad input."""
+    if unit.end is None:
+        result = process_file(unit.inp, cfg, names, tick)
+        return UnitDone(result.entry, stats=result.stats), iter(result.articles)
+    done = UnitDone(ManifestEntry(path=unit.inp.path, status="ok", format="jsonl"))
+    return done, _range_articles(unit, cfg, names, done)
+
+
+def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
+             tick: Callable[[], None] | None = None) -> bytes:
+    """:func:`unit_articles` as msgpack for a trip between processes. Articles are encoded as
+    soon as they are done, so a worker holds compact bytes, not a chunk of token lists."""
+    done, articles = unit_articles(unit, cfg, names, tick)
+    raw = []
+    for article in articles:
+        raw.append(msgspec.Raw(_encoder.encode(article)))
+        if tick is not None:
+            tick()
+    return _encoder.encode((done.entry, done.records, done.stats, raw))
+
+
+def crashed_unit(unit: Unit, reason: str) -> bytes:
+    """What a unit whose worker died or hung reports: failed, no articles."""
+    entry = ManifestEntry(path=unit.inp.path, status="failed", error=reason)
+    return _encoder.encode((entry, 0, {}, []))
+
+
+def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Article]]:
+    """The unit's report now, its articles one at a time (never a whole decoded chunk)."""
+    entry, records, stats, raws = _result_decoder.decode(data)
+    return UnitDone(entry, records, stats), (_article_decoder.decode(r) for r in raws)
+
+
+def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
+                    done: UnitDone) -> Iterator[Article]:
+    from pipeline.stages.extract import jsonl as reader
+    from pipeline.stages.extract.decode import decode
+
+    assert unit.end is not None
+    entry = done.entry
+    state = prepared(cfg, names)
+    try:
+        with open(unit.inp.path, "rb") as fh:
+            fh.seek(unit.start)
+            data = fh.read(unit.end - unit.start)
+    except OSError as exc:
+        entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
+        return
+    text, entry.encoding = decode(data)
+    del data
+    ctx = _CountingContext(path=unit.inp.path, relpath=unit.inp.relpath,
+                           encoding=entry.encoding, fmt="jsonl", first_line=unit.first_line)
+    errors: list[str] = []
+    try:
+        for article in reader.read(text, ctx, state.extract_state):
+            done.records = ctx.issued
+            article.pipeline.version = __version__
+            article.pipeline.config_hash = cfg.hash
+            try:
+                out = state.chain(article) if state.chain else article
+            except Exception as exc:  # one bad article never costs the others
+                errors.append(f"line {unit.first_line}+ article: {one_line(exc)}")
+                continue
+            if out is not None:
+                entry.articles += 1
+                yield out
+    except Exception as exc:  # e.g. no usable line in this part: the others may have some
+        entry.status, entry.error = "failed", one_line(exc)
+    done.records = ctx.issued
+    if hasattr(entry, "warnings"):
+        entry.warnings.extend(ctx.warnings)
+    if errors and entry.status == "ok":
+        entry.error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)"
+                                               if len(errors) > 3 else "")
+
+
+@dataclass
+class _CountingContext(InputContext):
+    """An extract context that remembers how many record numbers the reader used, and tells
+    it the line number its text starts at (for the line numbers of skipped lines)."""
+
+    first_line: int = 1
+    issued: int = 0
+
+    def article(self, index: int, url: str | None = None, fmt: str | None = None) -> Article:
+        self.issued = max(self.issued, index + 1)
+        return super().article(index, url=url, fmt=fmt)
+
+
+def renumber(article: Article, relpath: str, offset: int) -> Article:
+    """Shift a record number made within a unit to its number in the whole file."""
+    if offset:
+        local = article.source.index
+        if article.id == make_id(None, relpath, local):
+            article.id = make_id(None, relpath, local + offset)
+        article.source.index = local + offset
+    return article
+
+
+# --- back in the driver -------------------------------------------------------------------
+
+
+def merge_entries(entries: list[ManifestEntry]) -> ManifestEntry:
+    """One manifest line for a file processed as several units."""
+    if len(entries) == 1:
+        return entries[0]
+    first = entries[0]
+    total = sum(e.articles for e in entries)
+    errors = [e.error for e in entries if e.error]
+    failed = any(e.status == "failed" for e in entries)
+    if total:
+        status = "ok"
+    else:
+        status = "failed" if failed else "skipped"
+    if status == "ok":
+        errors = [e.error for e in entries if e.error and e.status == "ok"]
+    error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
+    if not error and status == "skipped":
+        error = "no article text found"
+    merged = ManifestEntry(path=first.path, status=status, articles=total, error=error or None,
+                           format=first.format, encoding=first.encoding)
+    if hasattr(merged, "warnings"):
+        merged.warnings = [w for e in entries for w in e.warnings]
+    return merged
+
+
+class StreamedFile:
+    """One input file's results as they arrive: iterate ``articles`` (in file order) first;
+    ``entry`` is the file's manifest line and is complete once ``articles`` is exhausted."""
+
+    def __init__(self, inp: InputFile) -> None:
+        self.inp = inp
+        self.entry = ManifestEntry(path=inp.path, status="ok")
+        self.stats: dict[str, list[int]] = {}
+        self._parts: list[ManifestEntry] = []
+        self._source: Iterator[Article] | None = None
+
+    @property
+    def articles(self) -> Iterator[Article]:
+        assert self._source is not None
+        return self._source
+
+    def collect(self) -> FileResult:
+        """All the file's articles in a list, with the complete entry."""
+        articles = list(self.articles)
+        return FileResult(self.entry, articles, self.stats)
+
+    def _finish(self) -> None:
+        merged = merge_entries(self._parts)
+        for name in ManifestEntry.__struct_fields__:
+            setattr(self.entry, name, getattr(merged, name))
+
+
+def group(items: Iterable[Result]) -> Iterator[StreamedFile]:
+    """Ordered unit results → one StreamedFile per input file, articles streamed and
+    renumbered in the file.
+
+    The caller must exhaust each file's ``articles`` before asking for the next file.
+    """
+    it = iter(items)
+    try:
+        pending = next(it, None)
+        while pending is not None:
+            current = StreamedFile(pending[0].inp)
+
+            def articles(current: StreamedFile = current) -> Iterator[Article]:
+                nonlocal pending
+                offset = 0
+                while pending is not None:
+                    unit, done, arts = pending
+                    current._parts.append(done.entry)
+                    for name, row in done.stats.items():
+                        acc = current.stats.setdefault(name, [0, 0, 0, 0])
+                        for i, value in enumerate(row):
+                            acc[i] += value
+                    relpath = unit.inp.relpath
+                    for article in arts:
+                        yield renumber(article, relpath, offset)
+                    offset += done.records
+                    pending = next(it, None)
+                    if unit.last:
+                        break
+                current._finish()
+
+            current._source = articles()
+            yield current
+            for _ in current._source:  # the caller skipped some: drain to keep the stream aligned
+                pass
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()  # stop the engine's workers now, not when the cycle is collected

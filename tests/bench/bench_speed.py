@@ -1,0 +1,410 @@
+"""Speed of zhnews against the libraries it calls, on a synthetic dump. Not part of the tests.
+
+Run from the project root:
+
+    python tests/bench/bench_speed.py                 # text + HTML dumps, stages, -j 1 / -j 2
+    python tests/bench/bench_speed.py --ray           # also: Ray engine output == local output
+    python tests/bench/bench_speed.py --big-mb 1024   # also: peak RSS per worker on a 1 GB
+                                                      # crawler JSONL dump (made in /tmp, deleted;
+                                                      # --big-only for just that)
+
+The text dump is the sample dump (raw/) varied ``--copies`` times; the HTML dump is
+../shared/data/extraction/portal-pages varied ``--html-copies`` times (skipped when ../shared is
+absent). Throughput is characters of input text per second (text) or pages per second (HTML),
+and is printed as a ratio against the library alone on the same input: jieba
+tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. Timings are wall clock on a
+possibly shared machine: the load average is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from pipeline import config, stages  # noqa: E402
+from pipeline.io import walk_inputs  # noqa: E402
+from pipeline.runner import run  # noqa: E402
+
+try:  # run-wide statistics the runner keeps in the driver, when the segment stage has them
+    from pipeline.runner import _run_words  # noqa: E402
+except ImportError:  # pragma: no cover
+    def _run_words(cfg):
+        return None
+
+DRIVER = ("runwords", "dedup", "emit")  # serial, in input order, in the driver process
+
+RAW = ROOT / "raw"
+PORTAL = ROOT.parent / "shared" / "data" / "extraction" / "portal-pages"  # see --shared
+
+
+# --- dumps --------------------------------------------------------------------------------
+
+
+def build_text_dump(folder: Path, copies: int) -> int:
+    """``copies`` variants of every sample (a numbered closing line keeps them distinct);
+    returns the number of characters of text in the dump."""
+    folder.mkdir(parents=True, exist_ok=True)
+    chars = 0
+    for path in sorted(RAW.iterdir()):
+        text = path.read_text("utf-8")
+        for c in range(copies):
+            variant = text.rstrip("\n") + f"\n（本文编号 {c:05d}）\n"
+            (folder / f"{c:05d}_{path.name}").write_text(variant, "utf-8")
+            chars += len(variant)
+    return chars
+
+
+def build_html_dump(folder: Path, copies: int) -> int:
+    """``copies`` variants of every portal page; returns the number of pages (0 if absent)."""
+    if not PORTAL.is_dir():
+        return 0
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = 0
+    for path in sorted(PORTAL.glob("*.html")):
+        data = path.read_bytes()
+        for c in range(copies):
+            (folder / f"{c:03d}_{path.name}").write_bytes(data + f"\n<!-- {c} -->\n".encode())
+            pages += 1
+    return pages
+
+
+def build_big_jsonl(path: Path, megabytes: int) -> int:
+    """A crawler dump ``{url, html}`` per line (portal pages, else the samples as text)."""
+    target = megabytes << 20
+    pages = sorted(PORTAL.glob("*.html")) if PORTAL.is_dir() else []
+    if pages:
+        from pipeline.stages.extract.decode import decode
+
+        bodies = [("html", decode(p.read_bytes())[0]) for p in pages]
+    else:
+        bodies = [("content", p.read_text("utf-8")) for p in sorted(RAW.iterdir())]
+    written = n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        while written < target:
+            key, body = bodies[n % len(bodies)]
+            line = json.dumps({"url": f"https://bench.example.cn/{n}.html", key: body},
+                              ensure_ascii=False) + "\n"
+            fh.write(line)
+            written += len(line.encode("utf-8"))
+            n += 1
+    return n
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def timed(fn, *args, **kw) -> tuple[float, object]:
+    """CPU seconds of this process (robust to other load on a shared machine) and the result."""
+    t = time.process_time()
+    out = fn(*args, **kw)
+    return time.process_time() - t, out
+
+
+def load() -> str:
+    return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def text_of(folder: Path) -> list[str]:
+    return [p.read_text("utf-8") for p in sorted(folder.iterdir())]
+
+
+def jieba_alone(texts: list[str], cfg) -> float:
+    """Seconds for plain jieba (its own dictionary, the configured HMM flag) over every line."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    cut = tokenizer.cut
+    hmm = bool(cfg.get("segment", "hmm"))
+
+    def go() -> None:
+        for text in texts:
+            for line in text.splitlines():
+                for _ in cut(line, HMM=hmm):
+                    pass
+
+    return timed(go)[0]
+
+
+def opencc_alone(texts: list[str], profile: str) -> float:
+    import opencc
+
+    conv = opencc.OpenCC(profile)
+    return timed(lambda: [conv.convert(t) for t in texts])[0]
+
+
+def trafilatura_alone(folder: Path, metadata: bool) -> float:
+    import trafilatura
+
+    from pipeline.stages.extract.decode import decode
+
+    pages = [decode(p.read_bytes())[0] for p in sorted(folder.iterdir())]
+    trafilatura.extract(pages[0], with_metadata=True)  # warm: lazy imports and tables
+    if metadata:  # the call zhnews's extract makes
+        def go() -> None:
+            for html in pages:
+                trafilatura.bare_extraction(html, include_comments=False, with_metadata=True,
+                                            favor_precision=False, deduplicate=False,
+                                            as_dict=True)
+    else:  # what a user of trafilatura would call
+        def go() -> None:
+            for html in pages:
+                trafilatura.extract(html)
+    return timed(go)[0]
+
+
+def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
+    """Seconds per stage, each stage run over every article the previous one produced."""
+    from pipeline.engine.work import prepared
+    from pipeline.stages.extract import InputContext, extract
+
+    state = prepared(cfg, stages.ARTICLE_STAGES)
+    files = list(walk_inputs([str(folder)]))
+    times: dict[str, float] = {}
+    t = time.process_time()
+    articles = []
+    for inp in files:
+        data = Path(inp.path).read_bytes()
+        articles += list(extract(data, InputContext(inp.path, inp.relpath), state.extract_state))
+    times["extract"] = time.process_time() - t
+    assert state.chain is not None
+    for name, process, st in state.chain.steps:
+        t = time.process_time()
+        articles = [a for a in (process(a, st) for a in articles) if a is not None]
+        times[name] = time.process_time() - t
+    words = _run_words(cfg)
+    if words is not None:  # segment's run-wide new words / IDF, in the driver
+        times["runwords"] = timed(lambda: [words.add(a) for a in articles])[0]
+        times["runwords"] += timed(words.write, outdir)[0]
+    dedup = stages.get("dedup").prepare(cfg)
+    times["dedup"] = timed(lambda: [dedup.add(a) for a in articles])[0]
+    emit = stages.get("emit")
+    outdir.mkdir(parents=True, exist_ok=True)
+    times["emit"] = timed(lambda: [emit.write(outdir, a) for a in articles])[0]
+    return times
+
+
+CPU: dict[str, tuple[float, float]] = {}
+
+
+def whole(folder: Path, out: Path, cfg, workers: int, engine: str = "local") -> float:
+    """Wall seconds of ``zhnews run``; CPU seconds (driver, workers) are kept in CPU[out]."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = os.times()
+    t = time.perf_counter()
+    run([str(folder)], out, cfg, workers, progress=False, engine=engine)
+    seconds = time.perf_counter() - t
+    after = os.times()
+    CPU[out.name] = (after.user + after.system - before.user - before.system,
+                     after.children_user + after.children_system
+                     - before.children_user - before.children_system)
+    return seconds
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    if names != sorted(p.name for p in b.iterdir()):
+        return False
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def one_article_commands() -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds of ``zhnews STAGE --text`` on one sample article, second call
+    (jieba's dictionary cache warm)."""
+    import resource
+
+    text = (RAW / "002_90f3a51d6f46763a.txt").read_bytes()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out: dict[str, tuple[float, float]] = {}
+    for name in stages.ARTICLE_STAGES:
+        cmd = [sys.executable, "-m", "pipeline", name, "--text"]
+        for _ in range(2):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmd, input=text, capture_output=True, check=True, cwd=ROOT, env=env)
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            out[name] = (wall, cpu)
+    return out
+
+
+class RssWatch(threading.Thread):
+    """Peak RSS (VmHWM) of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.peak, self.done = pid, {}, False
+
+    def _children(self) -> dict[int, int]:
+        parent: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as fh:
+                        parent[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                except OSError:
+                    pass
+        return parent
+
+    def run(self) -> None:
+        while not self.done:
+            parent = self._children()
+            tree, grew = {self.root}, True
+            while grew:
+                new = {p for p, pp in parent.items() if pp in tree} - tree
+                grew = bool(new)
+                tree |= new
+            for pid in tree:
+                try:
+                    with open(f"/proc/{pid}/status") as fh:
+                        for line in fh:
+                            if line.startswith("VmHWM:"):
+                                kb = int(line.split()[1])
+                                self.peak[pid] = max(self.peak.get(pid, 0), kb)
+                except OSError:
+                    pass
+            time.sleep(0.2)
+
+
+def big_run(megabytes: int, workers: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="zhnews-big-", dir="/tmp"))
+    try:
+        dump = work / "dump.jsonl"
+        records = build_big_jsonl(dump, megabytes)
+        size = dump.stat().st_size
+        print(f"\n1 GB-class dump: {dump} {size / 2**20:.0f} MB, {records} records, -j {workers}")
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "-o",
+                                 str(work / "out"), "-j", str(workers), "--no-progress"],
+                                cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        watch = RssWatch(proc.pid)
+        watch.start()
+        _, err = proc.communicate()
+        watch.done = True
+        watch.join()
+        seconds = time.perf_counter() - t
+        print(f"  exit {proc.returncode} in {seconds:.0f} s wall ({size / 2**20 / seconds:.2f} MB/s); "
+              f"{err.decode('utf-8', 'replace').strip().splitlines()[-1]}")
+        driver = watch.peak.pop(proc.pid, 0)
+        print(f"  peak RSS: driver {driver / 1024:.0f} MB; workers "
+              + ", ".join(f"{kb / 1024:.0f} MB" for kb in sorted(watch.peak.values())))
+        print(f"  {load()}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--copies", type=int, default=60, help="variants of each sample (text)")
+    ap.add_argument("--html-copies", type=int, default=3, help="variants of each portal page")
+    ap.add_argument("--ray", action="store_true", help="check the Ray engine's output too")
+    ap.add_argument("--big-mb", type=int, default=0, help="also run a crawler JSONL this big")
+    ap.add_argument("--big-only", action="store_true", help="only the --big-mb run")
+    ap.add_argument("-j", type=int, default=2, help="workers for the parallel runs")
+    ap.add_argument("--shared", type=Path, default=None,
+                    help="the shared/ folder (default: ../shared beside the project)")
+    args = ap.parse_args()
+    if args.shared is not None:
+        global PORTAL
+        PORTAL = args.shared / "data" / "extraction" / "portal-pages"
+
+    if args.big_only:
+        big_run(args.big_mb, args.j)
+        return 0
+    cfg = config.load(str(ROOT / "config" / "pipeline.toml"))
+    work = Path(tempfile.mkdtemp(prefix="zhnews-bench-", dir="/tmp"))
+    try:
+        print(f"zhnews bench in {work}; {os.cpu_count()} CPUs; {load()}")
+        text_dir, html_dir = work / "text", work / "html"
+        chars = build_text_dump(text_dir, args.copies)
+        pages = build_html_dump(html_dir, args.html_copies)
+        texts = text_of(text_dir)
+        print(f"text dump: {len(texts)} files, {chars / 1e6:.2f} M chars; "
+              f"HTML dump: {pages or 'absent (../shared missing)'} pages")
+
+        t_jieba = jieba_alone(texts, cfg)
+        profile = cfg.get("convert", "profile")
+        t_cc = opencc_alone(texts, profile)
+        print("\nlibraries alone (one process, CPU time):")
+        print(f"  jieba        {chars / t_jieba / 1e3:8.0f} k chars/s")
+        print(f"  OpenCC {profile:5s} {chars / t_cc / 1e6:8.1f} M chars/s")
+        if pages:
+            t_traf = trafilatura_alone(html_dir, metadata=False)
+            t_trafm = trafilatura_alone(html_dir, metadata=True)
+            print(f"  trafilatura  {pages / t_traf:8.1f} pages/s (extract, defaults); "
+                  f"{pages / t_trafm:.1f} pages/s (bare_extraction with metadata, as zhnews)")
+
+        for label, folder, unit, amount, base in (
+            ("text", text_dir, "k chars/s", chars / 1e3, t_jieba),
+            ("HTML", html_dir, "pages/s", pages, t_traf if pages else 0.0),
+        ):
+            if not amount:
+                continue
+            times = per_stage(folder, cfg, work / f"stage-{label}")
+            total = sum(times.values())
+            serial = sum(v for k, v in times.items() if k in DRIVER)
+            print(f"\n{label} dump, per stage (one process, state prepared, CPU s):")
+            for name, sec in times.items():
+                where = "driver" if name in DRIVER else "worker"
+                print(f"  {name:8s} {sec:7.2f} s  {amount / sec:10.1f} {unit}  "
+                      f"{100 * sec / total:5.1f} %  ({where})")
+            print(f"  driver stages: {100 * serial / total:.0f} % of the CPU: -j N can be at "
+                  f"most {total / serial:.1f}x faster (Amdahl)" if serial else "")
+            w1 = whole(folder, work / f"{label}-j1", cfg, 1)
+            wj = whole(folder, work / f"{label}-j{args.j}", cfg, args.j)
+            t1 = sum(CPU[f"{label}-j1"])
+            drv, wrk = CPU[f"{label}-j{args.j}"]
+            base_name = "jieba" if label == "text" else "trafilatura.extract"
+            print(f"  sum of stages {total:.2f} s; whole pipeline -j 1 {t1:.2f} s CPU "
+                  f"({w1:.2f} s wall; engine overhead {100 * (t1 - total) / t1:.1f} %)")
+            print(f"  whole pipeline -j 1: {amount / t1:.1f} {unit} = "
+                  f"{100 * base / t1:.0f} % of {base_name} alone")
+            ideal = t1 / max((drv + wrk) / args.j, drv)
+            print(f"  -j {args.j}: {wj:.2f} s wall = {w1 / wj:.2f}x -j 1 wall; CPU: driver "
+                  f"{drv:.2f} s + workers {wrk:.2f} s (-j 1: {t1:.2f} s) -> {ideal:.2f}x on "
+                  f"{args.j} idle cores; identical output: "
+                  f"{same_tree(work / f'{label}-j1', work / f'{label}-j{args.j}')}")
+            if args.ray:
+                tr = whole(folder, work / f"{label}-ray", cfg, args.j, engine="ray")
+                print(f"  Ray engine ({args.j} CPUs, incl. start-up): {tr:.2f} s; identical "
+                      f"output: {same_tree(work / f'{label}-j1', work / f'{label}-ray')}")
+            print(f"  {load()}")
+
+        if args.ray:
+            whole(RAW, work / "raw-local", cfg, 1)
+            whole(RAW, work / "raw-ray", cfg, args.j, engine="ray")
+            print(f"\nsample dump raw/: Ray output identical to local: "
+                  f"{same_tree(work / 'raw-local', work / 'raw-ray')}")
+
+        cmds = one_article_commands()
+        print("\none article, `zhnews STAGE --text` (warm jieba cache), wall / CPU s: "
+              + ", ".join(f"{k} {w:.2f} / {c:.2f}" for k, (w, c) in cmds.items()))
+        print(f"  {load()}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.big_mb:
+        big_run(args.big_mb, args.j)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

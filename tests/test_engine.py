@@ -1,0 +1,104 @@
+"""The local engine's work units: big JSONL files cut at line boundaries give the same output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.engine.units import plan
+from pipeline.io import InputFile
+from tests.conftest import RAW, zhnews
+
+
+def sample_paragraphs() -> list[str]:
+    """Real Chinese lines from the sample dump, for synthetic crawler records."""
+    lines: list[str] = []
+    for path in sorted(RAW.iterdir()):
+        lines += [ln.strip() for ln in path.read_text("utf-8").splitlines() if len(ln.strip()) > 20]
+    return lines
+
+
+def write_jsonl(path: Path, records: int = 240) -> Path:
+    """A crawler dump with the awkward parts: records without url (ids from the record number),
+    blank lines and a broken line (no record number), duplicates, no trailing newline."""
+    paras = sample_paragraphs()
+    out: list[str] = []
+    for i in range(records):
+        seed = i - 1 if i % 40 == 39 else i  # every 40th record repeats the one before
+        body = "\n".join(paras[(seed * 7 + k) % len(paras)] for k in range(3 + seed % 5))
+        rec: dict = {"title": f"第{i % 60}条新闻", "content": body}
+        if i % 3:
+            rec["url"] = f"https://news.example.cn/{i}.html"
+        out.append(json.dumps(rec, ensure_ascii=False))
+        if i % 17 == 0:
+            out.append("   ")
+        if i == 50:
+            out.append('{"url": "https://news.example.cn/broken", "content": "断')
+    path.write_text("\n".join(out), "utf-8")
+    return path
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def _config(tmp: Path, split_mb: float) -> Path:
+    cfg = tmp / f"split{split_mb}" / "pipeline.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f"[run]\nsplit_mb = {split_mb}\n", "utf-8")
+    return cfg
+
+
+def test_plan_cuts_at_lines_and_counts_records(tmp_path: Path):
+    dump = write_jsonl(tmp_path / "dump.jsonl")
+    data = dump.read_bytes()
+    units = list(plan([InputFile(str(dump), "dump.jsonl")], 8 * 1024))
+    assert len(units) > 5
+    assert units[0].start == 0 and units[-1].end == len(data)
+    assert [u.last for u in units] == [False] * (len(units) - 1) + [True]
+    for before, after in zip(units, units[1:], strict=False):
+        assert before.end == after.start and data[before.end - 1:before.end] == b"\n"
+        assert after.first_line == before.first_line + data[before.start:before.end].count(b"\n")
+    small = list(plan([InputFile(str(dump), "dump.jsonl")], len(data)))
+    assert len(small) == 1 and small[0].end is None  # whole file, as before
+
+
+def test_cut_jsonl_gives_the_same_output_at_any_cut_and_worker_count(tmp_path: Path):
+    dump = write_jsonl(tmp_path / "dump.jsonl")
+    whole, cut, cut2 = tmp_path / "whole", tmp_path / "cut", tmp_path / "cut2"
+    zhnews("run", str(dump), "-o", str(whole), "-j", "1", "--no-progress",
+           "-c", str(_config(tmp_path, 0)))
+    zhnews("run", str(dump), "-o", str(cut), "-j", "1", "--no-progress",
+           "-c", str(_config(tmp_path, 0.01)))
+    zhnews("run", str(dump), "-o", str(cut2), "-j", "2", "--no-progress",
+           "-c", str(_config(tmp_path, 0.02)))
+    assert _tree(whole) == _tree(cut) == _tree(cut2)
+    manifest = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
+    assert len(manifest) == 1 and manifest[0]["status"] == "ok"
+    assert manifest[0]["articles"] == 240
+    arts = [json.loads(p.read_text("utf-8")) for p in cut.glob("*.json")]
+    indexes = sorted(a["source"]["index"] for a in arts)
+    assert indexes == list(range(240))  # the broken line and blank lines have no number
+    assert sum(a["duplicate_of"] is not None for a in arts) > 0
+
+
+def test_extract_streams_cut_files_in_order(tmp_path: Path):
+    dump = write_jsonl(tmp_path / "dump.jsonl", records=60)
+    out = zhnews("extract", str(dump), "-o", "-", "-j", "2",
+                 "-c", str(_config(tmp_path, 0.005))).stdout
+    records = [json.loads(x) for x in out.splitlines()]
+    assert [r["source"]["index"] for r in records] == list(range(60))
+
+
+def test_spreading_the_work_does_not_change_the_config_hash(tmp_path: Path):
+    from pipeline import config
+
+    base = config.load(str(_config(tmp_path, 4)))
+    other = tmp_path / "other" / "pipeline.toml"
+    other.parent.mkdir()
+    other.write_text("[run]\nsplit_mb = 1\nworkers = 2\n", "utf-8")
+    assert config.load(str(other)).hash == base.hash
+    shaping = tmp_path / "shaping" / "pipeline.toml"
+    shaping.parent.mkdir()
+    shaping.write_text('[convert]\nprofile = "tw2s"\n', "utf-8")
+    assert config.load(str(shaping)).hash != base.hash
