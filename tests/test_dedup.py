@@ -179,3 +179,22 @@ def test_unreadable_index_is_one_clear_error(cfg, tmp_path):
     path.write_bytes(b"not a database at all" * 100)
     with pytest.raises(ZhnewsError, match="delete it to start over"):
         store.load(path, stages.get("dedup").prepare(cfg))
+
+
+def test_two_pages_under_one_url_keep_both_files(tmp_path):
+    """A page crawled twice under one URL: same id from the URL, so the second gets its own."""
+    import json
+
+    from tests.conftest import zhnews
+
+    body = "燧原科技今天宣布完成新一轮融资，本轮融资由腾讯领投。"
+    lines = [json.dumps({"url": "https://news.example.com/a.html", "title": t, "content": c},
+                        ensure_ascii=False)
+             for t, c in (("第一版", body), ("第二版", body + "公司表示将继续加大研发投入。"))]
+    dump = tmp_path / "crawl.jsonl"
+    dump.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+    zhnews("run", str(dump), "-o", str(out), "-j", "1", "--no-progress")
+    arts = [json.loads(p.read_text("utf-8")) for p in sorted(out.glob("*.json"))]
+    assert sorted(a["title"] for a in arts) == ["第一版", "第二版"]
+    assert len({a["id"] for a in arts}) == 2

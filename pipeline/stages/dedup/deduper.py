@@ -293,8 +293,11 @@ class Deduper:
     # -- the stage -----------------------------------------------------------------------
     def add(self, article: Article) -> Article:
         """Record ``article`` and set its provisional ``duplicate_of`` and ``cluster``."""
-        rec = self.record(article)
         old = self.records.get(article.id)
+        if old is not None and old.current:  # two articles of this run share an id (one URL)
+            article.id = colliding_id(article)
+            old = self.records.get(article.id)
+        rec = self.record(article)
         if old is not None:
             self._remove(old)
         if rec is None:
@@ -344,6 +347,16 @@ class Deduper:
                 self.clusters.union(rec.id, duplicate_of)
             if cluster in self.records:
                 self.clusters.union(rec.id, cluster)
+
+
+def colliding_id(article: Article) -> str:
+    """A second id for an article whose id another article of the run already has (a page
+    crawled twice under one URL): from the id and the article's place in its input, so it is
+    stable across re-runs and the second page never overwrites the first."""
+    import hashlib
+
+    key = f"again:{article.id}|{article.source.path}#{article.source.index}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:len(article.id)]
 
 
 def apply(article: Article, verdict: Verdict | Change) -> Article:
