@@ -1,9 +1,9 @@
 """Hypothesis on every text stage through its interface (prepare/process): any Unicode in, no
 exception, a valid Article out; convert and repair are idempotent on their own output.
 
-Known finding (reported, not ours to fix): a file holding just ``<html>`` makes the HTML
-reader's readability path raise lxml's AssertionError ("too many bodies"); the engine records it
-as failed with that reason instead of skipping it as empty (see the xfail test below).
+A finding of this fuzzing, fixed: a file holding just ``<html>`` made the HTML reader's
+readability path raise lxml's AssertionError ("too many bodies"), so the input was failed
+instead of skipped as empty (the regression test is below).
 
 Also the byte-level front door (sniffing, gunzip, WARC cutting, decoding, extraction): any
 bytes in, a result or a one-line reason, never a stray exception.
@@ -147,8 +147,6 @@ def test_extract_takes_any_bytes(cfg, data, name):
         msgspec.json.encode(art)
 
 
-@pytest.mark.xfail(reason="extract/html.py: readability on an empty <html> raises lxml's "
-                          "AssertionError (reported to the extract owner)", strict=False)
 def test_an_empty_html_shell_is_skipped_not_crashed(cfg):
     from pipeline.stages.extract import InputContext, extract, prepare
 

@@ -149,7 +149,7 @@ def _readability(root: HtmlElement) -> list[str]:
         return []
     try:
         frag = lxml.html.fragment_fromstring(summary, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on bodiless html
         return []
     return block_lines(frag)
 
