@@ -355,10 +355,11 @@ def _common_words(lexicon: Lexicon, confusion: dict[str, Confusion]) -> dict[str
     """The most frequent dictionary words holding each source once (获得, 再次, 视野), for
     ``loose_count``; words that would read as a target (在于 for 再) cannot appear here."""
     out: dict[str, list[tuple[float, str]]] = {src: [] for src in confusion}
+    sources = frozenset(confusion)
     for word, lp in lexicon.logp.items():
-        if len(word) < 2 or len(word) > 4 or lp < COMMON_MIN_LOGP:
+        if lp < COMMON_MIN_LOGP or len(word) < 2 or len(word) > 4:
             continue
-        for src in confusion:
+        for src in sources.intersection(word):
             if word.count(src) == 1:
                 out[src].append((lp, word))
     result = {}

@@ -8,8 +8,14 @@ what its neighbours are, which the context statistics then use.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import math
+import os
 from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.stages.repair.stats import cache_dir
 
 MAX_WORD = 5
 
@@ -22,14 +28,33 @@ class Lexicon:
 
     @classmethod
     def from_jieba(cls) -> Lexicon:
+        """Built from jieba's dictionary once, then read from the user cache: loading jieba's
+        whole prefix dictionary costs about a second at every start of a repair command."""
         import jieba
 
+        dict_file = Path(jieba.__file__).with_name("dict.txt")
+        key = f"{jieba.__version__}|{MAX_WORD}|{dict_file.stat().st_size}"
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        path = cache_dir() / f"repair-lexicon-{digest}.marshal"
+        try:
+            logp, prefixes, unknown = marshal.loads(path.read_bytes())
+            return cls(logp, frozenset(prefixes), unknown)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
         jieba.dt.check_initialized()
         total = float(jieba.dt.total)
         logt = math.log(total)
         logp = {w: math.log(f) - logt for w, f in jieba.dt.FREQ.items() if f > 0}
-        prefixes = frozenset(w for w in jieba.dt.FREQ if len(w) <= MAX_WORD)
-        return cls(logp, prefixes, -logt - 2.0)
+        prefixes = sorted(w for w in jieba.dt.FREQ if len(w) <= MAX_WORD)
+        unknown = -logt - 2.0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((logp, prefixes, unknown)))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home still works, just slower to start
+        return cls(logp, frozenset(prefixes), unknown)
 
     def parse(self, s: str, extra: dict[str, float] | None = None) -> tuple[float, list[int]]:
         """Best-path log probability of ``s`` and its word boundaries (0 = start, len(s) = end).
