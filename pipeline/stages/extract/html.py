@@ -454,5 +454,34 @@ def _canonical(root: HtmlElement) -> str | None:
     return None
 
 
+LIST_MIN_LINKS = 20  # a page with fewer links is never called a list page
+LIST_MAX_PROSE = 40  # ... nor one whose body has a paragraph this long (characters)
+
+
+LIST_LINKED_SHARE = 0.8  # ... nor one whose body is not mostly link text
+
+
+def list_page_reason(paragraphs: list[str], anchors: set[str]) -> str | None:
+    """Why a page is a list of links rather than an article (a section front, a tag page),
+    or None. Such a page has many links, no paragraph of prose in what was extracted, and
+    that body is mostly the links' own text."""
+    if len(anchors) < LIST_MIN_LINKS:
+        return None
+    if max((len(p) for p in paragraphs), default=0) >= LIST_MAX_PROSE:
+        return None
+    total = sum(len(p) for p in paragraphs)
+    linked = sum(len(p) for p in paragraphs if p in anchors)
+    if total and linked < LIST_LINKED_SHARE * total:
+        return None
+    return f"not an article: a list page ({len(anchors)} links, no paragraph of prose)"
+
+
 def read(text: str, ctx, state) -> Iterator[Article]:
-    yield extract_html(text, ctx.article(0), state)
+    root = parse(text)
+    anchors = {t for t in (" ".join((a.text_content() or "").split()) for a in root.iter("a"))
+               if t}
+    article = extract_html(text, ctx.article(0), state, root=root)
+    reason = list_page_reason(article.paragraphs, anchors)
+    if reason:
+        raise SkipInput(reason)
+    yield article
