@@ -40,6 +40,7 @@ class ConvertState:
     plain: Any
     taiwan: Any | None
     taiwan_re: re.Pattern[str] | None
+    weak_taiwan_re: re.Pattern[str] | None
 
 
 def _blocks(lines: list[str]) -> dict[str, str]:
@@ -63,9 +64,28 @@ def prepare(cfg: Any) -> ConvertState:
     protected = protected_forms(line.split() for line in cfg.lines("convert", "protected_terms_file"))
     plain = build_converter(base, False, blocks, protected)
     taiwan = build_converter(base, True, blocks, protected) if mode != "never" else None
-    terms = sorted(set(cfg.lines("convert", "taiwan_terms_file")), key=len, reverse=True)
-    taiwan_re = re.compile("|".join(map(re.escape, terms))) if terms else None
-    return ConvertState(base, mode, plain, taiwan, taiwan_re)
+    strong, weak = _taiwan_terms(cfg.lines("convert", "taiwan_terms_file"))
+    return ConvertState(base, mode, plain, taiwan, _alternation(strong), _alternation(weak))
+
+
+def _taiwan_terms(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Strong markers (one is enough) and weak ones (``term<TAB>weak``: two distinct needed)."""
+    strong, weak = [], []
+    for line in lines:
+        term, _, kind = line.partition("\t")
+        (weak if kind.strip() == "weak" else strong).append(term.strip())
+    return strong, weak
+
+
+def _alternation(terms: list[str]) -> re.Pattern[str] | None:
+    terms = sorted(set(terms), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def _shows_taiwan(text: str, state: ConvertState) -> bool:
+    if state.taiwan_re is not None and state.taiwan_re.search(text) is not None:
+        return True
+    return state.weak_taiwan_re is not None and len(set(state.weak_taiwan_re.findall(text))) >= 2
 
 
 def _convert_paragraph(text: str, conv: Any, convert_neutral: bool) -> tuple[str, int]:
@@ -127,8 +147,7 @@ def process(article: Article, state: ConvertState) -> Article:
     if detected in (detect.TRADITIONAL, detect.MIXED):
         use_taiwan = state.taiwan is not None and (
             state.taiwan_mode == "always"
-            or (state.taiwan_mode == "auto" and state.taiwan_re is not None
-                and state.taiwan_re.search(full) is not None))
+            or (state.taiwan_mode == "auto" and _shows_taiwan(full, state)))
         conv = state.taiwan if use_taiwan else state.plain
         convert_neutral = detected == detect.TRADITIONAL
         whole = None
