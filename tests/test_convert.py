@@ -145,3 +145,15 @@ def test_opencc_testcases_fail_only_on_deliberate_choices(cfg):
                 if _run([case["input"]], st).paragraphs[0] != case["expected"][group]:
                     failed.add(case["id"])
     assert failed <= allowed, failed - allowed
+
+
+def test_metadata_is_converted_with_the_body(cfg):
+    from pipeline.article import Article, Source
+    from pipeline.stages import convert
+
+    art = Article(id="0" * 16, source=Source(path="-", format="text"),
+                  authors=["陳宇曦"], editors=["張亮亮"], publisher="澎湃新聞", tags=["燧原科技"])
+    art.set_paragraphs(["趙立東說，國產晶片還有很長的路要走。"])
+    out = convert.process(art, convert.prepare(cfg))
+    assert (out.authors, out.editors, out.publisher, out.tags) == (
+        ["陈宇曦"], ["张亮亮"], "澎湃新闻", ["燧原科技"])

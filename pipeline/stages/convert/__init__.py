@@ -171,4 +171,20 @@ def process(article: Article, state: ConvertState) -> Article:
         article.script.converted_chars = total
     article.title = title
     article.set_paragraphs(paragraphs)
+    _convert_metadata(article, state)
     return article
+
+
+def _convert_metadata(article: Article, state: ConvertState) -> None:
+    """People, outlets and tags in one script with the body (陳宇曦 → 陈宇曦, 澎湃新聞 → 澎湃新闻),
+    so a facet or a query matches. Only values holding a traditional-only character are
+    touched, and only with the base tables (no Taiwan phrasing for names)."""
+
+    def conv(value: str) -> str:
+        return state.plain.convert(value) if detect.has_traditional(value) else value
+
+    article.authors = [conv(v) for v in article.authors]
+    article.editors = [conv(v) for v in article.editors]
+    article.tags = [conv(v) for v in article.tags]
+    if article.publisher:
+        article.publisher = conv(article.publisher)
