@@ -100,5 +100,5 @@ def test_spreading_the_work_does_not_change_the_config_hash(tmp_path: Path):
     assert config.load(str(other)).hash == base.hash
     shaping = tmp_path / "shaping" / "pipeline.toml"
     shaping.parent.mkdir()
-    shaping.write_text('[convert]\nprofile = "tw2s"\n', "utf-8")
+    shaping.write_text('[convert]\nprofile = "hk2s"\n', "utf-8")
     assert config.load(str(shaping)).hash != base.hash
