@@ -234,8 +234,35 @@ _JIEBA_TAGS: dict[str, str] | None = None
 def _jieba_tag(word: str) -> str | None:
     global _JIEBA_TAGS
     if _JIEBA_TAGS is None:
-        import jieba.posseg
-
-        jieba.posseg.dt.initialize()
-        _JIEBA_TAGS = jieba.posseg.dt.word_tag_tab
+        _JIEBA_TAGS = _word_tags()
     return _JIEBA_TAGS.get(word)
+
+
+def _word_tags() -> dict[str, str]:
+    """jieba's word → POS tag table, read from its dictionary file once and then from the
+    user cache (jieba.posseg would load the whole prefix dictionary too: seconds per start)."""
+    import marshal
+
+    import jieba
+
+    dict_file = Path(jieba.__file__).with_name("dict.txt")
+    key = f"{jieba.__version__}|{dict_file.stat().st_size}"
+    path = cache_dir() / f"repair-tags-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    tags: dict[str, str] = {}
+    with dict_file.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                tags[parts[0]] = parts[2]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tags))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return tags
