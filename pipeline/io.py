@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -83,17 +84,17 @@ def _file_mode() -> int:
 _MODE = _file_mode()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, then rename: readers never see half a file.
-
-    A kill between the two leaves a ``.tmp-*`` file, which the next run removes.
-    """
+@contextmanager
+def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
+    """A temp file beside ``path`` to build in (a JSON file, an SQLite database), renamed over
+    ``path`` when the block ends without error and removed when it raises: readers never see
+    half a file. A kill in between leaves a ``.tmp-*`` file, which the next run removes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            os.fchmod(fh.fileno(), _MODE)  # mkstemp's 0600 is not what a user expects
+        yield Path(tmp)
+        os.chmod(tmp, _MODE)  # mkstemp's 0600 is not what a user expects
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -101,6 +102,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def remove_stale_temps(folder: Path) -> int:

@@ -10,10 +10,8 @@ with the title weighted ``[search] title_weight`` times the body, in tiers (``_t
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from pipeline.article import Article, Source
 from pipeline.errors import UsageError, ZhnewsError
 from pipeline.export import read_articles
 from pipeline.export.titles import Segmenter
+from pipeline.io import atomic_path
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,12 +62,9 @@ def default_db(outdir: Path, cfg: Any) -> Path:
 def build(outdir: Path, db: Path, cfg: Any) -> int:
     """(Re)build the index of ``outdir`` at ``db``; duplicates are left out. Returns a count."""
     seg = Segmenter(cfg)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=db.parent)
-    os.close(fd)
     count = 0
     dict_hash = ""
-    try:
+    with atomic_path(db, suffix=".sqlite") as tmp:
         con = sqlite3.connect(tmp)
         try:
             con.executescript(_SCHEMA)
@@ -87,13 +83,6 @@ def build(outdir: Path, db: Path, cfg: Any) -> int:
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, db)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     return count
 
 

@@ -8,15 +8,14 @@ in id order): a crash never leaves half an index, and equal content gives equal 
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.errors import ZhnewsError
+from pipeline.io import atomic_path
 from pipeline.stages.dedup.deduper import Deduper, Record
 from pipeline.stages.dedup.signature import SCHEME, SEED, SIGNATURE_VERSION
 
@@ -85,10 +84,7 @@ def load(path: Path, dedup: Deduper, keep: Callable[[str], bool] | None = None) 
 
 def save(path: Path, dedup: Deduper) -> None:
     """Write every record (earlier runs' and this run's) with its final verdict."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".sqlite") as tmp:
         con = sqlite3.connect(tmp)
         try:
             con.executescript(_SCHEMA)
@@ -98,13 +94,6 @@ def save(path: Path, dedup: Deduper) -> None:
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _row(rec: Record) -> tuple:
