@@ -88,3 +88,16 @@ def test_trailing_related_list_with_dates_goes(state):
     art = _clean(BODY + tail, state)
     assert art.paragraphs == BODY
     assert [r.reason for r in art.removed] == ["trailing-list"] * 4
+
+
+def test_a_byline_label_left_without_its_name_is_chrome(cfg):
+    from pipeline.article import Article, Source
+    from pipeline.stages import clean
+
+    art = Article(id="0" * 16, source=Source(path="-", format="text"))
+    body = ["他觉得自己这4年多，命运就跟这件T恤正反面一样，经历了一次折叠。",
+            "编辑部的故事很精彩，记者来源广泛。"]
+    art.set_paragraphs([body[0], "责任编辑：", body[1], "校對"])
+    out = clean.process(art, clean.prepare(cfg))
+    assert out.paragraphs == body
+    assert [r.text for r in out.removed] == ["责任编辑：", "校對"]
