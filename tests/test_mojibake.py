@@ -88,3 +88,18 @@ def test_real_portal_pages_untouched(cfg):
                   for art in result.articles for p in art.paragraphs]
     assert paragraphs
     assert _run(paragraphs).repairs == []
+
+
+def test_mojibake_edits_point_at_the_final_paragraphs(cfg):
+    """The fixer runs before clean drops chrome lines; its edits must index what is left."""
+    from pipeline.stages import clean
+
+    garbled = CLEAN.encode("gbk").decode("latin-1")
+    art = Article(id="0" * 16, source=Source(path="-", format="text"))
+    art.set_paragraphs(["分享至", "返回顶部", "记者 " + "变法新闻".encode().decode("gbk") + " 报道",
+                        garbled])
+    out = clean.process(art, clean.prepare(cfg))
+    assert out.paragraphs == ["记者 变法新闻 报道", CLEAN]
+    assert sorted({r.paragraph for r in out.repairs}) == [0, 1]
+    for r in out.repairs:
+        assert out.paragraphs[r.paragraph][r.offset:r.offset + len(r.to)] == r.to

@@ -87,11 +87,34 @@ def trailing_list(paragraphs: list[str]) -> int:
 
 
 def process(article: Article, state: CleanState) -> Article | None:
+    before = len(article.repairs)
     article = mojibake.process(article)  # must precede convert: t2s would destroy the bytes
+    fixed = list(article.paragraphs) if len(article.repairs) > before else None
     kept = clean_lines(article.paragraphs, state.rules, article.removed)
     cut = trailing_list(kept)
     article.removed.extend(Removal(reason="trailing-list", text=p) for p in kept[cut:])
     article.set_paragraphs(kept[:cut])
+    if fixed is not None:
+        _renumber(article, before, fixed)
     if article.title:
         article.title = " ".join(strip_tags(article.title).split()) or None
     return article
+
+
+def _renumber(article: Article, first: int, fixed: list[str]) -> None:
+    """Point the mojibake fixer's edits (made before lines were dropped) at the final
+    paragraphs. An edit in a paragraph clean removed or rewrote cannot be placed: it is
+    dropped from ``repairs`` (the removed text is in ``removed``, already repaired)."""
+    where: dict[str, int] = {}
+    for index, para in enumerate(article.paragraphs):
+        where.setdefault(para, index)
+    placed = []
+    for rep in article.repairs[first:]:
+        if rep.paragraph < 0:
+            placed.append(rep)
+            continue
+        index = where.get(fixed[rep.paragraph])
+        if index is not None:
+            rep.paragraph = index
+            placed.append(rep)
+    article.repairs[first:] = placed
