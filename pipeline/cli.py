@@ -149,19 +149,8 @@ def _read_articles(name: str) -> Iterator:
 
 def _write_articles(name: str, articles) -> int:
     from pipeline.article import to_json_line
-    from pipeline.io import open_out
 
-    count = 0
-    out = open_out(name)
-    try:
-        for article in articles:
-            out.write(to_json_line(article) + b"\n")
-            count += 1
-    finally:
-        out.flush()
-        if out is not sys.stdout.buffer:
-            out.close()
-    return count
+    return _write_lines(name, (to_json_line(article) + b"\n" for article in articles))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
