@@ -122,3 +122,49 @@ def test_one_term_repeated_is_not_laundering(state):
     text = [para] * 8
     art = repair.process(_article(list(text)), state)
     assert art.paragraphs == text and art.repairs == []
+
+
+# -- the adverbial particle 地 in a laundered article ------------------------------------------
+
+_LAUNDERED = "硪们得差距还很大,再世界人工智能大会上,华伪野纷纷介入,硪们得产品得质量得提高。" * 2
+
+
+@pytest.mark.parametrize(("noisy", "clean"), [
+    ("老人慢慢得走进了院子。", "老人慢慢地走进了院子。"),  # AA reduplication
+    ("他轻轻得推开门,悄悄得走了进去。", "他轻轻地推开门,悄悄地走了进去。"),  # 悄悄地 is a jieba word
+    ("各地积极得推进垃圾分类工作。", "各地积极地推进垃圾分类工作。"),
+    ("算法和模型还在不断得改变。", "算法和模型还在不断地改变。"),  # progressive 在, no 中 after
+    ("客户和原厂得结合度非常强。", "客户和原厂的结合度非常强。"),  # a noun modifies with 的
+    ("他对法律知识有了更深得了解。", "他对法律知识有了更深的了解。"),  # 了解。 is nominal here
+])
+def test_adverbial_di_in_laundered_article(state, noisy, clean):
+    art = repair.process(_article([_LAUNDERED, noisy]), state)
+    assert art.scores["laundering"] >= state.gate.threshold
+    assert art.paragraphs[1] == clean
+
+
+@pytest.mark.parametrize("text", [
+    "他获得了冠军,我觉得他跑得很快。",
+    "它也得往那个方向发展。",  # 得 = must
+    "我们不得不承认,他说得很好。",
+    "这个问题解决得比较彻底。",
+    "大家都记得他,他得到了表扬。",
+])
+def test_legitimate_de_survives_beside_adverbial_repairs(state, text):
+    art = repair.process(_article([_LAUNDERED, text]), state)
+    assert art.paragraphs[1] == text
+
+
+def test_adverb_forms_and_nouns_ending_in_di(state):
+    decider = state.decider
+    assert decider._adverb_form("悄悄地") and decider._adverb_form("真诚地")
+    for noun in ("根据地", "殖民地", "世界各地", "目的地", "土地"):
+        assert not decider._adverb_form(noun), noun
+
+
+def test_particle_model_reads_both_sides(state):
+    logit = state.decider._di_logit
+    assert logit(("要", "认真", "学习", "了")) > 1.0  # 认真地学习了
+    assert logit(("<s>", "轻轻", "推开", "门")) > 1.0
+    assert logit(("有了", "更深", "了解", "。")) < 0.0  # 有了更深的了解。
+    assert logit(("客户", "原厂", "结合", "度")) < -2.0  # a noun before the slot

@@ -65,10 +65,15 @@ def test_laundered_fixture_is_restored(state):
         gold = {(e.pos, e.noisy): e.clean for e in edits if e.cls != "她→它"}
         for e in edits:
             gold_n[e.cls] += 1
-        shift = 0
+        moves: list[tuple[int, int]] = []  # earlier edits: (offset, length change)
         for r in art.repairs:
-            pos = r.offset - shift
-            shift += len(r.to) - len(r.from_)
+            # particles are decided in a second pass, so edits are not left to right: undo
+            # the shift of every earlier edit made before this offset
+            pos = r.offset
+            for at, delta in reversed(moves):
+                if pos >= at:
+                    pos -= delta
+            moves.append((r.offset, len(r.to) - len(r.from_)))
             sys_n += 1
             if gold.get((pos, r.from_)) == r.to:
                 tp[r.from_] += 1

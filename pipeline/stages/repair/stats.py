@@ -22,12 +22,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-STATS_VERSION = 4
+STATS_VERSION = 8
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
 PUNCT_TAG = "w"
 NUM_TAG = "m"
+# Words after the next word that tell a predicate verb (认真地学习了, 轻轻地走着, 说：) from a
+# nominalised one (深刻的了解。, 的发展和): kept as themselves, every other word by its tag.
+FUNCTION_WORDS = frozenset("了 着 过 在 到 起来 出 起 上 下 中 和 与 及 是 之 的 也 而 下去 下来 给 "
+                           "于 得 地 , 。 : 、 ; “ ? !".split())
 
 
 @dataclass
@@ -45,6 +49,10 @@ class ContextStats:
     tokens: int = 0
     char_count: dict[str, int] = field(default_factory=dict)  # raw char counts (tracked)
     homophones: dict[str, list[str]] = field(default_factory=dict)  # syllable -> chars
+    # char -> "tag class" counts of (next word's tag, the word after it, see word_class)
+    next2: dict[str, Counter] = field(default_factory=dict)
+    pair: dict[str, int] = field(default_factory=dict)  # "tag class" over all word pairs
+    di_model: dict[str, float] = field(default_factory=dict)  # particle.py: 地 or 的
 
 
 def cache_dir() -> Path:
@@ -100,22 +108,32 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
             st.next[key] = Counter()
             st.prev_tag[key] = Counter()
             st.next_tag[key] = Counter()
+            st.next2[key] = Counter()
         st.char_count[ch] = 0
     word_count: Counter = Counter()
     tag_of: dict[str, Counter] = defaultdict(Counter)
     tag_count: Counter = Counter()
+    pair: Counter = Counter()
+    slots: list[tuple[str, str, str, str, bool]] = []  # particle 的/地 contexts
     if corpus is not None:
         with corpus.open(encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 toks = _parse_line(line)
                 n = len(toks)
                 for i, (word, tag) in enumerate(toks):
+                    if i + 1 < n:
+                        pair[f"{tag} {_class(*toks[i + 1])}"] += 1
                     word_count[word] += 1
                     tag_of[word][tag] += 1
                     tag_count[tag] += 1
                     for ch in word:
                         if ch in tracked:
                             st.char_count[ch] += 1
+                    if tag == "u" and word in ("的", "地"):
+                        slots.append((toks[i - 2][0] if i > 1 else START,
+                                      toks[i - 1][0] if i else START,
+                                      toks[i + 1][0] if i + 1 < n else END,
+                                      toks[i + 2][0] if i + 2 < n else END, word == "地"))
                     if word in tracked:
                         pw, pt = toks[i - 1] if i else (START, PUNCT_TAG)
                         nw, nt = toks[i + 1] if i + 1 < n else (END, PUNCT_TAG)
@@ -126,9 +144,16 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
                             st.next[key][nw] += 1
                             st.prev_tag[key][pt] += 1
                             st.next_tag[key][nt] += 1
+                            if i + 2 < n:
+                                st.next2[key][f"{nt} {_class(*toks[i + 2])}"] += 1
     st.word_count = dict(word_count)
     st.word_tag = {w: c.most_common(1)[0][0] for w, c in tag_of.items()}
     st.tag_count = dict(tag_count)
+    st.pair = dict(pair)
+    if slots:
+        from pipeline.stages.repair import particle
+
+        st.di_model = particle.train(slots, lambda w: st.word_tag.get(w) or guess_tag(w))
     st.tokens = sum(word_count.values())
     st.homophones = _homophones()
     return st
@@ -151,7 +176,7 @@ def _homophones() -> dict[str, list[str]]:
     return dict(out)
 
 
-_COUNTERS = ("prev", "next", "prev_tag", "next_tag")
+_COUNTERS = ("prev", "next", "prev_tag", "next_tag", "next2")
 
 
 def _to_bytes(stats: ContextStats) -> bytes:
@@ -213,6 +238,27 @@ def log_ratio_side(stats: ContextStats, ch: str, word: str, side: str, kappa: fl
     return math.log(p_ch_word / p_ch)
 
 
+def _class(word: str, tag: str) -> str:
+    return word if word in FUNCTION_WORDS else tag
+
+
+def word_class(stats: ContextStats, word: str) -> str:
+    """A word as the second word after a confusable character: itself when it is a function
+    word or punctuation mark (了, 着, 和, ，), else its coarse tag."""
+    word = norm_word(word)
+    return word if word in FUNCTION_WORDS else (stats.word_tag.get(word) or guess_tag(word))
+
+
+def log_ratio_next2(stats: ContextStats, ch: str, next_tag: str, cls: str, kappa: float) -> float:
+    """log P(cls | ch, next tag) / P(cls | next tag): whether the word after the next one
+    (了 after 认真地学习, ，after 深刻的了解) favours ``ch``, given the next word's tag."""
+    pair_n = stats.pair.get(f"{next_tag} {cls}", 0)
+    q = (pair_n + 1.0) / (stats.tag_count.get(next_tag, 0) + 50.0)
+    here = stats.next2[ch].get(f"{next_tag} {cls}", 0)
+    base = stats.next_tag[ch].get(next_tag, 0)
+    return math.log((here + kappa * q) / (base + kappa) / q)
+
+
 def guess_tag(word: str) -> str:
     """Tag for a word the corpus never saw: punctuation, numbers, latin, else jieba's tag."""
     if word in (START, END):
@@ -231,11 +277,16 @@ def guess_tag(word: str) -> str:
 _JIEBA_TAGS: dict[str, str] | None = None
 
 
-def _jieba_tag(word: str) -> str | None:
+def jieba_tags() -> dict[str, str]:
+    """jieba's word → POS tag table (loaded once)."""
     global _JIEBA_TAGS
     if _JIEBA_TAGS is None:
         _JIEBA_TAGS = _word_tags()
-    return _JIEBA_TAGS.get(word)
+    return _JIEBA_TAGS
+
+
+def _jieba_tag(word: str) -> str | None:
+    return jieba_tags().get(word)
 
 
 def _word_tags() -> dict[str, str]:
