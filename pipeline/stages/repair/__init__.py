@@ -36,11 +36,6 @@ class RepairState:
 
 
 def prepare(cfg: Any) -> RepairState:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not ours to print
     sec = cfg.section("repair")
     unconditional = dict(read_pairs(cfg.lines("repair", "unconditional_file")))
     phrases = read_pairs(cfg.lines("repair", "phrases_file"))

@@ -19,11 +19,15 @@ almost surely is. A change is made only when the best reading beats L by ``margi
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import math
+import os
 import re
 from dataclasses import dataclass, field
 
 from pipeline.article import Repair
+from pipeline.stages.repair import lexicon as lexicon_mod
 from pipeline.stages.repair import particle
 from pipeline.stages.repair import stats as stats_mod
 from pipeline.stages.repair.lexicon import Lexicon
@@ -78,7 +82,6 @@ class Settings:
 class Decider:
     confusion: dict[str, Confusion]
     settings: Settings
-    lexicon: Lexicon
     stats: stats_mod.ContextStats
     share: dict[str, float]  # g: normal share of each source against its targets
     pattern: re.Pattern
@@ -90,6 +93,7 @@ class Decider:
     _logits: dict[tuple[str, str, str, str], float] = field(default_factory=dict)
     _slot: tuple[str, str, str, str] = ("", "", "", "")
     _after: tuple[str, int] = ("", 0)  # the paragraph and the end of the character decided
+    _lexicon: Lexicon | None = None  # loaded for the first article that needs decisions
     _doc_words: dict[str, float] = field(default_factory=dict)
     _unigram: dict[str, float] = field(default_factory=dict)
     _laundered: bool = False
@@ -114,9 +118,16 @@ class Decider:
         if settings.pinyin:
             alternatives.append(PINYIN_RE.pattern)
         pattern = re.compile("|".join(alternatives) or r"(?!x)x")
-        lexicon = Lexicon.from_jieba()
-        return cls(confusion, settings, lexicon, st, share, pattern, st.homophones,
-                   frozenset(tracked), _common_words(lexicon, confusion))
+        return cls(confusion, settings, st, share, pattern, st.homophones,
+                   frozenset(tracked), _cached_common_words(confusion))
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """jieba's word frequencies: a fifth of a second to load, so only when an article
+        needs decisions (the gate does not)."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon.from_jieba()
+        return self._lexicon
 
     def loose_count(self, text: str, src: str) -> int:
         """Occurrences of ``src`` outside its common words (获得, 觉得, 再次, 视野), counting
@@ -477,6 +488,29 @@ class Decider:
 
 COMMON_WORDS = 40  # per source character
 COMMON_MIN_LOGP = math.log(300 / 60_000_000)  # jieba frequency 300 and up
+
+
+def _cached_common_words(confusion: dict[str, Confusion]) -> dict[str, tuple[str, ...]]:
+    """``_common_words`` from the user cache, so the gate can start without the lexicon."""
+    sources = "".join(sorted(confusion))
+    key = f"{lexicon_mod.cache_key()}|{sources}|{COMMON_WORDS}|{COMMON_MIN_LOGP}"
+    path = stats_mod.cache_dir() / \
+        f"repair-common-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
+    try:
+        words = marshal.loads(path.read_bytes())
+        if isinstance(words, dict):
+            return words
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    words = _common_words(Lexicon.from_jieba(), confusion)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(words))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return words
 
 
 def _common_words(lexicon: Lexicon, confusion: dict[str, Confusion]) -> dict[str, tuple[str, ...]]:

@@ -21,6 +21,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import ModuleType
 
 STATS_VERSION = 8
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
@@ -61,6 +62,29 @@ def cache_dir() -> Path:
         return Path(env)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "zhnews"
+
+
+def jieba_dict() -> tuple[Path, str]:
+    """jieba's dictionary file and a cache key for what is built from it, found without
+    importing jieba (its import alone costs a sixth of a second at every start)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ImportError("repair needs jieba")
+    path = Path(spec.origin).with_name("dict.txt")
+    st = path.stat()
+    return path, f"{st.st_size}|{st.st_mtime_ns}"
+
+
+def loaded_jieba() -> ModuleType:
+    """jieba, imported and quiet (only when something must be built from it)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not ours to print
+    return jieba
 
 
 def corpus_path() -> Path | None:
@@ -161,9 +185,9 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
 
 def _homophones() -> dict[str, list[str]]:
     """Syllable (toneless) -> single characters with that reading, most frequent first."""
-    import jieba
     from pypinyin import Style, pinyin
 
+    jieba = loaded_jieba()
     jieba.dt.check_initialized()
     chars = [(w, f) for w, f in jieba.dt.FREQ.items() if len(w) == 1 and f >= 50
              and "\u4e00" <= w <= "\u9fff"]
@@ -294,10 +318,7 @@ def _word_tags() -> dict[str, str]:
     user cache (jieba.posseg would load the whole prefix dictionary too: seconds per start)."""
     import marshal
 
-    import jieba
-
-    dict_file = Path(jieba.__file__).with_name("dict.txt")
-    key = f"{jieba.__version__}|{dict_file.stat().st_size}"
+    dict_file, key = jieba_dict()
     path = cache_dir() / f"repair-tags-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
     try:
         return marshal.loads(path.read_bytes())
