@@ -126,7 +126,7 @@ class Decider:
         """jieba's word frequencies: a fifth of a second to load, so only when an article
         needs decisions (the gate does not)."""
         if self._lexicon is None:
-            self._lexicon = Lexicon.from_jieba()
+            self._lexicon = lexicon_mod.shared()
         return self._lexicon
 
     def loose_count(self, text: str, src: str) -> int:
@@ -502,7 +502,7 @@ def _cached_common_words(confusion: dict[str, Confusion]) -> dict[str, tuple[str
             return words
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    words = _common_words(Lexicon.from_jieba(), confusion)
+    words = _common_words(lexicon_mod.shared(), confusion)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

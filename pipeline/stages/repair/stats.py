@@ -298,43 +298,12 @@ def guess_tag(word: str) -> str:
     return coarse_tag(tag) if tag else "n"
 
 
-_JIEBA_TAGS: dict[str, str] | None = None
-
-
 def jieba_tags() -> dict[str, str]:
-    """jieba's word → POS tag table (loaded once)."""
-    global _JIEBA_TAGS
-    if _JIEBA_TAGS is None:
-        _JIEBA_TAGS = _word_tags()
-    return _JIEBA_TAGS
+    """jieba's word → POS tag table (held by the lexicon, loaded once)."""
+    from pipeline.stages.repair import lexicon
+
+    return lexicon.shared().tags
 
 
 def _jieba_tag(word: str) -> str | None:
     return jieba_tags().get(word)
-
-
-def _word_tags() -> dict[str, str]:
-    """jieba's word → POS tag table, read from its dictionary file once and then from the
-    user cache (jieba.posseg would load the whole prefix dictionary too: seconds per start)."""
-    import marshal
-
-    dict_file, key = jieba_dict()
-    path = cache_dir() / f"repair-tags-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    tags: dict[str, str] = {}
-    with dict_file.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) >= 3:
-                tags[parts[0]] = parts[2]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(tags))
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return tags
