@@ -52,7 +52,10 @@ def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str]) -> lis
             "n2=" + n2c, "nt,n2=" + nt + n2c, "pt,nt=" + pt + nt, "pp=" + ppc,
             "pp,pt=" + ppc + pt, "p,nt=" + p + nt, "pt,n=" + pt + n, "ps,nt=" + _shape(p) + nt,
             "pj=" + pj, "nj=" + nj, "pj,nj=" + pj + "," + nj, "nj,n2=" + nj + "," + n2c,
-            "pd=" + str(p + "地" in _jieba_tags())]
+            "pd=" + str(p + "地" in _jieba_tags()),
+            # characters: 创造性/突然 end like adverbials, 不断/不懈 start like them
+            "pl=" + p[-1:], "pf=" + p[:1], "nf=" + n[:1], "pl,nt=" + p[-1:] + nt,
+            "n2w=" + n2, "ppw=" + pp, "p,n2=" + p + "," + n2c, "n,n2=" + n + "," + n2c]
 
 
 def fine(word: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import ModuleType
 
-STATS_VERSION = 8
+STATS_VERSION = 9
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
