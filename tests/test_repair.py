@@ -136,6 +136,9 @@ _LAUNDERED = "硪们得差距还很大,再世界人工智能大会上,华伪野�
     ("算法和模型还在不断得改变。", "算法和模型还在不断地改变。"),  # progressive 在, no 中 after
     ("客户和原厂得结合度非常强。", "客户和原厂的结合度非常强。"),  # a noun modifies with 的
     ("他对法律知识有了更深得了解。", "他对法律知识有了更深的了解。"),  # 了解。 is nominal here
+    ("老人坐在树墩上,轻轻得抚摸着这棵老树。", "老人坐在树墩上,轻轻地抚摸着这棵老树。"),  # the
+    ("河水一年四季缓缓得流着。", "河水一年四季缓缓地流着。"),  # model is sure; 的 reads badly
+    ("他悄悄得把书包一放,就跑了出去。", "他悄悄地把书包一放,就跑了出去。"),
 ])
 def test_adverbial_di_in_laundered_article(state, noisy, clean):
     art = repair.process(_article([_LAUNDERED, noisy]), state)
@@ -149,6 +152,7 @@ def test_adverbial_di_in_laundered_article(state, noisy, clean):
     "我们不得不承认,他说得很好。",
     "这个问题解决得比较彻底。",
     "大家都记得他,他得到了表扬。",
+    "天气太冷,所以就得向老百姓去借。",  # 就得 = must: a one-character word before it
 ])
 def test_legitimate_de_survives_beside_adverbial_repairs(state, text):
     art = repair.process(_article([_LAUNDERED, text]), state)

@@ -51,6 +51,9 @@ _PARTICLES = frozenset("的地得")
 _RIGHT_MORE = 3
 # 得 → 的 is left alone when the particle model leans to 地 by more than this (log odds).
 _DE_VETO = 0.0
+# From this log odds on, the particle model is sure of 地 after a word of two characters or
+# more (轻轻, 悄悄): it then reads the slot on its own, not through the 的 reading.
+_SURE_DI = 3.0
 # The particle 地 after a noun the corpus never saw before 地 (fewer than _DI_SEEN times).
 _DI = "地" + stats_mod.PARTICLE
 _NOUN_DI = -6.0
@@ -408,7 +411,14 @@ class Decider:
                     # (正在), not the frame of 在不断的改变中
                     slot = ("正在", *slot[1:])
                 lean = self._di_logit(slot)
-                sc = min(sc, de[0] + lean)  # both must favour 地
+                if lean >= _SURE_DI and len(slot[1]) > 1:
+                    # the model is sure the particle is 地 (轻轻得抚摸着): anchor on the
+                    # particle slot itself, not on a 的 reading the context rejects
+                    slot_score = max(sc, de[0]) + math.log1p(math.exp(-abs(sc - de[0])))
+                    model = slot_score - math.log1p(math.exp(-lean))
+                else:
+                    model = de[0] + lean
+                sc = min(sc, model)  # both must favour 地
             if row.when == "word" and not in_word:
                 continue
             if in_word and x in row.alone:
