@@ -10,7 +10,9 @@ Three steps per article:
    wedged into Chinese is decided by ``decide.py``.
 
 Every edit is logged in ``article.repairs`` with its offset in the paragraph as it stood when
-the edit was made, so replaying ``repairs`` in order over the input reproduces the output.
+the edit was made, so replaying ``repairs`` in order over the input reproduces the output. The
+particles 的/地/得 are decided in a second pass over each paragraph (their neighbours repaired
+first), so a paragraph's edits are not in left-to-right order.
 ``RepairState.dry_run`` logs edits without applying them (``zhnews repair --dry-run``).
 """
 
