@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
+from pipeline.engine import tune_gc
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -28,6 +30,7 @@ _TICK_EVERY = 1.0  # seconds between two signs of life from a busy worker
 
 def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    tune_gc()  # inherited under fork; set again for spawn
     last = [time.monotonic()]
 
     def tick() -> None:
