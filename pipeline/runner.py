@@ -20,6 +20,7 @@ import msgspec
 
 from pipeline import __version__, stages
 from pipeline.article import Article
+from pipeline.engine import tune_gc
 from pipeline.engine.work import prepared
 from pipeline.io import (
     InputFile,
@@ -161,6 +162,7 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
         progress: bool | None = None, engine: str = "local") -> Summary:
     """Run every stage over ``inputs`` and write ``outdir``; never raises for bad input files."""
     started = time.perf_counter()
+    tune_gc()
     files: list[InputFile] = list(walk_inputs(inputs, exclude=outdir))
     outdir.mkdir(parents=True, exist_ok=True)
     lock = OutdirLock(outdir)

@@ -121,3 +121,16 @@ def test_run_level_idf_takes_over_after_enough_articles(tmp_path):
         assert a["tokens"] == b["tokens"]
         changed.append(a["keywords"] != b["keywords"])
     assert changed[:2] == [False, False] and all(changed[2:])  # after the checkpoint at two
+
+
+def test_counter_counts_whole_han_tokens_only_within_runs():
+    """Runs end at punctuation, spaces, Latin tokens and tokens mixing Han with other
+    characters; every sequence of 2..max_tokens+1 tokens inside a run is counted once."""
+    c = NgramCounter(Settings(max_tokens=2, max_chars=5))
+    c.add(["燧原", "科技", "发布", "，", "X光", "机", "与", "AI", "芯片", "设计"])
+    sep = "\x1f"
+    assert c.tokens == 7  # 燧原 科技 发布 | 机 与 | 芯片 设计
+    assert c.counts[f"燧原{sep}科技"] == 1 and c.counts[f"燧原{sep}科技{sep}发布"] == 1
+    assert c.counts[f"机{sep}与"] == 1 and c.counts[f"芯片{sep}设计"] == 1
+    assert not any("X光" in k or "AI" in k or "，" in k for k in c.counts)
+    assert not any(k.count(sep) > 2 for k in c.counts)  # at most max_tokens + 1 tokens

@@ -57,7 +57,8 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
     units = list(units) if not isinstance(units, list) else units
     pending = iter(units)
     results = supervised.imap(partial(_task, cfg=cfg, names=names), units, workers,
-                              crashed=crashed_unit, stall=stall)
+                              crashed=crashed_unit, stall=stall,
+                              nice=int(run.get("worker_nice", 0)))
     try:
         for data in results:
             yield (next(pending), *decode_unit(data))

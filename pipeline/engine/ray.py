@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from pipeline.engine import tune_gc
 from pipeline.engine.units import (
     Result,
     StreamedFile,
@@ -75,6 +76,7 @@ def _unit(row: dict[str, Any]) -> Unit:
 def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...]) -> dict[str, Any]:
     import numpy as np
 
+    tune_gc()  # a Ray worker process runs the stages like a local worker
     keys = list(batch)
     columns = [batch[k] for k in keys]
     rows = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]

@@ -13,6 +13,7 @@ A worker shows it is alive by calling ``tick()`` (once per article); one that se
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 import sys
 import time
@@ -20,14 +21,23 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
+from pipeline.engine import tune_gc
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 _TICK_EVERY = 1.0  # seconds between two signs of life from a busy worker
 
 
-def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any]) -> None:
+def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any],
+            nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    tune_gc()  # inherited under fork; set again for spawn
+    if nice > 0:
+        try:
+            os.nice(nice)
+        except OSError:  # pragma: no cover - a platform without priorities
+            pass
     last = [time.monotonic()]
 
     def tick() -> None:
@@ -53,9 +63,9 @@ def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any]) ->
 
 
 class _Slot:
-    def __init__(self, ctx: Any, func: Callable) -> None:
+    def __init__(self, ctx: Any, func: Callable, nice: int = 0) -> None:
         parent, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker, args=(child, func), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, func, nice), daemon=True)
         self.proc.start()
         child.close()
         self.conn: Connection = parent
@@ -93,12 +103,18 @@ def _death(exitcode: int | None) -> str:
 
 
 def imap(func: Callable[[T, Callable[[], None]], R], items: Iterable[T], workers: int, *,
-         crashed: Callable[[T, str], R], stall: float | None = None) -> Iterator[R]:
-    """``func(item, tick)`` for every item in supervised worker processes, in input order."""
+         crashed: Callable[[T, str], R], stall: float | None = None,
+         nice: int = 0) -> Iterator[R]:
+    """``func(item, tick)`` for every item in supervised worker processes, in input order.
+
+    ``nice`` lowers the workers' scheduling priority: the caller consumes results in order on
+    its own, so when it and the workers want more CPU than there is, it should win, or the
+    workers only fill the bounded window and wait.
+    """
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = mp.get_context(method)
     source = enumerate(items)
-    slots = [_Slot(ctx, func) for _ in range(max(1, workers))]
+    slots = [_Slot(ctx, func, nice) for _ in range(max(1, workers))]
     done: dict[int, R] = {}
     next_out = 0
     exhausted = False
@@ -115,7 +131,7 @@ def imap(func: Callable[[T, Callable[[], None]], R], items: Iterable[T], workers
                         slot.send(*nxt)
                     except (OSError, ValueError):  # it died after its last result
                         slot.stop(kill=True)
-                        slots[i] = slot = _Slot(ctx, func)
+                        slots[i] = slot = _Slot(ctx, func, nice)
                         slot.send(*nxt)
             while next_out in done:
                 yield done.pop(next_out)
@@ -159,7 +175,7 @@ def imap(func: Callable[[T, Callable[[], None]], R], items: Iterable[T], workers
                     slot.task = None
                     if "worker error" not in reason:
                         slot.stop(kill=True)
-                        slots[i] = _Slot(ctx, func)
+                        slots[i] = _Slot(ctx, func, nice)
     finally:
         for slot in slots:
             slot.stop(kill=slot.task is not None)

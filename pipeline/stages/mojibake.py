@@ -103,10 +103,13 @@ def _decode(run: str, wrong: str, right: str) -> str | None:
 
 
 def fix_run(run: str) -> tuple[str, str] | None:
-    """(fixed text, rule) when ``run`` is recoverable mojibake, else None."""
-    before, letters = _commonness(run)
-    if letters < 2:
-        return None  # nothing but symbols (┌─┬): no text to restore
+    """(fixed text, rule) when ``run`` is recoverable mojibake, else None.
+
+    Clean text fails every route at codec speed (it rarely re-decodes at all, and what does
+    is far from common Chinese), so the run's own commonness is measured only once a route
+    gives a plausible, common-enough decoding.
+    """
+    before: float | None = None
     best: tuple[float, str, str] | None = None
     for wrong, right, rule in _ROUTES:
         fixed = _decode(run, wrong, right)
@@ -115,10 +118,14 @@ def fix_run(run: str) -> tuple[str, str] | None:
         if fixed == run or not _plausible(fixed):
             continue
         after, n_after = _commonness(fixed)
-        if n_after < 2:
+        if n_after < 2 or after < _MIN_AFTER:
             continue
+        if before is None:
+            before, letters = _commonness(run)
+            if letters < 2:
+                return None  # nothing but symbols (┌─┬): no text to restore
         gain = after - before
-        if after >= _MIN_AFTER and gain >= _MIN_GAIN and (best is None or gain > best[0]):
+        if gain >= _MIN_GAIN and (best is None or gain > best[0]):
             best = (gain, fixed, rule)
     return (best[1], best[2]) if best else None
 

@@ -201,14 +201,22 @@ def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
 CPU: dict[str, tuple[float, float]] = {}
 
 
-def whole(folder: Path, out: Path, cfg, workers: int, engine: str = "local") -> float:
-    """Wall seconds of ``zhnews run``; CPU seconds (driver, workers) are kept in CPU[out]."""
+def whole(folder: Path, out: Path, cfg, workers: int, engine: str = "local",
+          cores: set[int] | None = None) -> float:
+    """Wall seconds of ``zhnews run``; CPU seconds (driver, workers) are kept in CPU[out].
+    ``cores`` confines the run (driver and workers) to those CPUs."""
     shutil.rmtree(out, ignore_errors=True)
-    before = os.times()
-    t = time.perf_counter()
-    run([str(folder)], out, cfg, workers, progress=False, engine=engine)
-    seconds = time.perf_counter() - t
-    after = os.times()
+    allowed = os.sched_getaffinity(0)
+    if cores:
+        os.sched_setaffinity(0, cores)
+    try:
+        before = os.times()
+        t = time.perf_counter()
+        run([str(folder)], out, cfg, workers, progress=False, engine=engine)
+        seconds = time.perf_counter() - t
+        after = os.times()
+    finally:
+        os.sched_setaffinity(0, allowed)
     CPU[out.name] = (after.user + after.system - before.user - before.system,
                      after.children_user + after.children_system
                      - before.children_user - before.children_system)
@@ -383,6 +391,10 @@ def main() -> int:
                   f"{drv:.2f} s + workers {wrk:.2f} s (-j 1: {t1:.2f} s) -> {ideal:.2f}x on "
                   f"{args.j} idle cores; identical output: "
                   f"{same_tree(work / f'{label}-j1', work / f'{label}-j{args.j}')}")
+            one = whole(folder, work / f"{label}-core", cfg, 1, cores={min(os.sched_getaffinity(0))})
+            print(f"  -j 1 confined to one core: {one:.2f} s wall; -j {args.j} on all cores is "
+                  f"{one / wj:.2f}x that (-j 1 unconfined already runs its worker and the "
+                  f"driver side by side)")
             if args.ray:
                 tr = whole(folder, work / f"{label}-ray", cfg, args.j, engine="ray")
                 print(f"  Ray engine ({args.j} CPUs, incl. start-up): {tr:.2f} s; identical "

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from pipeline.article import Article
+from pipeline.stages.dedup.params import band_shape
 from pipeline.stages.dedup.signature import (
     Signer,
     exact_key,
@@ -86,8 +86,7 @@ class Bands:
     """
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.b, self.r = lsh.b, lsh.r
+        self.b, self.r = band_shape(threshold, num_perm)
         mult = [(0x9E3779B97F4A7C15 * (2 * i + 1)) % (1 << 64) | 1 for i in range(self.r)]
         self._mult = np.array(mult, dtype=np.uint64)
         self.tables: list[dict[int, str | set[str]]] = [{} for _ in range(self.b)]

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.minhash import _fmix
+
+from pipeline.stages.dedup.params import permutations
 
 # Bump when normalisation, shingle hashing or the paragraph hash change: stored signatures
 # from an older version then no longer compare, and the index says so instead of mismatching.
@@ -70,13 +70,23 @@ def paragraph_hashes(normalised: list[str], min_chars: int) -> dict[int, int]:
     return out
 
 
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser (a bijection that spreads every input bit), element-wise
+    on uint32 with wrap-around multiplication: the pre-mix of the ``affine32`` scheme."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
 class Signer:
     """MinHash signatures over ``shingle``-character shingles with ``num_perm`` permutations."""
 
     def __init__(self, shingle: int, num_perm: int) -> None:
         self.shingle = shingle
         self.num_perm = num_perm
-        a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+        a, b = permutations(num_perm, SEED, SCHEME)
         self._a = np.ascontiguousarray(a.reshape(-1, 1), dtype=np.uint32)
         self._b = np.ascontiguousarray(b.reshape(-1, 1), dtype=np.uint32)
         self._powers = [_MIX ** np.uint64(shingle - 1 - j) for j in range(shingle)]
@@ -98,7 +108,7 @@ class Signer:
         hashes = self.shingle_hashes(normalised)
         if not len(hashes):
             return None
-        hashes = _fmix(hashes, 32)
+        hashes = fmix32(hashes)
         width = self._buf.shape[1]
         best = None
         for start in range(0, len(hashes), width):  # bounded memory for very long texts

@@ -8,7 +8,7 @@ Run-wide new-word discovery lives in ``runwords`` because it needs the whole run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.article import Article
@@ -22,6 +22,7 @@ class SegmentState:
     top_k: int
     min_len: int
     stopwords: frozenset[str]
+    candidates: dict[str, bool] = field(default_factory=dict)  # keyword-candidate memo
 
     @property
     def dict_hash(self) -> str:
@@ -56,7 +57,7 @@ def keywords(article: Article, state: SegmentState, idf: dict[str, float] | None
     article.keywords = top_keywords(
         article.tokens, tk.idf if idf is None else idf,
         tk.median_idf if default_idf is None else default_idf,
-        state.stopwords, state.top_k, state.min_len)
+        state.stopwords, state.top_k, state.min_len, state.candidates)
 
 
 def process(article: Article, state: SegmentState) -> Article:

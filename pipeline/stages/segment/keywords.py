@@ -9,8 +9,9 @@ run is large enough (see ``runwords``).
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections import Counter
+from collections import Counter, _count_elements
 from collections.abc import Iterable
 
 from pipeline.article import Keyword
@@ -18,6 +19,7 @@ from pipeline.article import Keyword
 # A keyword has at least one letter or Han character and no punctuation or spaces.
 _WORDLIKE = re.compile(r"^[\w\u3400-\u9fff][\w\u3400-\u9fff.+#&\-]*$")
 _DIGITS = re.compile(r"^[\d.%\-]+$")
+MEMO_LIMIT = 1_000_000  # words remembered before the memo starts over
 
 
 def is_candidate(word: str, stopwords: frozenset[str], min_len: int) -> bool:
@@ -26,15 +28,30 @@ def is_candidate(word: str, stopwords: frozenset[str], min_len: int) -> bool:
 
 
 def top_keywords(tokens: Iterable[list[str]], idf: dict[str, float], default_idf: float,
-                 stopwords: frozenset[str], top_k: int, min_len: int) -> list[Keyword]:
-    """The ``top_k`` tokens by tf·idf (tf normalised by candidate count); ties by word."""
+                 stopwords: frozenset[str], top_k: int, min_len: int,
+                 memo: dict[str, bool] | None = None) -> list[Keyword]:
+    """The ``top_k`` tokens by tf·idf (tf normalised by candidate count); ties by word.
+
+    ``memo`` remembers which words are candidates (a run meets the same words again and
+    again); it must belong to one ``stopwords``/``min_len`` pair.
+    """
     counts: Counter[str] = Counter()
     for para in tokens:
-        counts.update(para)
-    cand = {w: c for w, c in counts.items() if is_candidate(w, stopwords, min_len)}
+        _count_elements(counts, para)
+    if memo is None:
+        memo = {}
+    elif len(memo) > MEMO_LIMIT:
+        memo.clear()
+    cand = {}
+    for w, c in counts.items():
+        ok = memo.get(w)
+        if ok is None:
+            ok = memo[w] = is_candidate(w, stopwords, min_len)
+        if ok:
+            cand[w] = c
     total = sum(cand.values())
     if not total or top_k <= 0:
         return []
-    scored = sorted(((c * idf.get(w, default_idf) / total, w) for w, c in cand.items()),
-                    key=lambda x: (-x[0], x[1]))
-    return [Keyword(word=w, weight=round(s, 6)) for s, w in scored[:top_k]]
+    get = idf.get
+    best = heapq.nsmallest(top_k, ((-c * get(w, default_idf) / total, w) for w, c in cand.items()))
+    return [Keyword(word=w, weight=round(-s, 6)) for s, w in best]

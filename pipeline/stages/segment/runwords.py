@@ -65,8 +65,7 @@ class RunWords:
     def add(self, article: Article) -> Article:
         """Learn from ``article``, then rewrite it with the last checkpoint's words and IDF."""
         if self.discover:  # learn from the tokens as cut, before any merge
-            for tokens in article.tokens:
-                self.counter.add(tokens)
+            self.counter.add_paragraphs(article.tokens)
         changed = self.by_first and self._merge(article)
         if changed or self.idf is not None:
             keywords(article, self.state, self.idf, self.idf_default if self.idf else None)
@@ -97,7 +96,10 @@ class RunWords:
         """Glue runs of tokens that spell a discovered word; True when anything changed."""
         changed = False
         by_first = self.by_first
+        firsts = by_first.keys()
         for p, tokens in enumerate(article.tokens):
+            if firsts.isdisjoint(tokens):
+                continue  # no token starts a discovered word: most paragraphs
             offsets = article.token_offsets[p]
             out_t: list[str] = []
             out_o: list[list[int]] = []

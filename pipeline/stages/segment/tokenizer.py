@@ -26,6 +26,8 @@ from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
+from pipeline.cache import cache_dir
+
 # Full-width letters, digits and the symbols jieba keeps inside a word (ＧＰＵ, Ａ１００, ３．５％)
 # → ASCII. Full-width Chinese punctuation (，：；！？（）) is left alone: it is the house style.
 FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
@@ -100,14 +102,6 @@ def dict_hash(userdict: bytes, hmm: bool, number_units: str = "") -> str:
     return h.hexdigest()[:16]
 
 
-def cache_dir() -> Path:
-    """``$ZHNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/zhnews``, else ``~/.cache/zhnews``."""
-    explicit = os.environ.get("ZHNEWS_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "zhnews"
 
 
 def parse_userdict(text: str) -> list[tuple[str, int | None, str | None]]:
