@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import ModuleType
 
+from pipeline.cache import cache_dir
+
 STATS_VERSION = 9
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
@@ -54,14 +56,6 @@ class ContextStats:
     next2: dict[str, Counter] = field(default_factory=dict)
     pair: dict[str, int] = field(default_factory=dict)  # "tag class" over all word pairs
     di_model: dict[str, float] = field(default_factory=dict)  # particle.py: 地 or 的
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("ZHNEWS_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "zhnews"
 
 
 def jieba_dict() -> tuple[Path, str]:
