@@ -253,6 +253,40 @@ def test_meta_published_time_wins(state):
     assert art.published_at == "2022-02-13T07:48:00+08:00"
 
 
+def test_author_from_a_byline_above_a_side_list(state):
+    """Old portal layout: 作者：X in the info bar, then a long side list, then the body."""
+    side = "".join(f"<tr><td><a href='/s/{i}'>财经热点标题第{i}条</a></td></tr>" for i in range(16))
+    body = ('<table><tr><td>时间：2004年10月21日14:18</td><td>作者：郭励弘</td></tr></table>'
+            f'<table>{side}</table><div class="content">{ARTICLE}</div>')
+    (art,), _ = _run(_page(body), "a.html", state)
+    assert art.authors == ["郭励弘"]
+
+
+def test_writers_named_under_the_repeated_title(state):
+    head = "<title>社会资本与再就业(页 1) - 学术前沿 - 社会学论坛</title>"
+    body = ('<div>社会学论坛 » 学术前沿 » 社会资本与再就业</div><div><b>社会资本与再就业</b><br>'
+            f'赵延东、风笑天<br>{ARTICLE}</div>')
+    page = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    (art,), _ = _run(page, "a.html", state)
+    assert art.authors == ["赵延东", "风笑天"]
+    assert "赵延东、风笑天" not in art.paragraphs
+    assert not any("»" in p for p in art.paragraphs)  # the forum trail is chrome
+
+
+def test_blog_writer_from_the_links_to_their_page(state):
+    """WordPress links the writer's page and filters categories and months by the same id."""
+    side = ('<a href="http://blog.example.com/?author=102">太小心</a>'
+            + "".join(f'<a href="http://blog.example.com/?pc={i}&amp;author=102">类别{i}</a>'
+                      for i in range(6))
+            + '<a href="http://blog.example.com/?author=1470">century</a>')
+    (art,), _ = _run(_page(f"<div class='post'>{ARTICLE}</div><div>{side}</div>"), "b.html", state)
+    assert art.authors == ["太小心"]
+    # a directory of several writers names nobody
+    many = "".join(f'<a href="/?author={i}">作者{i}号</a>' for i in range(5))
+    (art,), _ = _run(_page(f"<div class='post'>{ARTICLE}</div><div>{many}</div>"), "c.html", state)
+    assert art.authors == []
+
+
 # --- similarity -------------------------------------------------------------------------------
 
 def test_bit_parallel_lcs_matches_the_table():

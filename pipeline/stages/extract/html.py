@@ -46,6 +46,8 @@ _BYLINE_ONLY = re.compile(
     r"^(?:[\u4e00-\u9fff·]{2,3}(?:\s*[、,，]\s*[\u4e00-\u9fff·]{2,3}){0,3}"
     r"|[A-Za-z][A-Za-z0-9_.-]{2,24})$"
 )
+# "作者：郭励弘" in the page head, further up than the usual byline window.
+_LABELLED_AUTHOR = re.compile(r"作\s*者\s*[:：]|撰文\s*[:：]|記者\s*[:：]|记者\s*[:：]")
 # Extractor outputs agreeing at least this much (char F1) are trusted as they are.
 AGREE = 0.8
 # Body lines at the top searched for a repeated title, dateline and bylines.
@@ -327,10 +329,20 @@ def extract_html(html: str, article: Article, state: Any = None,
             metadata.scan_byline(line, found)
         elif not found.authors:
             metadata.scan_citation(line, found)
+    if not found.authors:  # old portals put a side list between the byline and the body
+        for line in header[:-12][::-1]:
+            if len(line) <= 40 and _LABELLED_AUTHOR.search(line) \
+                    and metadata.is_byline_line(line) and metadata.scan_byline(line, found):
+                break
     kept: list[str] = []
     top: list[str] = []  # byline lines taken out above / below the body (they may hold dates)
     bottom: list[str] = []
     for i, para in enumerate(paras):
+        if i and i < EDGE_LINES and not found.authors and title and _BYLINE_ONLY.match(para) \
+                and len(paras[i - 1]) >= 6 and paras[i - 1] in title \
+                and found.add(found.authors, para):  # title, then the writers' names
+            article.removed.append(Removal(reason="byline", text=para))
+            continue
         if i < 3 and not found.authors and _BYLINE_ONLY.match(para) and len(para) <= 12 \
                 and (i == 0 or len(paras[i - 1]) <= 40) and found.add(found.authors, para):
             article.removed.append(Removal(reason="byline", text=para))
@@ -356,6 +368,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     if not found.authors and title:
         _name_after_title(page, start, title, found)
     if not found.authors:
+        _author_link(root, found)
+    if not found.authors:
         for key in _AUTHOR_META:
             value = meta.get(key, "")
             if _NAME_ONLY.match(value) and not metadata.is_outlet(value) \
@@ -377,6 +391,36 @@ def extract_html(html: str, article: Article, state: Any = None,
         article.removed.append(Removal(reason="byline", text=kept.pop(0)))
     article.set_paragraphs(kept)
     return article
+
+
+_AUTHOR_LINKS = etree.XPath(
+    "//a[@rel='author' or contains(@href, 'author=') or contains(@href, '/author/')]")
+_AUTHOR_ID = re.compile(r"[?&]author=([\w-]+)|/author/([\w%.-]+)")
+_AUTHOR_PAGE = re.compile(r"[./]\w+/?\?author=[\w-]+$|/author/[\w%.-]+/?$")
+
+
+def _author_link(root: HtmlElement, found: metadata.Byline) -> None:
+    """Blog engines link the writer's page (WordPress ``?author=102``, ``rel="author"``).
+
+    The blog's own writer is the one nearly every such link points at (the category and archive
+    links carry the id too); a directory of several writers says nothing about this post.
+    """
+    ids: dict[str, int] = {}
+    named: dict[str, str] = {}
+    for a in _AUTHOR_LINKS(root):
+        m = _AUTHOR_ID.search(a.get("href") or "")
+        key = (m[1] or m[2]) if m else "rel"
+        ids[key] = ids.get(key, 0) + 1
+        text = " ".join(a.text_content().split())
+        # the writer's own page (nothing but the id), not a category or month filtered by writer
+        if _NAME_ONLY.match(text) and key not in named and (key == "rel" or m[0] == m.string
+                                                             or _AUTHOR_PAGE.search(m.string)):
+            named[key] = text
+    if not ids:
+        return
+    top = max(ids, key=ids.__getitem__)
+    if ids[top] * 4 >= sum(ids.values()) * 3 and top in named:
+        found.add(found.authors, named[top])
 
 
 def _name_after_title(page: list[str], start: int, title: str, found: metadata.Byline) -> None:
