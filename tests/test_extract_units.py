@@ -287,6 +287,21 @@ def test_blog_writer_from_the_links_to_their_page(state):
     assert art.authors == []
 
 
+def test_text_rendering_time_over_the_writers_card(state):
+    """A related item (title, source, time) must not date the article; the stamp right above
+    the byline's own outlet does."""
+    text = ("國產GPU集體沖線\n出品 | 鋅產業\n作者 | 山竹\n"
+            + "摩爾線程GPU研發以一年一代的速度進入到了國內市場，構建起了自己的MUSA生態。\n" * 3
+            + "相關推薦\n春晚飄過40載\n鳳眼論\n2026-02-16 22:50:18\n"
+            "2026-02-17 16:23:01\n鋅產業 incentive-icons\n184文章數 30關注度\n")
+    (art,), _ = _run(text.encode(), "n.txt", state)
+    assert art.published_at == "2026-02-17T16:23:01+08:00"
+    # without the info bar, the related item's time at the foot dates nothing
+    unsigned = text.replace("2026-02-17 16:23:01\n鋅產業 incentive-icons\n", "")
+    (art,), _ = _run(unsigned.encode(), "n.txt", state)
+    assert art.published_at is None
+
+
 # --- similarity -------------------------------------------------------------------------------
 
 def test_bit_parallel_lcs_matches_the_table():
