@@ -302,6 +302,22 @@ def test_text_rendering_time_over_the_writers_card(state):
     assert art.published_at is None
 
 
+def test_credits_above_an_account_menu_are_the_foot(state, cfg):
+    """澎湃号 posts end with credits, then "扫描下方二维码…" and the account's reply menu:
+    the credits are bylines (editors), the menu and the copyright foot are chrome."""
+    from pipeline.stages import clean
+
+    menu = "".join(f"<p>{i}、回复【{w}】查看最新消息</p>" for i, w in enumerate(("社保", "福利"), 1))
+    body = (f'<div class="news_txt">{ARTICLE}<p>编辑|禤志杰</p><p>责编|陈梦莹</p><p>校对|黄慧敏</p>'
+            f'<p>扫描下方二维码解锁更多技能</p>{menu}<p>点击菜单栏【便民服务】解锁更多服务！</p>'
+            '<p>云南日报报业集团 版权所有，未经许可不得转载</p></div>')
+    (art,), _ = _run(_page(body), "p.html", state)
+    art = clean.process(art, clean.prepare(cfg))
+    assert art.editors == ["禤志杰", "陈梦莹", "黄慧敏"]
+    assert art.paragraphs[-1].startswith("国家统计局工业司高级统计师朱虹")
+    assert any(r.text == "扫描下方二维码解锁更多技能" for r in art.removed)
+
+
 # --- similarity -------------------------------------------------------------------------------
 
 def test_bit_parallel_lcs_matches_the_table():

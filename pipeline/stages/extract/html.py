@@ -334,6 +334,7 @@ def extract_html(html: str, article: Article, state: Any = None,
             if len(line) <= 40 and _LABELLED_AUTHOR.search(line) \
                     and metadata.is_byline_line(line) and metadata.scan_byline(line, found):
                 break
+    end_edge = _chrome_tail(paras, line_rules)
     kept: list[str] = []
     top: list[str] = []  # byline lines taken out above / below the body (they may hold dates)
     bottom: list[str] = []
@@ -351,7 +352,7 @@ def extract_html(html: str, article: Article, state: Any = None,
             article.removed.append(Removal(reason="dateline", text=para))
             top.append(para)
             continue
-        edge = i < EDGE_LINES or i >= len(paras) - 4
+        edge = i < EDGE_LINES or end_edge - 4 <= i < end_edge
         if edge and len(para) <= 80 and metadata.scan_byline(para, found) \
                 and metadata.is_byline_line(para):
             article.removed.append(Removal(reason="byline", text=para))
@@ -421,6 +422,22 @@ def _author_link(root: HtmlElement, found: metadata.Byline) -> None:
     top = max(ids, key=ids.__getitem__)
     if ids[top] * 4 >= sum(ids.values()) * 3 and top in named:
         found.add(found.authors, named[top])
+
+
+def _chrome_tail(paras: list[str], line_rules: Any) -> int:
+    """Where the article's own lines end: before trailing chrome and a tail marker in the last
+    half ("扫描下方二维码…" then an account's menu), so the credits above it are still the
+    foot's bylines. Clean removes the tail itself, with its reasons."""
+    end = len(paras)
+    if line_rules is None:
+        return end
+    for j in range(len(paras) // 2, len(paras)):
+        if line_rules.starts_tail(paras[j]):
+            end = j
+            break
+    while end > 0 and line_rules.classify(paras[end - 1]):
+        end -= 1
+    return end
 
 
 def _name_after_title(page: list[str], start: int, title: str, found: metadata.Byline) -> None:
