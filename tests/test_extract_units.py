@@ -318,6 +318,21 @@ def test_credits_above_an_account_menu_are_the_foot(state, cfg):
     assert any(r.text == "扫描下方二维码解锁更多技能" for r in art.removed)
 
 
+def test_no_author_from_trails_roles_or_the_title(state):
+    """A nav trail naming a column (新华社记者看东北), a forum role (楼主) and the title
+    repeated under itself are not writers."""
+    body = ('<div>首页｜新华社记者看东北｜人物专访</div><div>2005年08月16日 来源：新华网</div>'
+            f'<div>新华网黑龙江频道 记者 伊琳 李清芬</div><div class="content">{ARTICLE}</div>')
+    (art,), _ = _run(_page(body), "a.html", state)
+    assert art.authors == ["伊琳", "李清芬"]
+    (art,), _ = _run(_page(f"<div>楼主</div><div class='post'>{ARTICLE}</div>"), "f.html", state)
+    assert art.authors == []
+    page = ("<html><head><title>二十三、感赞</title></head><body><h1>二十三、感赞</h1>"
+            f"<div>二十三、感赞</div><div class='post'>{ARTICLE}</div></body></html>")
+    (art,), _ = _run(page.encode(), "t.html", state)
+    assert art.authors == []
+
+
 # --- similarity -------------------------------------------------------------------------------
 
 def test_bit_parallel_lcs_matches_the_table():

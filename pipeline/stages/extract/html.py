@@ -48,6 +48,7 @@ _BYLINE_ONLY = re.compile(
 )
 # "作者：郭励弘" in the page head, further up than the usual byline window.
 _LABELLED_AUTHOR = re.compile(r"作\s*者\s*[:：]|撰文\s*[:：]|記者\s*[:：]|记者\s*[:：]")
+_TRAIL_SEP = re.compile(r"[｜|>＞»›]")
 # Extractor outputs agreeing at least this much (char F1) are trusted as they are.
 AGREE = 0.8
 # Body lines at the top searched for a repeated title, dateline and bylines.
@@ -325,6 +326,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     header = metadata.join_labels(header)
     footer = metadata.join_labels(footer)
     for line in header[-12:]:
+        if line_rules is not None and _TRAIL_SEP.search(line) and line_rules.classify(line):
+            continue  # 首页｜新华社记者看东北｜人物专访 is a trail, not a reporter
         if len(line) <= 80:
             metadata.scan_byline(line, found)
         elif not found.authors:
@@ -345,6 +348,7 @@ def extract_html(html: str, article: Article, state: Any = None,
             article.removed.append(Removal(reason="byline", text=para))
             continue
         if i < 3 and not found.authors and _BYLINE_ONLY.match(para) and len(para) <= 12 \
+                and para not in (title or "") \
                 and (i == 0 or len(paras[i - 1]) <= 40) and found.add(found.authors, para):
             article.removed.append(Removal(reason="byline", text=para))
             continue
@@ -447,7 +451,7 @@ def _name_after_title(page: list[str], start: int, title: str, found: metadata.B
     for i in range(max(0, start - 6), start):
         if title in page[i] and i + 1 < len(page):
             for cand in page[i + 1:start]:
-                if _BYLINE_ONLY.match(cand):
+                if _BYLINE_ONLY.match(cand) and cand not in title:  # not the title again
                     found.add(found.authors, cand)
                     return
 
