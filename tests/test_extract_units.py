@@ -333,6 +333,20 @@ def test_no_author_from_trails_roles_or_the_title(state):
     assert art.authors == []
 
 
+def test_post_signature_with_the_articles_own_time():
+    found = md.Byline()
+    lines = ["由海姑娘张贴 @ 2005-03-18 01:58:01 (1666)", "由海姑娘张贴 @ 2005-03-21 01:20:44 (359)"]
+    assert md.signed_post(lines, "2005-03-21T01:20:44+08:00", found)
+    assert found.authors == ["海姑娘"]
+    post = "我以往是一个最反感的人。" * 20 + "〓 网易娱乐 明星话题 发布时间 2005/03/15 22:36:13 by duscha 〓"
+    found = md.Byline()
+    assert md.signed_post([post], "2005-03-15T22:36:13+08:00", found) and found.authors == ["duscha"]
+    # a reply signed at another time names nobody
+    found = md.Byline()
+    assert not md.signed_post(["22:40:02 by alva4U"], "2005-03-15T22:36:13+08:00", found)
+    assert found.authors == []
+
+
 # --- similarity -------------------------------------------------------------------------------
 
 def test_bit_parallel_lcs_matches_the_table():

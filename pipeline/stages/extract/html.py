@@ -392,6 +392,10 @@ def extract_html(html: str, article: Article, state: Any = None,
     article.published_at = article.published_at or _find_date(
         meta, header, top + kept + bottom, footer, article.source.crawled_at) \
         or _script_date(html)
+    if not article.authors and article.published_at and len(article.published_at) > 10:
+        signed = [r.text for r in article.removed if r.reason == "chrome-node"]
+        if metadata.signed_post(kept + signed, article.published_at, found):
+            article.authors = found.authors
     if kept and article.publisher and kept[0] == article.publisher:
         article.removed.append(Removal(reason="byline", text=kept.pop(0)))
     article.set_paragraphs(kept)

@@ -179,6 +179,25 @@ _POSTED = re.compile(
     rf"(?:^|\s)({_HAN_NAME}|{_LATIN_NAME})\s*(?:发表于|發表於|发表在|写于|寫於)"
     rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
 )
+# A post's own signature, "由海姑娘张贴 @ 2005-03-21 01:20:44" or "… 22:36:13 by duscha":
+# it names the writer only when its time is the article's (a blog page signs every post).
+_SIGNED = re.compile(
+    rf"由\s*({_HAN_NAME}|{_LATIN_NAME})\s*(?:张贴|張貼|发表|發表|发布|發布)"
+    rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
+)
+
+
+def signed_post(lines: list[str], published_at: str, found: Byline) -> bool:
+    """The writer from the signature line that carries the article's own time (to the minute)."""
+    minute = published_at[:16]
+    for line in lines:
+        line = line[-100:]  # a forum post signs at the end of its text
+        m = _SIGNED.search(line)
+        if m and any(iso[:16] == minute for _pos, iso in iter_dates(line)):
+            return found.add(found.authors, m[1] or m[2])
+    return False
+
+
 # Journal pages: "文章引用：赵培. 淘宝网物流配送存在的问题及对策研究[J]. …"
 _CITATION = re.compile(rf"(?:文章引用|引用本文|引文格式|引用格式)\s*[:：]\s*({_HAN_NAME}(?:\s*[,，、]\s*{_HAN_NAME})*)\s*[.．]")
 # "[ 黄宇 ] 来源：[ 国际金融报 ]" (Sohu, 2004)
