@@ -178,6 +178,8 @@ def test_relative_dates_need_the_crawl_time():
     ("顶端新闻·河南商报记者马俊峰/文", ["马俊峰"], [], "顶端新闻·河南商报"),
     ("本文来自微信公众号“甲子光年”（ID:jazzyear），作者：范文靖，36氪经授权发布。",
      ["范文靖"], [], "甲子光年"),
+    ("原创： 路闻卓立编译 人民币交易与研究", ["路闻卓立"], [], "人民币交易与研究"),
+    ("编辑|禤志杰", [], ["禤志杰"], None),
 ])
 def test_bylines_keep_author_editor_outlet_apart(line, authors, editors, publisher):
     found = md.Byline()

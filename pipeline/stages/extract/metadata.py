@@ -210,6 +210,10 @@ _WECHAT = re.compile(
     r"本文来自微信公众号\s*[“\"「]?([^”\"」（(]{1,30})[”\"」]?(?:\s*[（(][^)）]*[)）])?"
     r"(?:[^，,。]*[，,]\s*作者\s*[:：]\s*(" + _NAMES + "))?"
 )
+# WeChat's header copied along with a repost: "原创： 路闻卓立编译 人民币交易与研究" (writer, account)
+_WECHAT_ORIGINAL = re.compile(
+    r"^原创\s*[:：]?\s+([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:编译|編譯|整理)?\s+"
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,16})$")
 _TRAILING_OUTLET = re.compile(r"[（(]\s*([\u4e00-\u9fffA-Za-z0-9]{2,12})\s*[)）]\s*$")
 _FALSE_NAMES = frozenset(
     "记者 記者 编辑 編輯 作者 来源 來源 报道 報道 本报 本報 新华社 新華社 中新网 中新網 图片 圖片 "
@@ -262,6 +266,11 @@ _SELF_SOURCE = re.compile(r"本文来自([\u4e00-\u9fff]{2,12})[，,]")
 def scan_byline(line: str, found: Byline) -> bool:
     """Record author / editor / outlet named in one line; True if the line was a byline."""
     hit = False
+    m = _WECHAT_ORIGINAL.match(line.strip())
+    if m:
+        found.add(found.authors, m[1])
+        found.publisher = found.publisher or m[2]
+        return True
     for m in _WECHAT.finditer(line):
         found.publisher = found.publisher or m[1].strip()
         if m[2]:
@@ -318,7 +327,7 @@ def is_byline_line(line: str) -> bool:
     if not scan_byline(line, probe):
         return False
     rest = US_DATE_RE.sub("", DATE_RE.sub("", line))
-    for rx in (_WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
+    for rx in (_WECHAT_ORIGINAL, _WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
                _REPORTED, _BRACKET_NAME, _POSTED):
         rest = rx.sub("", rest)
     rest = re.sub(r"[\s\W_]+", "", rest)
