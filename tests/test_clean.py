@@ -39,6 +39,12 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("返回顶部", "boilerplate"),
     ("色婷婷久,激情色播,久久久无码专区,亚洲中文字幕av,国产成人A片", "spam"),
     ('<cite id="ffb66"></cite><track id="ffb66"></track>', "markup"),
+    ("三校社会学论坛·中国网社会论坛 » 学术前沿 » 社会资本、人力资本与下岗职工的再就业", "chrome"),
+    ("首页｜新华社记者看东北｜人物专访", "chrome"),
+    ("2、回复【福利】查看各种政策福利", "chrome"),
+    ("点击菜单栏【便民服务】解锁更多服务！", "chrome"),
+    ("云南日报报业集团 版权所有，未经许可不得转载", "chrome"),
+    ("视频-这个中国人习以为常的地方 为何老外却说“了不得”？", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
     art = _clean([BODY[0], line, BODY[1]], state)

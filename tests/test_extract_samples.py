@@ -61,6 +61,8 @@ def test_001_netease_rendering(run):
     assert art.title == "巨變2025:國產GPU集體沖線"
     assert art.authors == ["山竹"]
     assert art.publisher == "鋅產業"
+    # the time over the writer's card, not a related item's "source, then time"
+    assert art.published_at == "2026-02-17T16:23:01+08:00"
     body = _all_text(art)
     assert art.paragraphs[0].startswith("由于國產大模型熱情依舊")
     assert art.paragraphs[-1].startswith("在這之中,如果有哪一個產業最能代表人工智能的起落")

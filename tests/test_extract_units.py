@@ -178,6 +178,8 @@ def test_relative_dates_need_the_crawl_time():
     ("顶端新闻·河南商报记者马俊峰/文", ["马俊峰"], [], "顶端新闻·河南商报"),
     ("本文来自微信公众号“甲子光年”（ID:jazzyear），作者：范文靖，36氪经授权发布。",
      ["范文靖"], [], "甲子光年"),
+    ("原创： 路闻卓立编译 人民币交易与研究", ["路闻卓立"], [], "人民币交易与研究"),
+    ("编辑|禤志杰", [], ["禤志杰"], None),
 ])
 def test_bylines_keep_author_editor_outlet_apart(line, authors, editors, publisher):
     found = md.Byline()
@@ -251,6 +253,100 @@ def test_meta_published_time_wins(state):
     (art,), _ = _run(_page(f"<div>2021年1月1日</div><article>{ARTICLE}</article>", head),
                      "a.html", state)
     assert art.published_at == "2022-02-13T07:48:00+08:00"
+
+
+def test_author_from_a_byline_above_a_side_list(state):
+    """Old portal layout: 作者：X in the info bar, then a long side list, then the body."""
+    side = "".join(f"<tr><td><a href='/s/{i}'>财经热点标题第{i}条</a></td></tr>" for i in range(16))
+    body = ('<table><tr><td>时间：2004年10月21日14:18</td><td>作者：郭励弘</td></tr></table>'
+            f'<table>{side}</table><div class="content">{ARTICLE}</div>')
+    (art,), _ = _run(_page(body), "a.html", state)
+    assert art.authors == ["郭励弘"]
+
+
+def test_writers_named_under_the_repeated_title(state):
+    head = "<title>社会资本与再就业(页 1) - 学术前沿 - 社会学论坛</title>"
+    body = ('<div>社会学论坛 » 学术前沿 » 社会资本与再就业</div><div><b>社会资本与再就业</b><br>'
+            f'赵延东、风笑天<br>{ARTICLE}</div>')
+    page = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    (art,), _ = _run(page, "a.html", state)
+    assert art.authors == ["赵延东", "风笑天"]
+    assert "赵延东、风笑天" not in art.paragraphs
+    assert not any("»" in p for p in art.paragraphs)  # the forum trail is chrome
+
+
+def test_blog_writer_from_the_links_to_their_page(state):
+    """WordPress links the writer's page and filters categories and months by the same id."""
+    side = ('<a href="http://blog.example.com/?author=102">太小心</a>'
+            + "".join(f'<a href="http://blog.example.com/?pc={i}&amp;author=102">类别{i}</a>'
+                      for i in range(6))
+            + '<a href="http://blog.example.com/?author=1470">century</a>')
+    (art,), _ = _run(_page(f"<div class='post'>{ARTICLE}</div><div>{side}</div>"), "b.html", state)
+    assert art.authors == ["太小心"]
+    # a directory of several writers names nobody
+    many = "".join(f'<a href="/?author={i}">作者{i}号</a>' for i in range(5))
+    (art,), _ = _run(_page(f"<div class='post'>{ARTICLE}</div><div>{many}</div>"), "c.html", state)
+    assert art.authors == []
+
+
+def test_text_rendering_time_over_the_writers_card(state):
+    """A related item (title, source, time) must not date the article; the stamp right above
+    the byline's own outlet does."""
+    text = ("國產GPU集體沖線\n出品 | 鋅產業\n作者 | 山竹\n"
+            + "摩爾線程GPU研發以一年一代的速度進入到了國內市場，構建起了自己的MUSA生態。\n" * 3
+            + "相關推薦\n春晚飄過40載\n鳳眼論\n2026-02-16 22:50:18\n"
+            "2026-02-17 16:23:01\n鋅產業 incentive-icons\n184文章數 30關注度\n")
+    (art,), _ = _run(text.encode(), "n.txt", state)
+    assert art.published_at == "2026-02-17T16:23:01+08:00"
+    # without the info bar, the related item's time at the foot dates nothing
+    unsigned = text.replace("2026-02-17 16:23:01\n鋅產業 incentive-icons\n", "")
+    (art,), _ = _run(unsigned.encode(), "n.txt", state)
+    assert art.published_at is None
+
+
+def test_credits_above_an_account_menu_are_the_foot(state, cfg):
+    """澎湃号 posts end with credits, then "扫描下方二维码…" and the account's reply menu:
+    the credits are bylines (editors), the menu and the copyright foot are chrome."""
+    from pipeline.stages import clean
+
+    menu = "".join(f"<p>{i}、回复【{w}】查看最新消息</p>" for i, w in enumerate(("社保", "福利"), 1))
+    body = (f'<div class="news_txt">{ARTICLE}<p>编辑|禤志杰</p><p>责编|陈梦莹</p><p>校对|黄慧敏</p>'
+            f'<p>扫描下方二维码解锁更多技能</p>{menu}<p>点击菜单栏【便民服务】解锁更多服务！</p>'
+            '<p>云南日报报业集团 版权所有，未经许可不得转载</p></div>')
+    (art,), _ = _run(_page(body), "p.html", state)
+    art = clean.process(art, clean.prepare(cfg))
+    assert art.editors == ["禤志杰", "陈梦莹", "黄慧敏"]
+    assert art.paragraphs[-1].startswith("国家统计局工业司高级统计师朱虹")
+    assert any(r.text == "扫描下方二维码解锁更多技能" for r in art.removed)
+
+
+def test_no_author_from_trails_roles_or_the_title(state):
+    """A nav trail naming a column (新华社记者看东北), a forum role (楼主) and the title
+    repeated under itself are not writers."""
+    body = ('<div>首页｜新华社记者看东北｜人物专访</div><div>2005年08月16日 来源：新华网</div>'
+            f'<div>新华网黑龙江频道 记者 伊琳 李清芬</div><div class="content">{ARTICLE}</div>')
+    (art,), _ = _run(_page(body), "a.html", state)
+    assert art.authors == ["伊琳", "李清芬"]
+    (art,), _ = _run(_page(f"<div>楼主</div><div class='post'>{ARTICLE}</div>"), "f.html", state)
+    assert art.authors == []
+    page = ("<html><head><title>二十三、感赞</title></head><body><h1>二十三、感赞</h1>"
+            f"<div>二十三、感赞</div><div class='post'>{ARTICLE}</div></body></html>")
+    (art,), _ = _run(page.encode(), "t.html", state)
+    assert art.authors == []
+
+
+def test_post_signature_with_the_articles_own_time():
+    found = md.Byline()
+    lines = ["由海姑娘张贴 @ 2005-03-18 01:58:01 (1666)", "由海姑娘张贴 @ 2005-03-21 01:20:44 (359)"]
+    assert md.signed_post(lines, "2005-03-21T01:20:44+08:00", found)
+    assert found.authors == ["海姑娘"]
+    post = "我以往是一个最反感的人。" * 20 + "〓 网易娱乐 明星话题 发布时间 2005/03/15 22:36:13 by duscha 〓"
+    found = md.Byline()
+    assert md.signed_post([post], "2005-03-15T22:36:13+08:00", found) and found.authors == ["duscha"]
+    # a reply signed at another time names nobody
+    found = md.Byline()
+    assert not md.signed_post(["22:40:02 by alva4U"], "2005-03-15T22:36:13+08:00", found)
+    assert found.authors == []
 
 
 # --- similarity -------------------------------------------------------------------------------

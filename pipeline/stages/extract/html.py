@@ -46,6 +46,9 @@ _BYLINE_ONLY = re.compile(
     r"^(?:[\u4e00-\u9fff·]{2,3}(?:\s*[、,，]\s*[\u4e00-\u9fff·]{2,3}){0,3}"
     r"|[A-Za-z][A-Za-z0-9_.-]{2,24})$"
 )
+# "作者：郭励弘" in the page head, further up than the usual byline window.
+_LABELLED_AUTHOR = re.compile(r"作\s*者\s*[:：]|撰文\s*[:：]|記者\s*[:：]|记者\s*[:：]")
+_TRAIL_SEP = re.compile(r"[｜|>＞»›]")
 # Extractor outputs agreeing at least this much (char F1) are trusted as they are.
 AGREE = 0.8
 # Body lines at the top searched for a repeated title, dateline and bylines.
@@ -323,15 +326,29 @@ def extract_html(html: str, article: Article, state: Any = None,
     header = metadata.join_labels(header)
     footer = metadata.join_labels(footer)
     for line in header[-12:]:
+        if line_rules is not None and _TRAIL_SEP.search(line) and line_rules.classify(line):
+            continue  # 首页｜新华社记者看东北｜人物专访 is a trail, not a reporter
         if len(line) <= 80:
             metadata.scan_byline(line, found)
         elif not found.authors:
             metadata.scan_citation(line, found)
+    if not found.authors:  # old portals put a side list between the byline and the body
+        for line in header[:-12][::-1]:
+            if len(line) <= 40 and _LABELLED_AUTHOR.search(line) \
+                    and metadata.is_byline_line(line) and metadata.scan_byline(line, found):
+                break
+    end_edge = _chrome_tail(paras, line_rules)
     kept: list[str] = []
     top: list[str] = []  # byline lines taken out above / below the body (they may hold dates)
     bottom: list[str] = []
     for i, para in enumerate(paras):
+        if i and i < EDGE_LINES and not found.authors and title and _BYLINE_ONLY.match(para) \
+                and len(paras[i - 1]) >= 6 and paras[i - 1] in title \
+                and found.add(found.authors, para):  # title, then the writers' names
+            article.removed.append(Removal(reason="byline", text=para))
+            continue
         if i < 3 and not found.authors and _BYLINE_ONLY.match(para) and len(para) <= 12 \
+                and para not in (title or "") \
                 and (i == 0 or len(paras[i - 1]) <= 40) and found.add(found.authors, para):
             article.removed.append(Removal(reason="byline", text=para))
             continue
@@ -339,7 +356,7 @@ def extract_html(html: str, article: Article, state: Any = None,
             article.removed.append(Removal(reason="dateline", text=para))
             top.append(para)
             continue
-        edge = i < EDGE_LINES or i >= len(paras) - 4
+        edge = i < EDGE_LINES or end_edge - 4 <= i < end_edge
         if edge and len(para) <= 80 and metadata.scan_byline(para, found) \
                 and metadata.is_byline_line(para):
             article.removed.append(Removal(reason="byline", text=para))
@@ -355,6 +372,8 @@ def extract_html(html: str, article: Article, state: Any = None,
         metadata.signoff_authors(kept, found)
     if not found.authors and title:
         _name_after_title(page, start, title, found)
+    if not found.authors:
+        _author_link(root, found)
     if not found.authors:
         for key in _AUTHOR_META:
             value = meta.get(key, "")
@@ -373,10 +392,60 @@ def extract_html(html: str, article: Article, state: Any = None,
     article.published_at = article.published_at or _find_date(
         meta, header, top + kept + bottom, footer, article.source.crawled_at) \
         or _script_date(html)
+    if not article.authors and article.published_at and len(article.published_at) > 10:
+        signed = [r.text for r in article.removed if r.reason == "chrome-node"]
+        if metadata.signed_post(kept + signed, article.published_at, found):
+            article.authors = found.authors
     if kept and article.publisher and kept[0] == article.publisher:
         article.removed.append(Removal(reason="byline", text=kept.pop(0)))
     article.set_paragraphs(kept)
     return article
+
+
+_AUTHOR_LINKS = etree.XPath(
+    "//a[@rel='author' or contains(@href, 'author=') or contains(@href, '/author/')]")
+_AUTHOR_ID = re.compile(r"[?&]author=([\w-]+)|/author/([\w%.-]+)")
+_AUTHOR_PAGE = re.compile(r"[./]\w+/?\?author=[\w-]+$|/author/[\w%.-]+/?$")
+
+
+def _author_link(root: HtmlElement, found: metadata.Byline) -> None:
+    """Blog engines link the writer's page (WordPress ``?author=102``, ``rel="author"``).
+
+    The blog's own writer is the one nearly every such link points at (the category and archive
+    links carry the id too); a directory of several writers says nothing about this post.
+    """
+    ids: dict[str, int] = {}
+    named: dict[str, str] = {}
+    for a in _AUTHOR_LINKS(root):
+        m = _AUTHOR_ID.search(a.get("href") or "")
+        key = (m[1] or m[2]) if m else "rel"
+        ids[key] = ids.get(key, 0) + 1
+        text = " ".join(a.text_content().split())
+        # the writer's own page (nothing but the id), not a category or month filtered by writer
+        if _NAME_ONLY.match(text) and key not in named and (key == "rel" or m[0] == m.string
+                                                             or _AUTHOR_PAGE.search(m.string)):
+            named[key] = text
+    if not ids:
+        return
+    top = max(ids, key=ids.__getitem__)
+    if ids[top] * 4 >= sum(ids.values()) * 3 and top in named:
+        found.add(found.authors, named[top])
+
+
+def _chrome_tail(paras: list[str], line_rules: Any) -> int:
+    """Where the article's own lines end: before trailing chrome and a tail marker in the last
+    half ("扫描下方二维码…" then an account's menu), so the credits above it are still the
+    foot's bylines. Clean removes the tail itself, with its reasons."""
+    end = len(paras)
+    if line_rules is None:
+        return end
+    for j in range(len(paras) // 2, len(paras)):
+        if line_rules.starts_tail(paras[j]):
+            end = j
+            break
+    while end > 0 and line_rules.classify(paras[end - 1]):
+        end -= 1
+    return end
 
 
 def _name_after_title(page: list[str], start: int, title: str, found: metadata.Byline) -> None:
@@ -386,7 +455,7 @@ def _name_after_title(page: list[str], start: int, title: str, found: metadata.B
     for i in range(max(0, start - 6), start):
         if title in page[i] and i + 1 < len(page):
             for cand in page[i + 1:start]:
-                if _BYLINE_ONLY.match(cand):
+                if _BYLINE_ONLY.match(cand) and cand not in title:  # not the title again
                     found.add(found.authors, cand)
                     return
 

@@ -179,6 +179,25 @@ _POSTED = re.compile(
     rf"(?:^|\s)({_HAN_NAME}|{_LATIN_NAME})\s*(?:发表于|發表於|发表在|写于|寫於)"
     rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
 )
+# A post's own signature, "由海姑娘张贴 @ 2005-03-21 01:20:44" or "… 22:36:13 by duscha":
+# it names the writer only when its time is the article's (a blog page signs every post).
+_SIGNED = re.compile(
+    rf"由\s*({_HAN_NAME}|{_LATIN_NAME})\s*(?:张贴|張貼|发表|發表|发布|發布)"
+    rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+by\s+({_LATIN_NAME})"
+)
+
+
+def signed_post(lines: list[str], published_at: str, found: Byline) -> bool:
+    """The writer from the signature line that carries the article's own time (to the minute)."""
+    minute = published_at[:16]
+    for line in lines:
+        line = line[-100:]  # a forum post signs at the end of its text
+        m = _SIGNED.search(line)
+        if m and any(iso[:16] == minute for _pos, iso in iter_dates(line)):
+            return found.add(found.authors, m[1] or m[2])
+    return False
+
+
 # Journal pages: "文章引用：赵培. 淘宝网物流配送存在的问题及对策研究[J]. …"
 _CITATION = re.compile(rf"(?:文章引用|引用本文|引文格式|引用格式)\s*[:：]\s*({_HAN_NAME}(?:\s*[,，、]\s*{_HAN_NAME})*)\s*[.．]")
 # "[ 黄宇 ] 来源：[ 国际金融报 ]" (Sohu, 2004)
@@ -191,12 +210,18 @@ _WECHAT = re.compile(
     r"本文来自微信公众号\s*[“\"「]?([^”\"」（(]{1,30})[”\"」]?(?:\s*[（(][^)）]*[)）])?"
     r"(?:[^，,。]*[，,]\s*作者\s*[:：]\s*(" + _NAMES + "))?"
 )
+# WeChat's header copied along with a repost: "原创： 路闻卓立编译 人民币交易与研究" (writer, account)
+_WECHAT_ORIGINAL = re.compile(
+    r"^原创\s*[:：]?\s+([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:编译|編譯|整理)?\s+"
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,16})$")
 _TRAILING_OUTLET = re.compile(r"[（(]\s*([\u4e00-\u9fffA-Za-z0-9]{2,12})\s*[)）]\s*$")
 _FALSE_NAMES = frozenset(
     "记者 記者 编辑 編輯 作者 来源 來源 报道 報道 本报 本報 新华社 新華社 中新网 中新網 图片 圖片 "
     "摄影 攝影 责任 責任 更多 点击 點擊 原标题 原標題 实习 實習 供图 供圖 发布 發布 阅读 閱讀 "
     "时间 時間 日期 发表 發表 评论 評論 字号 字號 打印 关闭 關閉 收藏 分享 浏览 瀏覽 次数 次數 "
-    "整合 综合 綜合 编译 編譯 整理 报道 報道 摘编 摘編 搜索 搜尋 登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛".split()
+    "整合 综合 綜合 编译 編譯 整理 报道 報道 摘编 摘編 搜索 搜尋 登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛 "
+    "楼主 樓主 版主 斑竹 目录 目錄 返目录 返目錄 返回 上页 下页 首页 首頁 全文 "
+    "前言 引言 摘要 导语 導語 序言 正文 简介 簡介 按语 按語 编者按 編者按 附录 附錄".split()
 )
 # Names that are outlets, not people (网易, 参考消息 given as <meta name="author">).
 _OUTLETISH = re.compile(
@@ -242,6 +267,11 @@ _SELF_SOURCE = re.compile(r"本文来自([\u4e00-\u9fff]{2,12})[，,]")
 def scan_byline(line: str, found: Byline) -> bool:
     """Record author / editor / outlet named in one line; True if the line was a byline."""
     hit = False
+    m = _WECHAT_ORIGINAL.match(line.strip())
+    if m:
+        found.add(found.authors, m[1])
+        found.publisher = found.publisher or m[2]
+        return True
     for m in _WECHAT.finditer(line):
         found.publisher = found.publisher or m[1].strip()
         if m[2]:
@@ -298,7 +328,7 @@ def is_byline_line(line: str) -> bool:
     if not scan_byline(line, probe):
         return False
     rest = US_DATE_RE.sub("", DATE_RE.sub("", line))
-    for rx in (_WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
+    for rx in (_WECHAT_ORIGINAL, _WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
                _REPORTED, _BRACKET_NAME, _POSTED):
         rest = rx.sub("", rest)
     rest = re.sub(r"[\s\W_]+", "", rest)

@@ -98,15 +98,21 @@ def fill_article(article: Article, lines: list[str], rules: Any = None,
     rank, n = [], sum(content)
     for flag in content:
         rank.append((rank[-1] if rank else 0) + (1 if flag else 0))
+    dated_at_top = bool(article.published_at)
     for i, line in enumerate(lines):
         edge = rank[i] <= BYLINE_LINES or rank[i] > n - BYLINE_LINES
+        if not dated_at_top and article.published_at and rank[i] <= BYLINE_LINES:
+            dated_at_top = True
         if edge and len(line) <= 80 and metadata.scan_byline(line, found) \
                 and metadata.is_byline_line(line):
             article.removed.append(Removal(reason="byline", text=line))
             if not article.published_at:
                 article.published_at = metadata.dateline_date(line)
             continue
-        if edge and not article.published_at and len(line) <= 40:
+        # at the foot, "鳳眼論" then "2026-02-16 22:50:18" is a related item's source and time
+        listed = rank[i] > BYLINE_LINES and i and len(lines[i - 1]) <= 12 \
+            and metadata.is_date_only(line)
+        if edge and not article.published_at and len(line) <= 40 and not listed:
             iso = metadata.dateline_date(line)
             if iso:
                 article.published_at = iso
@@ -118,5 +124,27 @@ def fill_article(article: Article, lines: list[str], rules: Any = None,
     article.authors = article.authors or found.authors
     article.editors = article.editors or found.editors
     article.publisher = article.publisher or found.publisher
+    # The stamp over the writer's card beats a bare time near the foot (a related item's).
+    signed = _signed_time(lines, article.authors + [article.publisher or ""])
+    if signed and (not article.published_at or not dated_at_top):
+        article.published_at = signed
     article.set_paragraphs(kept)
     return article
+
+
+def _signed_time(lines: list[str], names: list[str]) -> str | None:
+    """A bare time stamp directly above the article's own author or outlet name.
+
+    NetEase renders a post's info bar as "2026-02-17 16:23:01" over the writer's card
+    ("鋅產業 …"); related items print their source first and their time after it, so a time
+    followed by the name the byline gave is the article's own.
+    """
+    names = [n for n in names if len(n) >= 2]
+    if not names:
+        return None
+    for line, nxt in zip(lines, lines[1:]):
+        if nxt.startswith(tuple(names)) and metadata.is_date_only(line):
+            iso = metadata.dateline_date(line)
+            if iso:
+                return iso
+    return None
