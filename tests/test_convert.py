@@ -80,6 +80,16 @@ def test_blocks_and_protected_terms_with_taiwan_layer(state, src, want):
     assert art.paragraphs[1] == want
 
 
+@pytest.mark.parametrize(("src", "want"), [
+    # s2twp wrote 运行 as 執行 and 进程 as 程序; their collocates tell the readings apart
+    ("變電站投入執行，經濟執行質量提高。", "变电站投入运行，经济运行质量提高。"),
+    ("中東和平程序與經濟一體化程序。", "中东和平进程与经济一体化进程。"),
+    ("嚴格執行法律程序。", "严格执行法律程序。"),
+])
+def test_collocations_of_blocked_words(state, src, want):
+    assert _run(["晶片與軟體。", src], state).paragraphs[1] == want
+
+
 def test_taiwan_layer_needs_taiwan_vocabulary(state):
     plain = _run(["香港政府支援市民，資料顯示經濟增長。"], state)
     assert plain.script.profile == "tw2s"
