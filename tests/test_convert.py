@@ -167,3 +167,13 @@ def test_metadata_is_converted_with_the_body(cfg):
     out = convert.process(art, convert.prepare(cfg))
     assert (out.authors, out.editors, out.publisher, out.tags) == (
         ["陈宇曦"], ["张亮亮"], "澎湃新闻", ["燧原科技"])
+
+
+def test_taiwan_vocabulary_trie():
+    from pipeline.stages.convert.vocab import TaiwanVocabulary
+
+    vocab = TaiwanVocabulary(["網路", "網際網路", "晶片"], ["支援", "設定"])
+    assert vocab.shows("透過網際網路連線") and vocab.shows("新晶片")
+    assert not vocab.shows("政府支援市民，支援企業")  # one weak term, twice
+    assert vocab.shows("政府支援市民，設定目標")  # two different weak terms
+    assert vocab.strong_re.search("網際網路").group() == "網際網路"  # longest at a position
