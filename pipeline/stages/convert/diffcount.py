@@ -15,7 +15,7 @@ from operator import eq, ne
 import numpy as np
 
 
-def _differing(a: str, b: str) -> int:
+def differing(a: str, b: str) -> int:
     """Positions where two equal-length strings differ."""
     if a == b:
         return 0
@@ -28,12 +28,12 @@ def changed_chars(before: str, after: str) -> int:
     if before == after:
         return 0
     if len(before) == len(after):
-        return _differing(before, after)
+        return differing(before, after)
     a, b = before.split("，"), after.split("，")
     if len(a) != len(b):
         return max(len(before), len(after))
     la, lb = list(map(len, a)), list(map(len, b))
     same = list(map(eq, la, lb))
-    total = _differing("".join(compress(a, same)), "".join(compress(b, same)))
+    total = differing("".join(compress(a, same)), "".join(compress(b, same)))
     differ = list(map(ne, la, lb))
     return total + sum(map(max, compress(la, differ), compress(lb, differ)))
