@@ -3,7 +3,7 @@
 The terms (晶片, 資訊, 程式設計 …; weak ones such as 支援 need a second, different one) are
 compiled into a single character trie (資(?:訊|料庫)|晶片 …) rather than an alternation of
 whole words: ``re`` then tries one branch per character instead of every word that shares a
-first character, which makes the scan of an article without any term about a third cheaper.
+first character, which makes the scan of an article without any term about a quarter cheaper.
 Weak terms are looked for only when no strong one is found.
 """
 
