@@ -80,6 +80,16 @@ def test_blocks_and_protected_terms_with_taiwan_layer(state, src, want):
     assert art.paragraphs[1] == want
 
 
+@pytest.mark.parametrize(("src", "want"), [
+    # s2twp wrote 运行 as 執行 and 进程 as 程序; their collocates tell the readings apart
+    ("變電站投入執行，經濟執行質量提高。", "变电站投入运行，经济运行质量提高。"),
+    ("中東和平程序與經濟一體化程序。", "中东和平进程与经济一体化进程。"),
+    ("嚴格執行法律程序。", "严格执行法律程序。"),
+])
+def test_collocations_of_blocked_words(state, src, want):
+    assert _run(["晶片與軟體。", src], state).paragraphs[1] == want
+
+
 def test_taiwan_layer_needs_taiwan_vocabulary(state):
     plain = _run(["香港政府支援市民，資料顯示經濟增長。"], state)
     assert plain.script.profile == "tw2s"
@@ -157,3 +167,13 @@ def test_metadata_is_converted_with_the_body(cfg):
     out = convert.process(art, convert.prepare(cfg))
     assert (out.authors, out.editors, out.publisher, out.tags) == (
         ["陈宇曦"], ["张亮亮"], "澎湃新闻", ["燧原科技"])
+
+
+def test_taiwan_vocabulary_trie():
+    from pipeline.stages.convert.vocab import TaiwanVocabulary
+
+    vocab = TaiwanVocabulary(["網路", "網際網路", "晶片"], ["支援", "設定"])
+    assert vocab.shows("透過網際網路連線") and vocab.shows("新晶片")
+    assert not vocab.shows("政府支援市民，支援企業")  # one weak term, twice
+    assert vocab.shows("政府支援市民，設定目標")  # two different weak terms
+    assert vocab.strong_re.search("網際網路").group() == "網際網路"  # longest at a position

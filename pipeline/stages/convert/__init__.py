@@ -15,7 +15,6 @@ the sentences that need it through OpenCC (a chain zhnews builds, see ``opencc_c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from pipeline.stages.convert.opencc_config import (
     profile_name,
     protected_forms,
 )
+from pipeline.stages.convert.vocab import TaiwanVocabulary
 
 TAIWAN_MODES = ("auto", "always", "never")
 
@@ -39,8 +39,7 @@ class ConvertState:
     taiwan_mode: str
     plain: Any
     taiwan: Any | None
-    taiwan_re: re.Pattern[str] | None
-    weak_taiwan_re: re.Pattern[str] | None
+    taiwan_vocab: TaiwanVocabulary
 
 
 def _blocks(lines: list[str]) -> dict[str, str]:
@@ -65,7 +64,7 @@ def prepare(cfg: Any) -> ConvertState:
     plain = build_converter(base, False, blocks, protected)
     taiwan = build_converter(base, True, blocks, protected) if mode != "never" else None
     strong, weak = _taiwan_terms(cfg.lines("convert", "taiwan_terms_file"))
-    return ConvertState(base, mode, plain, taiwan, _alternation(strong), _alternation(weak))
+    return ConvertState(base, mode, plain, taiwan, TaiwanVocabulary(strong, weak))
 
 
 def _taiwan_terms(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -75,17 +74,6 @@ def _taiwan_terms(lines: list[str]) -> tuple[list[str], list[str]]:
         term, _, kind = line.partition("\t")
         (weak if kind.strip() == "weak" else strong).append(term.strip())
     return strong, weak
-
-
-def _alternation(terms: list[str]) -> re.Pattern[str] | None:
-    terms = sorted(set(terms), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, terms))) if terms else None
-
-
-def _shows_taiwan(text: str, state: ConvertState) -> bool:
-    if state.taiwan_re is not None and state.taiwan_re.search(text) is not None:
-        return True
-    return state.weak_taiwan_re is not None and len(set(state.weak_taiwan_re.findall(text))) >= 2
 
 
 def _convert_paragraph(text: str, conv: Any, convert_neutral: bool) -> tuple[str, int]:
@@ -138,7 +126,7 @@ def process(article: Article, state: ConvertState) -> Article:
         else:  # a newline inside a paragraph: normalise one by one
             title = normalise(title)[0] if title else title
             paragraphs = [normalise(p)[0] for p in paragraphs]
-    detected, has_simp = detect.article_script(full, state.taiwan_re)
+    detected, has_simp = detect.article_script(full, state.taiwan_vocab.strong_re)
     article.script.detected = detected
     article.script.profile = None
     article.script.converted_chars = 0
@@ -147,7 +135,7 @@ def process(article: Article, state: ConvertState) -> Article:
     if detected in (detect.TRADITIONAL, detect.MIXED):
         use_taiwan = state.taiwan is not None and (
             state.taiwan_mode == "always"
-            or (state.taiwan_mode == "auto" and _shows_taiwan(full, state)))
+            or (state.taiwan_mode == "auto" and state.taiwan_vocab.shows(full)))
         conv = state.taiwan if use_taiwan else state.plain
         convert_neutral = detected == detect.TRADITIONAL
         whole = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.stages.convert.diffcount import differing
+
 QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
 FULLWIDTH_ALNUM = {
     chr(c): chr(c - 0xFEE0)
@@ -23,4 +25,5 @@ def normalise(text: str) -> tuple[str, int]:
     """The normalised text and the number of characters changed."""
     if NEEDS_RE.search(text) is None:  # the common case costs one C-level scan
         return text, 0
-    return text.translate(TABLE), len(NEEDS_RE.findall(text))
+    out = text.translate(TABLE)  # one character for one: count by position
+    return out, differing(text, out)
