@@ -198,3 +198,18 @@ def test_two_pages_under_one_url_keep_both_files(tmp_path):
     arts = [json.loads(p.read_text("utf-8")) for p in sorted(out.glob("*.json"))]
     assert sorted(a["title"] for a in arts) == ["第一版", "第二版"]
     assert len({a["id"] for a in arts}) == 2
+
+
+def test_a_story_reposted_hundreds_of_times_is_one_group(cfg):
+    """More copies than an LSH bucket keeps, exact and near (each with its own closing line),
+    in shuffled order: every copy points at the one canonical, whatever the order."""
+    paras = _paras(BIREN)
+    copies = [_article(f"{i:016x}", paras + ([f"（转载编号 {i:04d}）"] if i % 2 else []))
+              for i in range(300)]
+    canonical = "0000000000000001"  # the longest (odd: a closing line), then the smallest id
+    for seed in (1, 2):
+        random.Random(seed).shuffle(copies)
+        got = _run(cfg, copies)
+        assert {dup for dup, _ in got.values()} == {None, canonical}
+        assert got[canonical] == (None, canonical)
+        assert sum(dup is None for dup, _ in got.values()) == 1

@@ -41,6 +41,12 @@ CANDIDATE_MARGIN = 0.2
 # A paragraph shared by more articles than this (site boilerplate) links nobody: it would make
 # clustering quadratic and says nothing about the story.
 MAX_PARAGRAPH_DF = 500
+# An LSH bucket keeps at most this many articles. Only a story copied over and over fills one,
+# and its first copies stand for the rest: a new copy still meets them and joins their group,
+# while a full bucket would make every query return thousands of ids (quadratic on a dump of
+# reposts). A near-duplicate that matches none of the first copies but only later ones can be
+# missed; every other bucket is exact.
+MAX_BUCKET = 64
 
 Verdict = tuple[str | None, str | None, float | None]  # duplicate_of, cluster, similarity
 NONE: Verdict = (None, None, None)
@@ -103,7 +109,7 @@ class Bands:
             elif isinstance(held, str):
                 if held != key:
                     table[band] = {held, key}
-            else:
+            elif len(held) < MAX_BUCKET:
                 held.add(key)
 
     def remove(self, key: str, signature: np.ndarray) -> None:
@@ -194,6 +200,7 @@ class Deduper:
         self.run = 0
         self.lsh = Bands(max(0.05, self.threshold - CANDIDATE_MARGIN), self.signer.num_perm)
         self.exact: dict[bytes, set[str]] = {}
+        self.exact_reps: dict[bytes, str] = {}
         self.paras: dict[int, set[str]] = {}
         self.dups = Groups(self.records)
         self.clusters = Groups(self.records)
@@ -242,38 +249,53 @@ class Deduper:
         for h in rec.paragraphs:
             self.paras[h].discard(rec.id)
 
-    def _neighbours(self, rec: Record) -> tuple[set[str], set[str]]:
-        """(duplicates, cluster mates) of ``rec`` among the records held now."""
-        dups = set(self.exact.get(rec.exact, ()))
+    def _link(self, rec: Record, dups: Groups, clusters: Groups) -> None:
+        """Join ``rec`` to its duplicates and cluster mates among the records held now.
+
+        Groups are connected components, so a candidate already in ``rec``'s group needs no
+        check: a story reposted ten thousand times costs a few checks per copy, not ten
+        thousand. Exact duplicates are one group already; joining one of them joins all.
+        """
+        me = rec.id
+        same = self.exact.get(rec.exact)
+        if same and len(same) > 1:
+            rep = self._exact_rep(rec.exact, same)
+            if rep == me:
+                rep = min(x for x in same if x != me)
+            if rep != me:
+                dups.union(me, rep)
+                clusters.union(me, rep)
         if rec.signature is not None:
-            for other in self.lsh.query(rec.signature):
-                if other in dups:
+            find = dups.find
+            for other in sorted(self.lsh.query(rec.signature)):
+                if other == me or find(other) == find(me):
                     continue
                 sig = self.records[other].signature
                 if sig is not None and similarity(rec.signature, sig) >= self.threshold:
-                    dups.add(other)
-        dups.discard(rec.id)
+                    dups.union(me, other)
+                    clusters.union(me, other)
         shared: dict[str, int] = {}
         for h, length in rec.paragraphs.items():
             holders = self.paras.get(h, ())
             if len(holders) > MAX_PARAGRAPH_DF:
                 continue
             for other in holders:
-                if other != rec.id:
+                if other != me:
                     shared[other] = shared.get(other, 0) + length
-        mates = set(dups)
-        for other, chars in shared.items():
+        find = clusters.find
+        for other in sorted(shared):
+            if find(other) == find(me):
+                continue
             smaller = min(rec.para_total, self.records[other].para_total)
-            if smaller and chars >= self.cluster_overlap * smaller:
-                mates.add(other)
-        return dups, mates
+            if smaller and shared[other] >= self.cluster_overlap * smaller:
+                clusters.union(me, other)
 
-    def _link(self, rec: Record, dups: Groups, clusters: Groups) -> None:
-        dup_ids, mates = self._neighbours(rec)
-        for other in sorted(dup_ids):
-            dups.union(rec.id, other)
-        for other in sorted(mates):
-            clusters.union(rec.id, other)
+    def _exact_rep(self, key: bytes, same: set[str]) -> str:
+        """A fixed member of a big exact-duplicate set (its smallest id), kept while it lasts."""
+        rep = self.exact_reps.get(key)
+        if rep is None or rep not in same:
+            rep = self.exact_reps[key] = min(same)
+        return rep
 
     def _verdict(self, rec: Record, dups: Groups, clusters: Groups) -> Verdict:
         canonical, _ = dups.canonical(rec.id)
