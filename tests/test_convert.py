@@ -176,4 +176,21 @@ def test_taiwan_vocabulary_trie():
     assert vocab.shows("透過網際網路連線") and vocab.shows("新晶片")
     assert not vocab.shows("政府支援市民，支援企業")  # one weak term, twice
     assert vocab.shows("政府支援市民，設定目標")  # two different weak terms
-    assert vocab.strong_re.search("網際網路").group() == "網際網路"  # longest at a position
+    assert vocab.strong.first("透過網際網路") == "網際網路"  # longest at a position
+
+
+def test_taiwan_vocabulary_matches_a_longest_first_regex(cfg):
+    """The pair filter finds exactly what a regex alternation (longest first) finds."""
+    from pipeline.stages.convert.vocab import TermFinder
+
+    strong, weak = convert._taiwan_terms(cfg.lines("convert", "taiwan_terms_file"))
+    terms = set(strong) | set(weak) | {"網"}  # plus a one-character term
+    finder = TermFinder(terms)
+    ref = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+    words = sorted(terms)
+    texts = [*_raw("000"), *_raw("001"), *_raw("002"), "".join(words),
+             *(a + b for a in words[:60] for b in words[:60])]
+    for text in texts:
+        m = ref.search(text)
+        assert finder.first(text) == (m.group() if m else None)
+        assert finder.findall(text) == ref.findall(text)
