@@ -176,4 +176,65 @@ def test_taiwan_vocabulary_trie():
     assert vocab.shows("透過網際網路連線") and vocab.shows("新晶片")
     assert not vocab.shows("政府支援市民，支援企業")  # one weak term, twice
     assert vocab.shows("政府支援市民，設定目標")  # two different weak terms
-    assert vocab.strong_re.search("網際網路").group() == "網際網路"  # longest at a position
+    assert vocab.strong.first("透過網際網路") == "網際網路"  # longest at a position
+
+
+def test_taiwan_vocabulary_matches_a_longest_first_regex(cfg):
+    """The pair filter finds exactly what a regex alternation (longest first) finds."""
+    from pipeline.stages.convert.vocab import TermFinder
+
+    strong, weak = convert._taiwan_terms(cfg.lines("convert", "taiwan_terms_file"))
+    terms = set(strong) | set(weak) | {"網"}  # plus a one-character term
+    finder = TermFinder(terms)
+    ref = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+    words = sorted(terms)
+    texts = [*_raw("000"), *_raw("001"), *_raw("002"), "".join(words),
+             *(a + b for a in words[:60] for b in words[:60])]
+    for text in texts:
+        m = ref.search(text)
+        assert finder.first(text) == (m.group() if m else None)
+        assert finder.findall(text) == ref.findall(text)
+
+
+ZHU_SENTENCES = [  # 著 = "write / a work / notable" must stay 著; 着 stays where it is a particle
+    "报考者须提交在公开刊物上发表的论文或专著。",
+    "澳大利亚土著部落将祖先的头颅集中于一个大瓮内。",
+    "这部小说由他编著，论著丰富，成效卓著。",
+    "电影改编自同名原著，译著与遗著也将出版。",
+    "大家七嘴八舌地讨论着，村民也议论着这件事。",
+    "他一边翻译着文件，一边还原着当年的情景。",
+    "这部翻译著作引发了对著作权的讨论。",
+]
+
+
+@pytest.mark.parametrize("taiwan", [False, True])
+@pytest.mark.parametrize("want", ZHU_SENTENCES)
+def test_zhu_as_write_is_not_turned_into_zhe(state, want, taiwan):
+    import opencc
+
+    src = opencc.OpenCC("s2tw").convert(want)  # Taiwan spelling: 着 is written 著 too
+    assert "着" not in src
+    paragraphs = ["晶片與軟體。", src] if taiwan else ["這是臺灣的報導。", src]
+    art = _run(paragraphs, state)
+    assert art.script.profile == ("tw2sp" if taiwan else "tw2s")
+    assert art.paragraphs[1] == want
+
+
+def test_zhu_words_in_shared_texts_round_trip(state):
+    """Every line of the shared corpora with a protected 著 word survives s2tw → convert."""
+    import opencc
+
+    words = ("专著", "论著", "编著", "土著", "原著", "译著", "卓著", "遗著", "撰著", "拙著")
+    s2tw = opencc.OpenCC("s2tw")
+    lines = []
+    for path in (shared_path("segmentation", "pku_test.utf8"),
+                 *sorted(shared_path("extraction", "cwced-dev").rglob("*.txt"))):
+        for line in path.read_text("utf-8", errors="replace").splitlines():
+            line = line.replace(" ", "").strip()
+            if any(w in line for w in words) and not re.search("[A-Za-z<>]", line):
+                lines.append(line)
+    assert len(lines) >= 5
+    for line in lines:
+        out = _run([s2tw.convert(line)], state).paragraphs[0]
+        for w in words:
+            assert out.count(w) == line.count(w), (line, out)

@@ -126,7 +126,7 @@ def process(article: Article, state: ConvertState) -> Article:
         else:  # a newline inside a paragraph: normalise one by one
             title = normalise(title)[0] if title else title
             paragraphs = [normalise(p)[0] for p in paragraphs]
-    detected, has_simp = detect.article_script(full, state.taiwan_vocab.strong_re)
+    detected, has_simp = detect.article_script(full, state.taiwan_vocab.has_strong)
     article.script.detected = detected
     article.script.profile = None
     article.script.converted_chars = 0

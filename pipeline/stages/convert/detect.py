@@ -49,7 +49,8 @@ has_traditional, _TRAD_BMP_RE = _finder(TRADITIONAL_ONLY)
 has_simplified, SIMP_BMP_RE = _finder(SIMPLIFIED_ONLY)
 
 
-def article_script(text: str, taiwan_re: re.Pattern[str] | None = None) -> tuple[str, bool]:
+def article_script(
+        text: str, has_taiwan: Callable[[str], bool] | None = None) -> tuple[str, bool]:
     """(simplified / traditional / mixed / none, has simplified-only characters) for an article.
 
     Without any traditional-only character the article is simplified, unless it also lacks
@@ -61,7 +62,7 @@ def article_script(text: str, taiwan_re: re.Pattern[str] | None = None) -> tuple
         if not HAN_RE.search(text):
             return NONE, simp
         if not simp and (
-                WEAK_TRAD_RE.search(text) or (taiwan_re is not None and taiwan_re.search(text))):
+                WEAK_TRAD_RE.search(text) or (has_taiwan is not None and has_taiwan(text))):
             return TRADITIONAL, simp
         return SIMPLIFIED, simp
     if not simp:

@@ -1,10 +1,17 @@
-"""Does an article use Taiwan vocabulary? A character-trie regex, searched in C.
+"""Does an article use Taiwan vocabulary? A two-character filter in C, the rest in Python.
 
-The terms (晶片, 資訊, 程式設計 …; weak ones such as 支援 need a second, different one) are
-compiled into a single character trie (資(?:訊|料庫)|晶片 …) rather than an alternation of
-whole words: ``re`` then tries one branch per character instead of every word that shares a
-first character, which makes the scan of an article without any term about a quarter cheaper.
-Weak terms are looked for only when no strong one is found.
+A term of two or more characters can only start where a first character of some term is
+followed by a second character of some term. ``[firsts](?=[seconds])`` finds
+those places with two bitmap tests per character (no alternation to walk), and only they
+(about 3% of positions in news) are checked in Python: the pair against a dict, then the few
+terms that start with it, longest first. On 1 MB of Taiwan-phrased text this is about 4x
+faster than a character-trie regex, whose search walked a ~200-way alternation at every
+position holding a first character (14% of them); a C Aho-Corasick automaton
+(pyahocorasick) was slower still, as it steps through every character.
+
+The matches are those of a regex alternation tried longest first: leftmost, longest at a
+position, non-overlapping. Weak terms (支援 …) count only when no strong one is found and
+two different ones appear.
 """
 
 from __future__ import annotations
@@ -12,23 +19,64 @@ from __future__ import annotations
 import re
 
 
-def trie_pattern(terms: list[str]) -> str:
-    """A regex matching any of ``terms``, longest first at each position."""
-    root: dict[str, dict] = {}
-    for term in terms:
-        node = root
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+def _char_class(chars: set[str]) -> str:
+    return "[" + re.escape("".join(sorted(chars))) + "]"
 
-    def build(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
 
-    return build(root)
+class TermFinder:
+    """Finds terms in text: candidate places by regex, the terms there by dict."""
+
+    def __init__(self, terms: set[str]) -> None:
+        by_pair: dict[str, list[str]] = {}
+        for term in sorted(terms, key=lambda t: (-len(t), t)):
+            if len(term) >= 2:
+                by_pair.setdefault(term[:2], []).append(term)
+        self.by_pair = by_pair
+        self.singles = frozenset(t for t in terms if len(t) == 1)  # a user may list one
+        alts = []
+        if by_pair:
+            alts.append(_char_class({p[0] for p in by_pair}) + "(?="
+                        + _char_class({p[1] for p in by_pair}) + ")")
+        if self.singles:
+            alts.append(_char_class(set(self.singles)))
+        self.candidates = re.compile("|".join(alts)) if alts else None
+
+    def match_at(self, text: str, pos: int) -> str | None:
+        """The longest term starting at ``pos``."""
+        terms = self.by_pair.get(text[pos:pos + 2])
+        if terms:
+            for term in terms:
+                if text.startswith(term, pos):
+                    return term
+        ch = text[pos]
+        return ch if ch in self.singles else None
+
+    def first(self, text: str) -> str | None:
+        """The leftmost (then longest) term in ``text``."""
+        if self.candidates is None:
+            return None
+        match_at = self.match_at
+        for m in self.candidates.finditer(text):
+            term = match_at(text, m.start())
+            if term is not None:
+                return term
+        return None
+
+    def findall(self, text: str) -> list[str]:
+        """Non-overlapping terms, scanning left to right, longest at each position."""
+        found: list[str] = []
+        if self.candidates is None:
+            return found
+        end = 0
+        for m in self.candidates.finditer(text):
+            pos = m.start()
+            if pos < end:
+                continue
+            term = self.match_at(text, pos)
+            if term is not None:
+                found.append(term)
+                end = pos + len(term)
+        return found
 
 
 class TaiwanVocabulary:
@@ -37,10 +85,13 @@ class TaiwanVocabulary:
     def __init__(self, strong: list[str], weak: list[str]) -> None:
         strong_set = {t for t in strong if t}
         weak_set = {t for t in weak if t} - strong_set
-        self.strong_re = re.compile(trie_pattern(sorted(strong_set))) if strong_set else None
-        self.weak_re = re.compile(trie_pattern(sorted(weak_set))) if weak_set else None
+        self.strong = TermFinder(strong_set)
+        self.weak = TermFinder(weak_set)
+
+    def has_strong(self, text: str) -> bool:
+        return self.strong.first(text) is not None
 
     def shows(self, text: str) -> bool:
-        if self.strong_re is not None and self.strong_re.search(text) is not None:
-            return True  # the common case for Taiwan text: found early, in C
-        return self.weak_re is not None and len(set(self.weak_re.findall(text))) >= 2
+        if self.strong.first(text) is not None:
+            return True  # the common case for Taiwan text: found early
+        return len(set(self.weak.findall(text))) >= 2
