@@ -123,9 +123,23 @@ def from_json_line(line: bytes | str) -> Article:
     return _decoder.decode(line)
 
 
+# Fields written on one line each in the per-article file: a value per token, so indenting
+# them (four lines per token offset) made files ten times the size of their text.
+_ONE_LINE = frozenset({"tokens", "token_offsets"})
+_FILE_FIELDS = [(f.name, b"  " + _encoder.encode(f.encode_name) + b": ", f.name in _ONE_LINE)
+                for f in msgspec.structs.fields(Article)]
+
+
 def to_json_file(article: Article) -> bytes:
-    """Indented JSON for the per-article file; deterministic byte for byte."""
-    return msgspec.json.format(_encoder.encode(article), indent=2) + b"\n"
+    """Indented JSON for the per-article file, token arrays kept on one line each;
+    deterministic byte for byte."""
+    parts = []
+    for name, key, one_line in _FILE_FIELDS:
+        value = _encoder.encode(getattr(article, name))
+        if not one_line and len(value) > 2:  # [] {} "" and scalars need no indenting
+            value = msgspec.json.format(value, indent=2).replace(b"\n", b"\n  ")
+        parts.append(key + value)
+    return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
 def to_dict(article: Article) -> dict[str, Any]:

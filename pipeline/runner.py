@@ -101,15 +101,16 @@ def _replay(article: Article, words: Any, dedup: Any, cfg: Any,
     article is segmented again (pure, deterministic) and its dedup fields cleared: both
     consumers then see what they saw the first time. The file on disk is not rewritten.
     """
+    article.duplicate_of = None
+    article.cluster = None
+    article = dedup.add(article)
     if words is not None:
         chain = prepared(cfg, names).chain
         for name, process, state in chain.steps if chain else ():
             if name == "segment":
                 article = process(article, state)
-        article = words.add(article)
-    article.duplicate_of = None
-    article.cluster = None
-    return dedup.add(article)
+        article = words.add(article, learn=article.duplicate_of is None)
+    return article
 
 
 def drop_alarms(stats: dict[str, list[int]], cfg: Any) -> list[str]:
@@ -214,10 +215,10 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
             else:
                 streamed = next(fresh)
                 ids = []
-                for article in streamed.articles:  # one at a time: memory stays bounded
-                    if words is not None:
-                        article = words.add(article)
-                    article = dedup.add(article)
+                for article, fp in streamed.carried:  # one at a time: memory stays bounded
+                    article = dedup.add(article, fp)
+                    if words is not None:  # a repost teaches no new words and no IDF
+                        article = words.add(article, learn=article.duplicate_of is None)
                     _place(outdir, article, cfg)
                     ids.append(article.id)
                 entry, file_stats = streamed.entry, streamed.stats  # complete now

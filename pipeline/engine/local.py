@@ -49,7 +49,8 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
     run = cfg.section("run")
     if workers <= 1 and not run.get("isolate", True):
         for unit in units:
-            yield (unit, *unit_articles(unit, cfg, names))
+            done, articles = unit_articles(unit, cfg, names)
+            yield unit, done, ((article, None) for article in articles)
         return
     prepared(cfg, names)  # build once in the parent; forked workers inherit it
     timeout = float(run.get("article_timeout", 0))

@@ -23,6 +23,7 @@ from pipeline import __version__
 from pipeline.article import Article, make_id
 from pipeline.engine.work import FileResult, one_line, prepared, process_file
 from pipeline.io import InputFile, ManifestEntry
+from pipeline.stages.dedup.deduper import Fingerprint
 from pipeline.stages.extract import InputContext, detect_format
 
 _HEAD_BYTES = 256 * 1024
@@ -101,7 +102,7 @@ def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
 
 _encoder = msgspec.msgpack.Encoder()
 _result_decoder = msgspec.msgpack.Decoder(
-    tuple[ManifestEntry, int, dict[str, list[int]], list[msgspec.Raw]]
+    tuple[ManifestEntry, int, dict[str, list[int]], list[tuple[msgspec.Raw, Fingerprint | None]]]
 )
 _article_decoder = msgspec.msgpack.Decoder(Article)
 
@@ -117,7 +118,9 @@ class UnitDone:
     stats: dict[str, list[int]] = field(default_factory=dict)
 
 
-Result = tuple[Unit, UnitDone, Iterator[Article]]
+# An article with dedup's fingerprint of it when a worker computed one (else None).
+Carried = tuple[Article, Fingerprint | None]
+Result = tuple[Unit, UnitDone, Iterator[Carried]]
 
 
 def unit_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
@@ -134,11 +137,14 @@ def unit_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
 def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
              tick: Callable[[], None] | None = None) -> bytes:
     """:func:`unit_articles` as msgpack for a trip between processes. Articles are encoded as
-    soon as they are done, so a worker holds compact bytes, not a chunk of token lists."""
+    soon as they are done, so a worker holds compact bytes, not a chunk of token lists. On a
+    full run each goes with its dedup fingerprint, work the driver then does not do."""
     done, articles = unit_articles(unit, cfg, names, tick)
+    fingerprint = prepared(cfg, names).fingerprint
     raw = []
     for article in articles:
-        raw.append(msgspec.Raw(_encoder.encode(article)))
+        fp = fingerprint(article) if fingerprint is not None else None
+        raw.append((msgspec.Raw(_encoder.encode(article)), fp))
         if tick is not None:
             tick()
     return _encoder.encode((done.entry, done.records, done.stats, raw))
@@ -150,10 +156,10 @@ def crashed_unit(unit: Unit, reason: str) -> bytes:
     return _encoder.encode((entry, 0, {}, []))
 
 
-def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Article]]:
+def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Carried]]:
     """The unit's report now, its articles one at a time (never a whole decoded chunk)."""
     entry, records, stats, raws = _result_decoder.decode(data)
-    return UnitDone(entry, records, stats), (_article_decoder.decode(r) for r in raws)
+    return UnitDone(entry, records, stats), ((_article_decoder.decode(r), fp) for r, fp in raws)
 
 
 def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
@@ -258,10 +264,15 @@ class StreamedFile:
         self.entry = ManifestEntry(path=inp.path, status="ok")
         self.stats: dict[str, list[int]] = {}
         self._parts: list[ManifestEntry] = []
-        self._source: Iterator[Article] | None = None
+        self._source: Iterator[Carried] | None = None
 
     @property
     def articles(self) -> Iterator[Article]:
+        return (article for article, _fp in self.carried)
+
+    @property
+    def carried(self) -> Iterator[Carried]:
+        """The articles with their dedup fingerprints (None where no worker computed one)."""
         assert self._source is not None
         return self._source
 
@@ -288,7 +299,7 @@ def group(items: Iterable[Result]) -> Iterator[StreamedFile]:
         while pending is not None:
             current = StreamedFile(pending[0].inp)
 
-            def articles(current: StreamedFile = current) -> Iterator[Article]:
+            def articles(current: StreamedFile = current) -> Iterator[Carried]:
                 nonlocal pending
                 offset = 0
                 while pending is not None:
@@ -299,8 +310,8 @@ def group(items: Iterable[Result]) -> Iterator[StreamedFile]:
                         for i, value in enumerate(row):
                             acc[i] += value
                     relpath = unit.inp.relpath
-                    for article in arts:
-                        yield renumber(article, relpath, offset)
+                    for article, fp in arts:
+                        yield renumber(article, relpath, offset), fp
                     offset += done.records
                     pending = next(it, None)
                     if unit.last:

@@ -62,6 +62,7 @@ class Prepared:
     extract_state: Any
     chain: stages.Chain | None
     limits: Limits
+    fingerprint: Any = None  # dedup's Fingerprinter for a full run, computed beside the stages
 
 
 _STATE: dict[tuple[str, tuple[str, ...]], Prepared] = {}
@@ -73,7 +74,13 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
     if key not in _STATE:
         extract = stages.get("extract")
         chain = stages.Chain(cfg, names) if names else None
-        _STATE[key] = Prepared(cfg, extract.prepare(cfg), chain, Limits.from_cfg(cfg))
+        fingerprint = None
+        if names == stages.ARTICLE_STAGES:  # `zhnews run`: its articles go on to dedup
+            from pipeline.stages.dedup.deduper import Fingerprinter
+
+            fingerprint = Fingerprinter(cfg)
+        _STATE[key] = Prepared(cfg, extract.prepare(cfg), chain, Limits.from_cfg(cfg),
+                               fingerprint)
     return _STATE[key]
 
 

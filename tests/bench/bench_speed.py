@@ -186,12 +186,17 @@ def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
         t = time.process_time()
         articles = [a for a in (process(a, st) for a in articles) if a is not None]
         times[name] = time.process_time() - t
-    words = _run_words(cfg)
-    if words is not None:  # segment's run-wide new words / IDF, in the driver
-        times["runwords"] = timed(lambda: [words.add(a) for a in articles])[0]
-        times["runwords"] += timed(words.write, outdir)[0]
+    # dedup's fingerprints are made in the workers; linking, run words and emit in the driver
+    assert state.fingerprint is not None
+    fingerprint = state.fingerprint
+    times["fingerprint"], fps = timed(lambda: [fingerprint(a) for a in articles])
     dedup = stages.get("dedup").prepare(cfg)
-    times["dedup"] = timed(lambda: [dedup.add(a) for a in articles])[0]
+    times["dedup"] = timed(lambda: [dedup.add(a, fp) for a, fp in zip(articles, fps)])[0]
+    words = _run_words(cfg)
+    if words is not None:  # segment's run-wide new words / IDF; reposts are not learned from
+        times["runwords"] = timed(lambda: [words.add(a, learn=a.duplicate_of is None)
+                                           for a in articles])[0]
+        times["runwords"] += timed(words.write, outdir)[0]
     emit = stages.get("emit")
     outdir.mkdir(parents=True, exist_ok=True)
     times["emit"] = timed(lambda: [emit.write(outdir, a) for a in articles])[0]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import numpy as np
 
 from pipeline.article import Article
@@ -50,6 +51,40 @@ MAX_BUCKET = 64
 
 Verdict = tuple[str | None, str | None, float | None]  # duplicate_of, cluster, similarity
 NONE: Verdict = (None, None, None)
+
+
+class Fingerprint(msgspec.Struct, array_like=True):
+    """The text-derived part of a Record, a pure function of the article's paragraphs: workers
+    compute it beside the stages and send it with the article, so the runner's single process
+    (the serial part of a parallel run) only links and decides."""
+
+    length: int
+    exact: bytes
+    signature: bytes | None  # uint32 little-endian, num_perm long
+    paragraphs: dict[int, int]
+
+
+class Fingerprinter:
+    """Fingerprints under one config (what a worker needs of dedup, nothing more)."""
+
+    def __init__(self, cfg: Any) -> None:
+        sec = cfg.section("dedup")
+        self.signer = Signer(int(sec["shingle"]), int(sec["num_perm"]))
+        self.cluster_min_chars = int(sec["cluster_min_chars"])
+
+    def __call__(self, article: Article) -> Fingerprint:
+        """``length`` 0 for an article with no letters or digits (it takes part in no group)."""
+        if article.paragraphs:
+            parts = normalise_paragraphs(article.paragraphs)
+            norm = "".join(parts)
+        else:
+            parts, norm = [], normalise(article.text)
+        if not norm:
+            return Fingerprint(length=0, exact=b"", signature=None, paragraphs={})
+        sig = self.signer.signature(norm)
+        return Fingerprint(length=len(norm), exact=exact_key(norm),
+                           signature=None if sig is None else sig.astype("<u4").tobytes(),
+                           paragraphs=paragraph_hashes(parts, self.cluster_min_chars))
 
 
 @dataclass(slots=True)
@@ -183,9 +218,10 @@ class Deduper:
     def __init__(self, cfg: Any) -> None:
         sec = cfg.section("dedup")
         self.threshold = float(sec["threshold"])
-        self.signer = Signer(int(sec["shingle"]), int(sec["num_perm"]))
+        self.fingerprinter = Fingerprinter(cfg)
+        self.signer = self.fingerprinter.signer
         self.cluster_overlap = float(sec["cluster_overlap"])
-        self.cluster_min_chars = int(sec["cluster_min_chars"])
+        self.cluster_min_chars = self.fingerprinter.cluster_min_chars
         self.naive_offset = float(sec["naive_utc_offset"])
         if sec["duplicates"] not in ("flag", "aside"):
             from pipeline.config import ConfigError
@@ -209,18 +245,16 @@ class Deduper:
         self.dirty = False
 
     # -- records -------------------------------------------------------------------------
-    def record(self, article: Article) -> Record | None:
-        if article.paragraphs:
-            parts = normalise_paragraphs(article.paragraphs)
-            norm = "".join(parts)
-        else:
-            parts, norm = [], normalise(article.text)
-        if not norm:
+    def record(self, article: Article, fp: Fingerprint | None = None) -> Record | None:
+        """The article's Record, from ``fp`` when a worker computed it (else computed here);
+        None for an article without text."""
+        if fp is None:
+            fp = self.fingerprinter(article)
+        if not fp.length:
             return None
-        paras = paragraph_hashes(parts, self.cluster_min_chars)
-        return Record(id=article.id, published_at=article.published_at, length=len(norm),
-                      exact=exact_key(norm), signature=self.signer.signature(norm),
-                      paragraphs=paras)
+        sig = None if fp.signature is None else np.frombuffer(fp.signature, dtype="<u4")
+        return Record(id=article.id, published_at=article.published_at, length=fp.length,
+                      exact=fp.exact, signature=sig, paragraphs=fp.paragraphs)
 
     def _insert(self, rec: Record) -> None:
         # earliest published; among equal or unknown dates an earlier run saw it first (so
@@ -260,11 +294,18 @@ class Deduper:
         same = self.exact.get(rec.exact)
         if same and len(same) > 1:
             rep = self._exact_rep(rec.exact, same)
-            if rep == me:
-                rep = min(x for x in same if x != me)
             if rep != me:
                 dups.union(me, rep)
                 clusters.union(me, rep)
+                if self.records[rep].paragraphs == rec.paragraphs:
+                    # A copy of the set's fixed member, which always links in full: same
+                    # signature, same paragraphs, so every link this copy could make, that
+                    # member made or was made with. The group is the same without them.
+                    return
+            else:
+                other = min(x for x in same if x != me)
+                dups.union(me, other)
+                clusters.union(me, other)
         if rec.signature is not None:
             find = dups.find
             for other in sorted(self.lsh.query(rec.signature)):
@@ -312,13 +353,14 @@ class Deduper:
         return duplicate_of, cluster, sim
 
     # -- the stage -----------------------------------------------------------------------
-    def add(self, article: Article) -> Article:
-        """Record ``article`` and set its provisional ``duplicate_of`` and ``cluster``."""
+    def add(self, article: Article, fp: Fingerprint | None = None) -> Article:
+        """Record ``article`` and set its provisional ``duplicate_of`` and ``cluster``
+        (``fp``: its fingerprint as a worker computed it, if one did)."""
         old = self.records.get(article.id)
         if old is not None and old.current:  # two articles of this run share an id (one URL)
             article.id = colliding_id(article)
             old = self.records.get(article.id)
-        rec = self.record(article)
+        rec = self.record(article, fp)
         if old is not None:
             self._remove(old)
         if rec is None:

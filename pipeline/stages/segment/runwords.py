@@ -3,8 +3,8 @@
 Why here and not in the stage: both need the whole run, and ``-j 2`` must write the same bytes
 as ``-j 1``. The runner hands articles over in input order, so this object sees the same
 sequence whatever the worker count. It updates its statistics after each article and refreshes
-its word set (and IDF) only at fixed article counts (first_refresh, then doubling); an article
-is rewritten with the state of the last checkpoint before it. Rewriting needs no re-cutting:
+its word set (and IDF) only at fixed counts of articles learned from (first_refresh, then
+doubling; the runner dedups first and reposts are not learned from); an article is rewritten with the state of the last checkpoint before it. Rewriting needs no re-cutting:
 adjacent tokens that spell a discovered word are merged (offsets stay exact), then keywords
 are recomputed from the merged tokens.
 """
@@ -62,13 +62,17 @@ class RunWords:
         self.idf: dict[str, float] | None = None
         self.idf_default = 0.0
 
-    def add(self, article: Article) -> Article:
-        """Learn from ``article``, then rewrite it with the last checkpoint's words and IDF."""
-        if self.discover:  # learn from the tokens as cut, before any merge
+    def add(self, article: Article, learn: bool = True) -> Article:
+        """Learn from ``article`` (unless ``learn`` is false: a repost of an article already
+        counted would inflate its phrases into "words" and skew the IDF), then rewrite it with
+        the last checkpoint's words and IDF."""
+        if learn and self.discover:  # learn from the tokens as cut, before any merge
             self.counter.add_paragraphs(article.tokens)
         changed = self.by_first and self._merge(article)
         if changed or self.idf is not None:
             keywords(article, self.state, self.idf, self.idf_default if self.idf else None)
+        if not learn:
+            return article
         if self.idf_min_docs:
             self.df.update(set().union(*map(set, article.tokens)) if article.tokens else ())
         self.seen += 1
