@@ -327,7 +327,7 @@ def big_run(megabytes: int, workers: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--copies", type=int, default=60, help="variants of each sample (text)")
+    ap.add_argument("--copies", type=int, default=240, help="variants of each sample (text)")
     ap.add_argument("--html-copies", type=int, default=3, help="variants of each portal page")
     ap.add_argument("--ray", action="store_true", help="check the Ray engine's output too")
     ap.add_argument("--big-mb", type=int, default=0, help="also run a crawler JSONL this big")
