@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 EPOCHS = 6
 RATE = 0.1
@@ -41,10 +41,15 @@ def _shape(word: str) -> str:
     return str(min(n, 4))
 
 
-def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str]) -> list[str]:
+def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str],
+             profile: Mapping[str, str]) -> list[str]:
     """Feature names for a particle slot between ``p`` and ``n`` (``pp`` before ``p``, ``n2``
-    after ``n``; ``CUT`` where the window cut the word off)."""
+    after ``n``; ``CUT`` where the window cut the word off). ``profile`` holds each word's
+    usage bins over the whole corpus (``stats._profiles``)."""
     pt, nt = tag(p), tag(n)
+    pm = profile.get(p, "uuuu")[0]  # does p modify predicates or nouns?
+    nprof = profile.get(n, "uuuu")
+    nv, npre, npost = nprof[1], nprof[2], nprof[3]  # is n a predicate or a noun?
     ppc = pp if pp in FUNCTION_WORDS or pp == CUT else tag(pp)
     n2c = n2 if n2 in FUNCTION_WORDS or n2 == CUT else tag(n2)
     pj, nj = fine(p), fine(n)
@@ -55,7 +60,9 @@ def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str]) -> lis
             "pd=" + str(p + "地" in _jieba_tags()),
             # characters: 创造性/突然 end like adverbials, 不断/不懈 start like them
             "pl=" + p[-1:], "pf=" + p[:1], "nf=" + n[:1], "pl,nt=" + p[-1:] + nt,
-            "n2w=" + n2, "ppw=" + pp, "p,n2=" + p + "," + n2c, "n,n2=" + n + "," + n2c]
+            "n2w=" + n2, "ppw=" + pp, "p,n2=" + p + "," + n2c, "n,n2=" + n + "," + n2c,
+            "pm=" + pm, "nv=" + nv, "npre=" + npre, "npost=" + npost, "pm,nv=" + pm + nv,
+            "pm,npre=" + pm + npre, "nv,npost=" + nv + npost, "pm,nt=" + pm + nt]
 
 
 def fine(word: str) -> str:
@@ -69,10 +76,10 @@ def _jieba_tags() -> dict[str, str]:
     return stats.jieba_tags()
 
 
-def train(examples: list[tuple[str, str, str, str, bool]],
-          tag: Callable[[str], str]) -> dict[str, float]:
+def train(examples: list[tuple[str, str, str, str, bool]], tag: Callable[[str], str],
+          profile: Mapping[str, str]) -> dict[str, float]:
     """Weights of a logistic model P(地 | slot) from (pp, p, n, n2, is_di) examples."""
-    rows = [(features(pp, p, n, n2, tag), y) for pp, p, n, n2, y in examples]
+    rows = [(features(pp, p, n, n2, tag, profile), y) for pp, p, n, n2, y in examples]
     seen = Counter(f for feats, _y in rows for f in feats)
     rows = [([f for f in feats if seen[f] >= MIN_COUNT], y) for feats, y in rows]
     w: dict[str, float] = {}
