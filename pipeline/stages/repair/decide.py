@@ -7,10 +7,12 @@ included) the score is
   + context evidence when X stands alone as a word              (People's Daily neighbour counts)
   + log P(L written | X meant) for X != L                       (estimated per document)
 
-Between 的 and 地 a 得 becomes 地 only when a logistic model of the particle (``particle.py``,
-which sees both neighbours and the words beyond them together) agrees with that score, and it
-does not become 的 when the model leans to 地: one month of People's Daily cannot settle every
-slot, and a 得 left alone is a smaller harm than a wrong particle.
+A 得 that could be either particle is decided in two steps (``_decide_particle``): is it a
+laundered particle at all, from the scores of 的 and 地 together against 得; then which one,
+from a logistic model of the particle (``particle.py``, which sees both neighbours and the
+words beyond them together), with a band between 的 and 地 where it is left alone: one month
+of People's Daily cannot settle every slot, and a 得 left alone is a smaller harm than a wrong
+particle.
 
 The last term is what keeps clean text clean: in a document with its normal share of 的, a
 stray 得 is very unlikely to be a laundered 的, while in a document with forty 得 and no 的 it

@@ -25,6 +25,9 @@ CUT = "<cut>"  # a word the window cut off: its features are never seen in train
 FUNCTION_WORDS = frozenset("了 着 过 在 到 起来 出 起 上 下 中 和 与 及 是 之 的 也 而 下去 下来 给 于 "
                            "得 地 有 有了 进行 表示 作出 做出 受到 得到 给予 加以 更 最 很 , 。 : 、 ; "
                            "“ ? ! <s> </s>".split())
+# Modal verbs before the modifier announce a predicate (能够 节约地 生活, 要 坚定不移地); as a
+# plain v they would look like 有 重要的 意义, so they are kept as themselves.
+MODALS = frozenset("能 能够 要 将 会 可以 应 应该 应当 必须 需要 愿意 敢 可 得以 想".split())
 
 
 def _shape(word: str) -> str:
@@ -50,7 +53,7 @@ def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str],
     pm = profile.get(p, "uuuu")[0]  # does p modify predicates or nouns?
     nprof = profile.get(n, "uuuu")
     nv, npre, npost = nprof[1], nprof[2], nprof[3]  # is n a predicate or a noun?
-    ppc = pp if pp in FUNCTION_WORDS or pp == CUT else tag(pp)
+    ppc = pp if pp in FUNCTION_WORDS or pp in MODALS or pp == CUT else tag(pp)
     n2c = n2 if n2 in FUNCTION_WORDS or n2 == CUT else tag(n2)
     pj, nj = fine(p), fine(n)
     return ["b", "p=" + p, "pt=" + pt, "ps=" + _shape(p), "n=" + n, "nt=" + nt,

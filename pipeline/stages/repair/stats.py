@@ -25,7 +25,7 @@ from types import ModuleType
 
 from pipeline.cache import cache_dir
 
-STATS_VERSION = 10
+STATS_VERSION = 11
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
