@@ -62,7 +62,7 @@ _DE_VETO = 0.0
 _SURE_DI = 1.5
 # 地 after a one-character word is 更好地 / 更多地 (a degree adverb before it); 痛得睡不着 and
 # 气得发抖 are the complement 得.
-_DEGREE_BEFORE = frozenset("更 最 很 好 太 较 越 极 更加 比较 十分 非常 尽 多".split())
+_DEGREE_BEFORE = frozenset("更 最 很 太 较 越 极 更加 比较 十分 非常 尽".split())
 # The particle 地 after a noun the corpus never saw before 地 (fewer than _DI_SEEN times).
 _DI = "地" + stats_mod.PARTICLE
 _NOUN_DI = -6.0
