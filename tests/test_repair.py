@@ -179,10 +179,13 @@ def test_adverb_forms_and_nouns_ending_in_di(state):
 
 def test_particle_model_reads_both_sides(state):
     logit = state.decider._di_logit
-    assert logit(("要", "认真", "学习", "了")) > 1.0  # 认真地学习了
-    assert logit(("<s>", "轻轻", "推开", "门")) > 1.0
-    assert logit(("有了", "更深", "了解", "。")) < 0.0  # 有了更深的了解。
-    assert logit(("客户", "原厂", "结合", "度")) < -2.0  # a noun before the slot
+    assert logit(("我们", "要", "认真", "学习", "了", "。")) > 1.0  # 认真地学习了
+    assert logit(("<s>", "<s>", "轻轻", "推开", "门", "，")) > 1.0
+    assert logit(("对", "他", "有了", "更深", "了解", "。")) < 0.0  # 有了更深的了解。
+    assert logit(("<s>", "客户", "原厂", "结合", "度", "非常")) < -2.0  # a noun before the slot
+    # the words further out: a modal two words back, an object after the verb
+    assert logit(("都", "能够", "坚定不移", "推进", "改革", "。")) > 1.5
+    assert logit(("进行", "了", "深入", "研究", "。", "</s>")) < 0.0
 
 
 def test_usage_profiles_tell_modifiers_of_predicates(state):

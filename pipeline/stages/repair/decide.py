@@ -47,14 +47,14 @@ _NOT_DEGREE = frozenset({"好处", "好多", "十年", "十个", "更新", "更�
 _COMPLEMENT_BONUS = 4.0
 # Coarse tags of words that are not modifiers: a word ending in 地 built on one is a noun.
 _NOUN_TAGS = frozenset("nsfrmqtj")
-# The structural particles: their decisions also read the word after the next one, so their
-# right-hand window is this much wider.
+# The structural particles: their decisions also read the two words after the next one, so
+# their right-hand window is this much wider.
 _PARTICLES = frozenset("的地得")
-_RIGHT_MORE = 3
-# ... and their left-hand window this much: the particle model reads the word before the
-# modifier (他 生气地, 能够 节约地, 进行 深入的), and a four-character modifier would fill a
-# window of five.
-_LEFT_MORE = 3
+_RIGHT_MORE = 5
+# ... and their left-hand window this much: the particle model reads the two words before
+# the modifier (他 生气地, 能够 节约地, 进行了 深入的), and a four-character modifier would
+# fill a window of five.
+_LEFT_MORE = 5
 # 得 → 的 is left alone when the particle model leans to 地 by more than this (log odds).
 _DE_VETO = 0.0
 # 得 → 地 needs the particle model to lean to 地 by at least this much: 地 is a twentieth of
@@ -102,8 +102,8 @@ class Decider:
     common_words: dict[str, tuple[str, ...]]
     _ctx: dict[tuple[str, str, str], float] = field(default_factory=dict)
     _ctx2: dict[tuple[str, str, str], float] = field(default_factory=dict)
-    _logits: dict[tuple[str, str, str, str], float] = field(default_factory=dict)
-    _slot: tuple[str, str, str, str] = ("", "", "", "")
+    _logits: dict[tuple[str, str, str, str, str, str], float] = field(default_factory=dict)
+    _slot: tuple[str, str, str, str, str, str] = ("", "", "", "", "", "")
     _after: tuple[str, int] = ("", 0)  # the paragraph and the end of the character decided
     _lexicon: Lexicon | None = None  # loaded for the first article that needs decisions
     _doc_words: dict[str, float] = field(default_factory=dict)
@@ -237,9 +237,9 @@ class Decider:
         return self.stats.word_tag.get(word) or stats_mod.guess_tag(word)
 
     def _slot_words(self, win: str, cuts: list[int], idx: int, n_left: int,
-                    n_right: int) -> tuple[str, str, str, str]:
-        """(word before the previous, previous, next, word after the next) around the slot
-        at cut ``idx``; ``particle.CUT`` for a word the window may have cut off."""
+                    n_right: int) -> tuple[str, str, str, str, str, str]:
+        """The three words before the slot at cut ``idx`` and the three after it;
+        ``particle.CUT`` for a word the window may have cut off."""
         w = self.settings.window
         norm = stats_mod.norm_word
         last = len(cuts) - 1
@@ -254,18 +254,18 @@ class Decider:
                 return particle.CUT
             return norm(win[cuts[i]:cuts[i + 1]])
 
-        nxt, after = word(idx + 1), word(idx + 2)
+        nxt, after, after2 = word(idx + 1), word(idx + 2), word(idx + 3)
         if len(nxt) > 2 and nxt not in self.stats.word_count and stats_mod.coarse_tag(
                 stats_mod.jieba_tags().get(nxt, "n")) not in _NOUN_TAGS:
             # jieba's dictionary holds phrases People's Daily splits (推进改革, 开展调查; not
             # nouns such as 解决方案): read them as their leading corpus word and the rest
             for cut in range(len(nxt) - 1, 1, -1):
                 if nxt[:cut] in self.stats.word_count:
-                    nxt, after = nxt[:cut], nxt[cut:]
+                    nxt, after, after2 = nxt[:cut], nxt[cut:], after
                     break
-        return word(idx - 2), word(idx - 1), nxt, after
+        return word(idx - 3), word(idx - 2), word(idx - 1), nxt, after, after2
 
-    def _di_logit(self, slot: tuple[str, str, str, str]) -> float:
+    def _di_logit(self, slot: tuple[str, str, str, str, str, str]) -> float:
         """log P(地) / P(的) for the slot, from the trained particle model."""
         v = self._logits.get(slot)
         if v is None:
@@ -407,7 +407,7 @@ class Decider:
         # particle.py), asked with the words around the 的 reading of the slot.
         de = (base, self._slot) if seen == "的" and not base_word else None
         lean = 0.0  # the particle model's log odds of 地 against 的 (得 only)
-        particle_slot: tuple[float, float, tuple[str, str, str, str]] | None = None
+        particle_slot: tuple[float, float, tuple[str, ...]] | None = None
         best, best_x, best_word = base, None, False
         scored = []
         word_alone = -1e18  # best reading where a lone-only target (地) makes a word
@@ -418,10 +418,10 @@ class Decider:
                 de = (sc, self._slot)
             elif x == "地" and not in_word and de is not None and seen == "得":
                 slot = de[1]
-                if slot[0] == "在" and not self._frame(*self._after):
+                if slot[1] == "在" and not self._frame(*self._after):
                     # 还在不断地改变。: 在 with no 中/之下 closing the clause is the progressive
                     # (正在), not the frame of 在不断的改变中
-                    slot = ("正在", *slot[1:])
+                    slot = (slot[0], "正在", *slot[2:])
                 lean = self._di_logit(slot)
                 particle_slot = (de[0], sc, slot)
             if row.when == "word" and not in_word:
@@ -463,7 +463,7 @@ class Decider:
         return best_x, rule, 1.0 / (1.0 + math.exp(-gain))
 
     def _decide_particle(self, base: float, base_word: bool,
-                         slot_scores: tuple[float, float, tuple[str, str, str, str]],
+                         slot_scores: tuple[float, float, tuple[str, ...]],
                          lean: float, rates: dict[str, float]) -> tuple[str, str, float] | None:
         """得 where both 的 and 地 would stand alone: first, is it a laundered particle at all
         (against the complement 得 of 跑得很快 or the modal 得), read from the window scores
@@ -478,7 +478,7 @@ class Decider:
             need += self.settings.word_keep
         if gain < need:
             return None
-        if lean >= _SURE_DI and (len(slot[1]) > 1 or slot[0] in _DEGREE_BEFORE):
+        if lean >= _SURE_DI and (len(slot[2]) > 1 or slot[1] in _DEGREE_BEFORE):
             new = "地"
         elif lean < _DE_VETO:
             new = "的"

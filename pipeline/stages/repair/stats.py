@@ -25,7 +25,7 @@ from types import ModuleType
 
 from pipeline.cache import cache_dir
 
-STATS_VERSION = 11
+STATS_VERSION = 12
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
@@ -191,7 +191,7 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
     tag_of: dict[str, Counter] = defaultdict(Counter)
     tag_count: Counter = Counter()
     pair: Counter = Counter()
-    slots: list[tuple[str, str, str, str, bool]] = []  # particle 的/地 contexts
+    slots: list[tuple[str, str, str, str, str, str, bool]] = []  # particle 的/地 contexts
     fine_lines: list[list[tuple[str, str]]] = []
     if corpus is not None:
         with corpus.open(encoding="utf-8", errors="replace") as fh:
@@ -209,10 +209,10 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
                         if ch in tracked:
                             st.char_count[ch] += 1
                     if tag == "u" and word in ("的", "地"):
-                        slots.append((toks[i - 2][0] if i > 1 else START,
-                                      toks[i - 1][0] if i else START,
-                                      toks[i + 1][0] if i + 1 < n else END,
-                                      toks[i + 2][0] if i + 2 < n else END, word == "地"))
+                        slots.append((*(toks[j][0] if j >= 0 else START
+                                        for j in range(i - 3, i)),
+                                      *(toks[j][0] if j < n else END
+                                        for j in range(i + 1, i + 4)), word == "地"))
                     if word in tracked:
                         pw, pt = toks[i - 1] if i else (START, PUNCT_TAG)
                         nw, nt = toks[i + 1] if i + 1 < n else (END, PUNCT_TAG)
