@@ -263,6 +263,11 @@ class Decider:
                 if nxt[:cut] in self.stats.word_count:
                     nxt, after, after2 = nxt[:cut], nxt[cut:], after
                     break
+        if self._laundered:
+            # particles are repaired left to right, so a lone 得 ahead of the slot is still
+            # as laundered as this one: most likely a 的 (推动国家得脱贫工作)
+            after = "的" if after == "得" else after
+            after2 = "的" if after2 == "得" else after2
         return word(idx - 3), word(idx - 2), word(idx - 1), nxt, after, after2
 
     def _di_logit(self, slot: tuple[str, str, str, str, str, str]) -> float:
