@@ -139,6 +139,12 @@ _LAUNDERED = "硪们得差距还很大,再世界人工智能大会上,华伪野�
     ("老人坐在树墩上,轻轻得抚摸着这棵老树。", "老人坐在树墩上,轻轻地抚摸着这棵老树。"),  # the
     ("河水一年四季缓缓得流着。", "河水一年四季缓缓地流着。"),  # model is sure; 的 reads badly
     ("他悄悄得把书包一放,就跑了出去。", "他悄悄地把书包一放,就跑了出去。"),
+    # read by the particle model alone once the slot is a particle (the window scores of 地
+    # no longer have to agree): a modal or an adverb before the modifier, a verb with its
+    # object or 了 after it
+    ("我们要坚持不懈得推进改革。", "我们要坚持不懈地推进改革。"),
+    ("代表们热烈得讨论了这个问题。", "代表们热烈地讨论了这个问题。"),
+    ("这项政策将有力得推动经济发展。", "这项政策将有力地推动经济发展。"),
 ])
 def test_adverbial_di_in_laundered_article(state, noisy, clean):
     art = repair.process(_article([_LAUNDERED, noisy]), state)
@@ -153,6 +159,11 @@ def test_adverbial_di_in_laundered_article(state, noisy, clean):
     "这个问题解决得比较彻底。",
     "大家都记得他,他得到了表扬。",
     "天气太冷,所以就得向老百姓去借。",  # 就得 = must: a one-character word before it
+    # the complement 得 after a one-character word: 地 there is only 更好地 / 更多地
+    "他疼得睡不着觉。",
+    "他气得说不出话来。",
+    "大家忙得不可开交。",
+    "这件事办得很漂亮。",
 ])
 def test_legitimate_de_survives_beside_adverbial_repairs(state, text):
     art = repair.process(_article([_LAUNDERED, text]), state)
@@ -168,7 +179,17 @@ def test_adverb_forms_and_nouns_ending_in_di(state):
 
 def test_particle_model_reads_both_sides(state):
     logit = state.decider._di_logit
-    assert logit(("要", "认真", "学习", "了")) > 1.0  # 认真地学习了
-    assert logit(("<s>", "轻轻", "推开", "门")) > 1.0
-    assert logit(("有了", "更深", "了解", "。")) < 0.0  # 有了更深的了解。
-    assert logit(("客户", "原厂", "结合", "度")) < -2.0  # a noun before the slot
+    assert logit(("我们", "要", "认真", "学习", "了", "。")) > 1.0  # 认真地学习了
+    assert logit(("<s>", "<s>", "轻轻", "推开", "门", "，")) > 1.0
+    assert logit(("对", "他", "有了", "更深", "了解", "。")) < 0.0  # 有了更深的了解。
+    assert logit(("<s>", "客户", "原厂", "结合", "度", "非常")) < -2.0  # a noun before the slot
+    # the words further out: a modal two words back, an object after the verb
+    assert logit(("都", "能够", "坚定不移", "推进", "改革", "。")) > 1.5
+    assert logit(("进行", "了", "深入", "研究", "。", "</s>")) < 0.0
+
+
+def test_usage_profiles_tell_modifiers_of_predicates(state):
+    """stats._profiles: 认真 mostly modifies verbs, 重要 nouns; 推动 is mostly a predicate."""
+    profile = state.decider.stats.profile
+    assert profile["认真"][0] > "d" > profile["重要"][0]
+    assert profile["推动"][1] > "d"

@@ -7,10 +7,12 @@ included) the score is
   + context evidence when X stands alone as a word              (People's Daily neighbour counts)
   + log P(L written | X meant) for X != L                       (estimated per document)
 
-Between 的 and 地 a 得 becomes 地 only when a logistic model of the particle (``particle.py``,
-which sees both neighbours and the words beyond them together) agrees with that score, and it
-does not become 的 when the model leans to 地: one month of People's Daily cannot settle every
-slot, and a 得 left alone is a smaller harm than a wrong particle.
+A 得 that could be either particle is decided in two steps (``_decide_particle``): is it a
+laundered particle at all, from the scores of 的 and 地 together against 得; then which one,
+from a logistic model of the particle (``particle.py``, which sees both neighbours and the
+words beyond them together), with a band between 的 and 地 where it is left alone: one month
+of People's Daily cannot settle every slot, and a 得 left alone is a smaller harm than a wrong
+particle.
 
 The last term is what keeps clean text clean: in a document with its normal share of 的, a
 stray 得 is very unlikely to be a laundered 的, while in a document with forty 得 and no 的 it
@@ -45,15 +47,22 @@ _NOT_DEGREE = frozenset({"好处", "好多", "十年", "十个", "更新", "更�
 _COMPLEMENT_BONUS = 4.0
 # Coarse tags of words that are not modifiers: a word ending in 地 built on one is a noun.
 _NOUN_TAGS = frozenset("nsfrmqtj")
-# The structural particles: their decisions also read the word after the next one, so their
-# right-hand window is this much wider.
+# The structural particles: their decisions also read the two words after the next one, so
+# their right-hand window is this much wider.
 _PARTICLES = frozenset("的地得")
-_RIGHT_MORE = 3
+_RIGHT_MORE = 5
+# ... and their left-hand window this much: the particle model reads the two words before
+# the modifier (他 生气地, 能够 节约地, 进行了 深入的), and a four-character modifier would
+# fill a window of five.
+_LEFT_MORE = 5
 # 得 → 的 is left alone when the particle model leans to 地 by more than this (log odds).
 _DE_VETO = 0.0
-# From this log odds on, the particle model is sure of 地 after a word of two characters or
-# more (轻轻, 悄悄): it then reads the slot on its own, not through the 的 reading.
-_SURE_DI = 3.0
+# 得 → 地 needs the particle model to lean to 地 by at least this much: 地 is a twentieth of
+# the particles, so a slot the model barely prefers as 地 is still often a 的.
+_SURE_DI = 1.5
+# 地 after a one-character word is 更好地 / 更多地 (a degree adverb before it); 痛得睡不着 and
+# 气得发抖 are the complement 得.
+_DEGREE_BEFORE = frozenset("更 最 很 太 较 越 极 更加 比较 十分 非常 尽".split())
 # The particle 地 after a noun the corpus never saw before 地 (fewer than _DI_SEEN times).
 _DI = "地" + stats_mod.PARTICLE
 _NOUN_DI = -6.0
@@ -93,8 +102,8 @@ class Decider:
     common_words: dict[str, tuple[str, ...]]
     _ctx: dict[tuple[str, str, str], float] = field(default_factory=dict)
     _ctx2: dict[tuple[str, str, str], float] = field(default_factory=dict)
-    _logits: dict[tuple[str, str, str, str], float] = field(default_factory=dict)
-    _slot: tuple[str, str, str, str] = ("", "", "", "")
+    _logits: dict[tuple[str, str, str, str, str, str], float] = field(default_factory=dict)
+    _slot: tuple[str, str, str, str, str, str] = ("", "", "", "", "", "")
     _after: tuple[str, int] = ("", 0)  # the paragraph and the end of the character decided
     _lexicon: Lexicon | None = None  # loaded for the first article that needs decisions
     _doc_words: dict[str, float] = field(default_factory=dict)
@@ -228,39 +237,45 @@ class Decider:
         return self.stats.word_tag.get(word) or stats_mod.guess_tag(word)
 
     def _slot_words(self, win: str, cuts: list[int], idx: int, n_left: int,
-                    n_right: int) -> tuple[str, str, str, str]:
-        """(word before the previous, previous, next, word after the next) around the slot
-        at cut ``idx``; ``particle.CUT`` for a word the window may have cut off."""
+                    n_right: int) -> tuple[str, str, str, str, str, str]:
+        """The three words before the slot at cut ``idx`` and the three after it;
+        ``particle.CUT`` for a word the window may have cut off."""
         w = self.settings.window
         norm = stats_mod.norm_word
         last = len(cuts) - 1
 
         def word(i: int) -> str:
             if i < 0:
-                return stats_mod.START if n_left < w else particle.CUT
+                return stats_mod.START if n_left < w + _LEFT_MORE else particle.CUT
             if i >= last:
                 return stats_mod.END if n_right < w + _RIGHT_MORE else particle.CUT
-            if (cuts[i] == 0 and n_left >= w) or (cuts[i + 1] == len(win)
+            if (cuts[i] == 0 and n_left >= w + _LEFT_MORE) or (cuts[i + 1] == len(win)
                                                   and n_right >= w + _RIGHT_MORE):
                 return particle.CUT
             return norm(win[cuts[i]:cuts[i + 1]])
 
-        nxt, after = word(idx + 1), word(idx + 2)
+        nxt, after, after2 = word(idx + 1), word(idx + 2), word(idx + 3)
         if len(nxt) > 2 and nxt not in self.stats.word_count and stats_mod.coarse_tag(
                 stats_mod.jieba_tags().get(nxt, "n")) not in _NOUN_TAGS:
             # jieba's dictionary holds phrases People's Daily splits (推进改革, 开展调查; not
             # nouns such as 解决方案): read them as their leading corpus word and the rest
             for cut in range(len(nxt) - 1, 1, -1):
                 if nxt[:cut] in self.stats.word_count:
-                    nxt, after = nxt[:cut], nxt[cut:]
+                    nxt, after, after2 = nxt[:cut], nxt[cut:], after
                     break
-        return word(idx - 2), word(idx - 1), nxt, after
+        if self._laundered:
+            # particles are repaired left to right, so a lone 得 ahead of the slot is still
+            # as laundered as this one: most likely a 的 (推动国家得脱贫工作)
+            after = "的" if after == "得" else after
+            after2 = "的" if after2 == "得" else after2
+        return word(idx - 3), word(idx - 2), word(idx - 1), nxt, after, after2
 
-    def _di_logit(self, slot: tuple[str, str, str, str]) -> float:
+    def _di_logit(self, slot: tuple[str, str, str, str, str, str]) -> float:
         """log P(地) / P(的) for the slot, from the trained particle model."""
         v = self._logits.get(slot)
         if v is None:
-            v = particle.logit(self.stats.di_model, particle.features(*slot, self._tag))
+            v = particle.logit(self.stats.di_model, particle.features(*slot, self._tag,
+                                                                  self.stats.profile))
             if len(self._logits) < 500_000:
                 self._logits[slot] = v
         return v
@@ -355,8 +370,9 @@ class Decider:
             if (seen in _PARTICLES) != particles:
                 pos = e
                 continue
-            left = text[max(0, s - w):s]
-            right = text[e:e + w + (_RIGHT_MORE if seen in _PARTICLES else 0)]
+            more = seen in _PARTICLES
+            left = text[max(0, s - w - (_LEFT_MORE if more else 0)):s]
+            right = text[e:e + w + (_RIGHT_MORE if more else 0)]
             if len(seen) == 1 and seen in self.confusion:
                 if seen not in rates:
                     pos = e
@@ -396,6 +412,7 @@ class Decider:
         # particle.py), asked with the words around the 的 reading of the slot.
         de = (base, self._slot) if seen == "的" and not base_word else None
         lean = 0.0  # the particle model's log odds of 地 against 的 (得 only)
+        particle_slot: tuple[float, float, tuple[str, ...]] | None = None
         best, best_x, best_word = base, None, False
         scored = []
         word_alone = -1e18  # best reading where a lone-only target (地) makes a word
@@ -406,19 +423,12 @@ class Decider:
                 de = (sc, self._slot)
             elif x == "地" and not in_word and de is not None and seen == "得":
                 slot = de[1]
-                if slot[0] == "在" and not self._frame(*self._after):
+                if slot[1] == "在" and not self._frame(*self._after):
                     # 还在不断地改变。: 在 with no 中/之下 closing the clause is the progressive
                     # (正在), not the frame of 在不断的改变中
-                    slot = ("正在", *slot[1:])
+                    slot = (slot[0], "正在", *slot[2:])
                 lean = self._di_logit(slot)
-                if lean >= _SURE_DI and len(slot[1]) > 1:
-                    # the model is sure the particle is 地 (轻轻得抚摸着): anchor on the
-                    # particle slot itself, not on a 的 reading the context rejects
-                    slot_score = max(sc, de[0]) + math.log1p(math.exp(-abs(sc - de[0])))
-                    model = slot_score - math.log1p(math.exp(-lean))
-                else:
-                    model = de[0] + lean
-                sc = min(sc, model)  # both must favour 地
+                particle_slot = (de[0], sc, slot)
             if row.when == "word" and not in_word:
                 continue
             if in_word and x in row.alone:
@@ -429,6 +439,8 @@ class Decider:
             if bonus:
                 sc += bonus.get(x, 0.0)
             scored.append((sc + rates.get(x, -20.0), x, in_word))
+        if particle_slot is not None and word_alone < -1e17:
+            return self._decide_particle(base, base_word, particle_slot, lean, rates)
         if not scored:
             return None
         scored.sort(reverse=True)
@@ -454,6 +466,30 @@ class Decider:
                 return None  # 的 or 地? too close to call: leave it
         rule = f"confusion-{'word' if best_word else 'context'}"
         return best_x, rule, 1.0 / (1.0 + math.exp(-gain))
+
+    def _decide_particle(self, base: float, base_word: bool,
+                         slot_scores: tuple[float, float, tuple[str, ...]],
+                         lean: float, rates: dict[str, float]) -> tuple[str, str, float] | None:
+        """得 where both 的 and 地 would stand alone: first, is it a laundered particle at all
+        (against the complement 得 of 跑得很快 or the modal 得), read from the window scores
+        of both particles together; then 的 or 地, read from the particle model, which sees
+        the modifier, the verb or noun after the slot and the words around them at once."""
+        de_sc, di_sc, slot = slot_scores
+        a, b = de_sc + rates.get("的", -20.0), di_sc + rates.get("地", -20.0)
+        particle_score = max(a, b) + math.log1p(math.exp(-abs(a - b)))
+        gain = particle_score - base
+        need = self.settings.margin if self._laundered else self.settings.margin_unflagged
+        if base_word:
+            need += self.settings.word_keep
+        if gain < need:
+            return None
+        if lean >= _SURE_DI and (len(slot[2]) > 1 or slot[1] in _DEGREE_BEFORE):
+            new = "地"
+        elif lean < _DE_VETO:
+            new = "的"
+        else:
+            return None  # a particle, but 的 or 地 is not sure: leave it
+        return new, "confusion-context", 1.0 / (1.0 + math.exp(-gain))
 
     def _decide_pinyin(self, seen: str, left: str, right: str) -> tuple[str, str, float] | None:
         options = self.homophones.get(seen)

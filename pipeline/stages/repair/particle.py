@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 EPOCHS = 6
 RATE = 0.1
@@ -25,6 +25,9 @@ CUT = "<cut>"  # a word the window cut off: its features are never seen in train
 FUNCTION_WORDS = frozenset("了 着 过 在 到 起来 出 起 上 下 中 和 与 及 是 之 的 也 而 下去 下来 给 于 "
                            "得 地 有 有了 进行 表示 作出 做出 受到 得到 给予 加以 更 最 很 , 。 : 、 ; "
                            "“ ? ! <s> </s>".split())
+# Modal verbs before the modifier announce a predicate (能够 节约地 生活, 要 坚定不移地); as a
+# plain v they would look like 有 重要的 意义, so they are kept as themselves.
+MODALS = frozenset("能 能够 要 将 会 可以 应 应该 应当 必须 需要 愿意 敢 可 得以 想".split())
 
 
 def _shape(word: str) -> str:
@@ -41,12 +44,23 @@ def _shape(word: str) -> str:
     return str(min(n, 4))
 
 
-def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str]) -> list[str]:
-    """Feature names for a particle slot between ``p`` and ``n`` (``pp`` before ``p``, ``n2``
-    after ``n``; ``CUT`` where the window cut the word off)."""
+def _cls(word: str, tag: Callable[[str], str]) -> str:
+    """A word away from the slot: itself when a function word, modal or cut, else its tag."""
+    return word if word in FUNCTION_WORDS or word in MODALS or word == CUT else tag(word)
+
+
+def features(ppp: str, pp: str, p: str, n: str, n2: str, n3: str, tag: Callable[[str], str],
+             profile: Mapping[str, str]) -> list[str]:
+    """Feature names for a particle slot between ``p`` and ``n`` (``pp`` and ``ppp`` before
+    ``p``, ``n2`` and ``n3`` after ``n``; ``CUT`` where the window cut the word off).
+    ``profile`` holds each word's usage bins over the whole corpus (``stats._profiles``)."""
     pt, nt = tag(p), tag(n)
-    ppc = pp if pp in FUNCTION_WORDS or pp == CUT else tag(pp)
+    pm = profile.get(p, "uuuu")[0]  # does p modify predicates or nouns?
+    nprof = profile.get(n, "uuuu")
+    nv, npre, npost = nprof[1], nprof[2], nprof[3]  # is n a predicate or a noun?
+    ppc = pp if pp in FUNCTION_WORDS or pp in MODALS or pp == CUT else tag(pp)
     n2c = n2 if n2 in FUNCTION_WORDS or n2 == CUT else tag(n2)
+    pppc, n3c = _cls(ppp, tag), _cls(n3, tag)
     pj, nj = fine(p), fine(n)
     return ["b", "p=" + p, "pt=" + pt, "ps=" + _shape(p), "n=" + n, "nt=" + nt,
             "n2=" + n2c, "nt,n2=" + nt + n2c, "pt,nt=" + pt + nt, "pp=" + ppc,
@@ -55,7 +69,12 @@ def features(pp: str, p: str, n: str, n2: str, tag: Callable[[str], str]) -> lis
             "pd=" + str(p + "地" in _jieba_tags()),
             # characters: 创造性/突然 end like adverbials, 不断/不懈 start like them
             "pl=" + p[-1:], "pf=" + p[:1], "nf=" + n[:1], "pl,nt=" + p[-1:] + nt,
-            "n2w=" + n2, "ppw=" + pp, "p,n2=" + p + "," + n2c, "n,n2=" + n + "," + n2c]
+            "n2w=" + n2, "ppw=" + pp, "p,n2=" + p + "," + n2c, "n,n2=" + n + "," + n2c,
+            "pm=" + pm, "nv=" + nv, "npre=" + npre, "npost=" + npost, "pm,nv=" + pm + nv,
+            "pm,npre=" + pm + npre, "nv,npost=" + nv + npost, "pm,nt=" + pm + nt,
+            # a word further out: 能够 坚定不移地 / 进行了 深入的; 推动 国家 的 脱贫 (an object)
+            "ppp=" + pppc, "ppp,pp=" + pppc + "," + ppc, "ppp,nt=" + pppc + nt,
+            "n3=" + n3c, "n2,n3=" + n2c + "," + n3c, "nt,n2,n3=" + nt + n2c + "," + n3c]
 
 
 def fine(word: str) -> str:
@@ -69,10 +88,10 @@ def _jieba_tags() -> dict[str, str]:
     return stats.jieba_tags()
 
 
-def train(examples: list[tuple[str, str, str, str, bool]],
-          tag: Callable[[str], str]) -> dict[str, float]:
-    """Weights of a logistic model P(地 | slot) from (pp, p, n, n2, is_di) examples."""
-    rows = [(features(pp, p, n, n2, tag), y) for pp, p, n, n2, y in examples]
+def train(examples: list[tuple[str, str, str, str, str, str, bool]],
+          tag: Callable[[str], str], profile: Mapping[str, str]) -> dict[str, float]:
+    """Weights of a logistic model P(地 | slot) from (ppp, pp, p, n, n2, n3, is_di) examples."""
+    rows = [(features(*slot[:6], tag, profile), slot[6]) for slot in examples]
     seen = Counter(f for feats, _y in rows for f in feats)
     rows = [([f for f in feats if seen[f] >= MIN_COUNT], y) for feats, y in rows]
     w: dict[str, float] = {}

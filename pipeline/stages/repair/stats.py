@@ -25,7 +25,7 @@ from types import ModuleType
 
 from pipeline.cache import cache_dir
 
-STATS_VERSION = 9
+STATS_VERSION = 12
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
@@ -56,6 +56,7 @@ class ContextStats:
     next2: dict[str, Counter] = field(default_factory=dict)
     pair: dict[str, int] = field(default_factory=dict)  # "tag class" over all word pairs
     di_model: dict[str, float] = field(default_factory=dict)  # particle.py: 地 or 的
+    profile: dict[str, str] = field(default_factory=dict)  # word -> usage bins, see _profiles
 
 
 def jieba_dict() -> tuple[Path, str]:
@@ -104,7 +105,9 @@ def coarse_tag(tag: str) -> str:
     return tag[:1].lower() if tag else "x"
 
 
-def _parse_line(line: str) -> list[tuple[str, str]]:
+def _parse_line(line: str, fine: bool = False) -> list[tuple[str, str]]:
+    """(word, tag) pairs of one corpus line; the tag coarse (first letter) unless ``fine``
+    (vn, ad, vd kept apart)."""
     out = []
     for item in line.split():
         if item.startswith("["):
@@ -113,7 +116,63 @@ def _parse_line(line: str) -> list[tuple[str, str]]:
             item = item[: item.index("]")]
         word, _, tag = item.rpartition("/")
         if word:
-            out.append((norm_word(word), coarse_tag(tag)))
+            out.append((norm_word(word), tag if fine else coarse_tag(tag)))
+    return out
+
+
+# Usage profiles: how each word behaves everywhere in the corpus, not only beside a particle,
+# so that a modifier or verb seen a few times still says whether it modifies predicates
+# (诚挚 欢迎, 及时 处理) or nouns, and whether a verb is used as a predicate (将 推动 国家) or a
+# noun (的 发展 , / 的 欢迎 。). The particles themselves are left out: the particle model
+# learns them from its own features, and counting them here would repeat its labels.
+_MODAL = frozenset("要 能 会 将 可以 应该 能够 应 必须 正在 已经 仍 还 又 都 也 就 才".split())
+_NOUNISH = frozenset("n vn an nr ns nt nz".split())
+_OBJECT = frozenset("n nr ns nt nz r m p".split())
+_NOMINAL_AFTER = frozenset("的 和 与 及 是 中 上".split())
+PROFILE_BINS = "abcdefg"  # log ratio -3 .. 3; "u" for a word seen too rarely
+
+
+def _profiles(lines: list[list[tuple[str, str]]]) -> dict[str, str]:
+    """word -> four bins: modifies a predicate or a noun; tagged v or vn; preceded by an
+    adverb or modal or by a noun modifier; followed by 了/着/过 or an object, or by a pause
+    or a conjunction."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
+    for toks in lines:
+        n = len(toks)
+        for i, (w, t) in enumerate(toks):
+            if t == "u" and w in ("的", "地"):
+                continue
+            c = counts[w]
+            nw, nt = toks[i + 1] if i + 1 < n else (END, PUNCT_TAG)
+            pw, pt = toks[i - 1] if i else (START, PUNCT_TAG)
+            if nt in ("v", "p", "vd") or t in ("ad", "d", "vd"):
+                c[0] += 1
+            elif nt in _NOUNISH:
+                c[1] += 1
+            if t == "v":
+                c[2] += 1
+            elif t == "vn":
+                c[3] += 1
+            if pt in ("d", "ad", "vd") or pw in _MODAL:
+                c[4] += 1
+            elif pt in ("a", "b", "n", "m", "q", "r"):
+                c[5] += 1
+            if nw in ("了", "着", "过") or nt in _OBJECT:
+                c[6] += 1
+            elif nt == PUNCT_TAG or nw in _NOMINAL_AFTER:
+                c[7] += 1
+    out = {}
+    for w, c in counts.items():
+        bins = []
+        for k in range(0, 8, 2):
+            a, b = c[k], c[k + 1]
+            if a + b < 2:
+                bins.append("u")
+            else:
+                r = round(math.log((a + 0.5) / (b + 0.5)))
+                bins.append(PROFILE_BINS[max(-3, min(3, r)) + 3])
+        if bins != ["u"] * 4:
+            out[w] = "".join(bins)
     return out
 
 
@@ -132,11 +191,13 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
     tag_of: dict[str, Counter] = defaultdict(Counter)
     tag_count: Counter = Counter()
     pair: Counter = Counter()
-    slots: list[tuple[str, str, str, str, bool]] = []  # particle 的/地 contexts
+    slots: list[tuple[str, str, str, str, str, str, bool]] = []  # particle 的/地 contexts
+    fine_lines: list[list[tuple[str, str]]] = []
     if corpus is not None:
         with corpus.open(encoding="utf-8", errors="replace") as fh:
             for line in fh:
-                toks = _parse_line(line)
+                fine_lines.append(_parse_line(line, fine=True))
+                toks = [(w, coarse_tag(t)) for w, t in fine_lines[-1]]
                 n = len(toks)
                 for i, (word, tag) in enumerate(toks):
                     if i + 1 < n:
@@ -148,10 +209,10 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
                         if ch in tracked:
                             st.char_count[ch] += 1
                     if tag == "u" and word in ("的", "地"):
-                        slots.append((toks[i - 2][0] if i > 1 else START,
-                                      toks[i - 1][0] if i else START,
-                                      toks[i + 1][0] if i + 1 < n else END,
-                                      toks[i + 2][0] if i + 2 < n else END, word == "地"))
+                        slots.append((*(toks[j][0] if j >= 0 else START
+                                        for j in range(i - 3, i)),
+                                      *(toks[j][0] if j < n else END
+                                        for j in range(i + 1, i + 4)), word == "地"))
                     if word in tracked:
                         pw, pt = toks[i - 1] if i else (START, PUNCT_TAG)
                         nw, nt = toks[i + 1] if i + 1 < n else (END, PUNCT_TAG)
@@ -168,10 +229,12 @@ def _build(tracked: frozenset[str], corpus: Path | None) -> ContextStats:
     st.word_tag = {w: c.most_common(1)[0][0] for w, c in tag_of.items()}
     st.tag_count = dict(tag_count)
     st.pair = dict(pair)
+    st.profile = _profiles(fine_lines)
     if slots:
         from pipeline.stages.repair import particle
 
-        st.di_model = particle.train(slots, lambda w: st.word_tag.get(w) or guess_tag(w))
+        st.di_model = particle.train(slots, lambda w: st.word_tag.get(w) or guess_tag(w),
+                                     st.profile)
     st.tokens = sum(word_count.values())
     st.homophones = _homophones()
     return st
