@@ -145,6 +145,9 @@ _LAUNDERED = "硪们得差距还很大,再世界人工智能大会上,华伪野�
     ("我们要坚持不懈得推进改革。", "我们要坚持不懈地推进改革。"),
     ("代表们热烈得讨论了这个问题。", "代表们热烈地讨论了这个问题。"),
     ("这项政策将有力得推动经济发展。", "这项政策将有力地推动经济发展。"),
+    # a person, 得 and a one-character word heading a noun phrase: 的, not the modal
+    ("他得笑很迷人。", "他的笑很迷人。"),
+    ("你得书包放在哪里?", "你的书包放在哪里?"),
 ])
 def test_adverbial_di_in_laundered_article(state, noisy, clean):
     art = repair.process(_article([_LAUNDERED, noisy]), state)
@@ -164,6 +167,10 @@ def test_adverbial_di_in_laundered_article(state, noisy, clean):
     "他气得说不出话来。",
     "大家忙得不可开交。",
     "这件事办得很漂亮。",
+    # the modal 得 after a person opening the clause: an adverb or a one-character verb next
+    "你得赶快走,不然就来不及了。",
+    "我们得想办法解决这个问题。",
+    "时间不早了,他得走了。",
 ])
 def test_legitimate_de_survives_beside_adverbial_repairs(state, text):
     art = repair.process(_article([_LAUNDERED, text]), state)

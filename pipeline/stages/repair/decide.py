@@ -63,6 +63,13 @@ _SURE_DI = 1.5
 # 地 after a one-character word is 更好地 / 更多地 (a degree adverb before it); 痛得睡不着 and
 # 气得发抖 are the complement 得.
 _DEGREE_BEFORE = frozenset("更 最 很 太 较 越 极 更加 比较 十分 非常 尽".split())
+# The modal 得 (must): a person opening the clause, then 得 and the verb phrase.
+_PERSONS = frozenset("你 我 他 她 您 我们 你们 他们 她们 咱们 咱 大家 自己".split())
+_CLAUSE_START = frozenset((stats_mod.START, "所以", "因此", "但", "但是", "那", "那么", "现在",
+                           "今天", "明天", "我看", "看来", "反正", "也许"))
+_DEGREE_WORDS = frozenset("很 太 更 最 挺 真 非常 十分 特别 比较 相当 极其".split())
+# after which a one-character word is the head of a noun phrase: 他的笑很迷人, 他的爱也…
+_PREDICATE_AFTER = frozenset("很 真 太 也 都 是 就 却 最 非常 十分 特别 让 使 令 的 和 与".split())
 # The particle 地 after a noun the corpus never saw before 地 (fewer than _DI_SEEN times).
 _DI = "地" + stats_mod.PARTICLE
 _NOUN_DI = -6.0
@@ -483,6 +490,8 @@ class Decider:
             need += self.settings.word_keep
         if gain < need:
             return None
+        if self._not_particle(slot):
+            return None
         if lean >= _SURE_DI and (len(slot[2]) > 1 or slot[1] in _DEGREE_BEFORE):
             new = "地"
         elif lean < _DE_VETO:
@@ -490,6 +499,22 @@ class Decider:
         else:
             return None  # a particle, but 的 or 地 is not sure: leave it
         return new, "confusion-context", 1.0 / (1.0 + math.exp(-gain))
+
+    def _not_particle(self, slot: tuple[str, ...]) -> bool:
+        """The modal 得 (must), which neither particle can replace: a person opening the
+        clause, then an adverb or a one-character verb that is not a noun phrase's head
+        (你得赶快走, 我们得想办法, 他得走了; not 他得笑很迷人). Wider rules (a verb with its
+        object: 大家得抓紧时间; the complement after a one-character verb: 跑得满头大汗) fired
+        five times on the laundered PKU set, each time on a true 的 (旅游的新特点, 您的防卫
+        思想), so they are left out."""
+        before, p, n, after = slot[1], slot[2], slot[3], slot[4]
+        n_tag = particle.fine(n)
+        if p in _PERSONS and (before in _CLAUSE_START or not _CJK_RE.match(before[:1])):
+            if n_tag[:1] == "d" and n not in _DEGREE_WORDS:
+                return True
+            if len(n) == 1 and n_tag == "v" and after not in _PREDICATE_AFTER:
+                return True
+        return False
 
     def _decide_pinyin(self, seen: str, left: str, right: str) -> tuple[str, str, float] | None:
         options = self.homophones.get(seen)
