@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -76,13 +75,36 @@ def _walk_dir(root: Path, folder: Path, seen: set[str]) -> Iterator[InputFile]:
             yield InputFile(str(path), path.relative_to(root).as_posix())
 
 
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+_TMP_SEQ = itertools.count()
+_TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-_MODE = _file_mode()
+def _new_temp(folder: Path, suffix: str) -> tuple[int, str]:
+    """An open, new ``.tmp-*`` file in ``folder`` (made if missing), created with the user's
+    mode (the umask applies, as for any new file), named from the process and a counter;
+    ``O_EXCL`` refuses a name a stale temp of an earlier process with this pid still holds."""
+    while True:
+        tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TMP_SEQ)}{suffix}")
+        try:
+            return os.open(tmp, _TMP_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def _replacing(tmp: str, path: Path) -> Iterator[None]:
+    """Rename ``tmp`` over ``path`` when the block ends without error; remove it if it raises."""
+    try:
+        yield
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 @contextmanager
@@ -90,50 +112,18 @@ def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
     """A temp file beside ``path`` to build in (a JSON file, an SQLite database), renamed over
     ``path`` when the block ends without error and removed when it raises: readers never see
     half a file. A kill in between leaves a ``.tmp-*`` file, which the next run removes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=path.parent)
+    fd, tmp = _new_temp(path.parent, suffix)
     os.close(fd)
-    try:
+    with _replacing(tmp, path):
         yield Path(tmp)
-        os.chmod(tmp, _MODE)  # mkstemp's 0600 is not what a user expects
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-_TMP_SEQ = itertools.count()
-_TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, like :func:`atomic_path`, in fewer system calls:
-    the temp file is created once with the user's mode (no chmod, no second open), named from
-    the process and a counter (``O_EXCL`` still refuses to reuse a name). The runner writes
-    every article this way, in its one ordered process."""
-    folder = path.parent
-    while True:
-        tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TMP_SEQ)}")
-        try:
-            fd = os.open(tmp, _TMP_FLAGS, 0o666)  # the umask applies, as for any new file
-            break
-        except FileExistsError:
-            continue  # a stale temp from an earlier process with this pid
-        except FileNotFoundError:
-            folder.mkdir(parents=True, exist_ok=True)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`), through the descriptor
+    the temp file was created with: the runner writes every article this way."""
+    fd, tmp = _new_temp(path.parent, "")
+    with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def remove_stale_temps(folder: Path) -> int:

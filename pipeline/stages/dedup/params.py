@@ -32,7 +32,6 @@ def _cached(name: str, compute) -> dict:
         pass
     value = compute()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps(value).encode("utf-8"))
     except OSError:
         pass  # a read-only home still works, just slower to start

@@ -24,11 +24,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
-import os
 import re
 from dataclasses import dataclass, field
 
 from pipeline.article import Repair
+from pipeline.cache import cache_dir
+from pipeline.io import atomic_write
 from pipeline.stages.repair import lexicon as lexicon_mod
 from pipeline.stages.repair import particle
 from pipeline.stages.repair import stats as stats_mod
@@ -565,7 +566,7 @@ def _cached_common_words(confusion: dict[str, Confusion]) -> dict[str, tuple[str
     """``_common_words`` from the user cache, so the gate can start without the lexicon."""
     sources = "".join(sorted(confusion))
     key = f"{lexicon_mod.cache_key()}|{sources}|{COMMON_WORDS}|{COMMON_MIN_LOGP}"
-    path = stats_mod.cache_dir() / \
+    path = cache_dir() / \
         f"repair-common-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
     try:
         words = marshal.loads(path.read_bytes())
@@ -575,12 +576,9 @@ def _cached_common_words(confusion: dict[str, Confusion]) -> dict[str, tuple[str
         pass
     words = _common_words(lexicon_mod.shared(), confusion)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(words))
-        os.replace(tmp, path)
+        atomic_write(path, marshal.dumps(words))
     except OSError:
-        pass
+        pass  # a read-only home still works, just slower to start
     return words
 
 

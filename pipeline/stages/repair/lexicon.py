@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
-import os
 from dataclasses import dataclass, field
 
-from pipeline.stages.repair.stats import cache_dir, jieba_dict, loaded_jieba
+from pipeline.cache import cache_dir
+from pipeline.io import atomic_write
+from pipeline.stages.repair.stats import jieba_dict, loaded_jieba
 
 MAX_WORD = 5
 
@@ -69,10 +70,7 @@ class Lexicon:
         data = ("\n".join(words), [logp[w] for w in words[:len(logp)]], len(untagged),
                 [tag_of[w] for w in words[len(untagged):]], partial, unknown)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(data))
-            os.replace(tmp, path)
+            atomic_write(path, marshal.dumps(data))
         except OSError:
             pass  # a read-only home still works, just slower to start
         return cls(logp, partial, unknown, tag_of)

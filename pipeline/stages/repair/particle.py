@@ -16,15 +16,18 @@ import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 
+from pipeline.stages.repair import stats as stats_mod
+
 EPOCHS = 6
 RATE = 0.1
 L2 = 1e-5
 MIN_COUNT = 2  # a feature seen once in the corpus is left out
 CUT = "<cut>"  # a word the window cut off: its features are never seen in training
 
-FUNCTION_WORDS = frozenset("了 着 过 在 到 起来 出 起 上 下 中 和 与 及 是 之 的 也 而 下去 下来 给 于 "
-                           "得 地 有 有了 进行 表示 作出 做出 受到 得到 给予 加以 更 最 很 , 。 : 、 ; "
-                           "“ ? ! <s> </s>".split())
+# The context words kept as themselves: stats' function words, plus the light verbs and
+# degree adverbs that tell a nominal slot (有 重要的, 进行 深入的, 更 大的) and the edges.
+FUNCTION_WORDS = stats_mod.FUNCTION_WORDS | frozenset(
+    "有 有了 进行 表示 作出 做出 受到 得到 给予 加以 更 最 很 <s> </s>".split())
 # Modal verbs before the modifier announce a predicate (能够 节约地 生活, 要 坚定不移地); as a
 # plain v they would look like 有 重要的 意义, so they are kept as themselves.
 MODALS = frozenset("能 能够 要 将 会 可以 应 应该 应当 必须 需要 愿意 敢 可 得以 想".split())

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
@@ -24,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 from pipeline.cache import cache_dir
+from pipeline.io import atomic_write
 
 STATS_VERSION = 12
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
@@ -290,10 +290,7 @@ def load(tracked: frozenset[str]) -> ContextStats:
         pass
     stats = _build(tracked, corpus)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(_to_bytes(stats))
-        os.replace(tmp, path)
+        atomic_write(path, _to_bytes(stats))
     except OSError:
         pass  # a read-only home still works, just slower to start
     return stats

@@ -4,8 +4,8 @@ Why here and not in the stage: both need the whole run, and ``-j 2`` must write 
 as ``-j 1``. The runner hands articles over in input order, so this object sees the same
 sequence whatever the worker count. It updates its statistics after each article and refreshes
 its word set (and IDF) only at fixed counts of articles learned from (first_refresh, then
-doubling; the runner dedups first and reposts are not learned from); an article is rewritten with the state of the last checkpoint before it. Rewriting needs no re-cutting:
-adjacent tokens that spell a discovered word are merged (offsets stay exact), then keywords
+doubling; the runner dedups first and reposts are not learned from); an article is rewritten
+with the state of the last checkpoint before it. Rewriting needs no re-cutting: adjacent tokens that spell a discovered word are merged (offsets stay exact), then keywords
 are recomputed from the merged tokens.
 """
 

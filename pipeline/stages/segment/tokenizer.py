@@ -19,14 +19,13 @@ import hashlib
 import logging
 import marshal
 import math
-import os
 import re
-import tempfile
 from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
 from pipeline.cache import cache_dir
+from pipeline.io import atomic_write
 
 # Full-width letters, digits and the symbols jieba keeps inside a word (ＧＰＵ, Ａ１００, ３．５％)
 # → ASCII. Full-width Chinese punctuation (，：；！？（）) is left alone: it is the house style.
@@ -102,8 +101,6 @@ def dict_hash(userdict: bytes, hmm: bool, number_units: str = "") -> str:
     return h.hexdigest()[:16]
 
 
-
-
 def parse_userdict(text: str) -> list[tuple[str, int | None, str | None]]:
     """jieba's format: ``word [freq] [pos]``; ``#`` starts a comment line."""
     entries = []
@@ -164,11 +161,7 @@ def _read_cache(path: Path) -> Any:
 
 def _write_cache(path: Path, data: tuple) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            marshal.dump((CACHE_FORMAT, *data), fh)
-        os.replace(tmp, path)
+        atomic_write(path, marshal.dumps((CACHE_FORMAT, *data)))
         # Each dictionary edit makes a new key; keep only the most recent few states.
         old = sorted(path.parent.glob("segment-*.marshal"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-KEEP_CACHE_FILES]:
