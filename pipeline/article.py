@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -104,6 +105,30 @@ class Article(msgspec.Struct, kw_only=True):
         self.text = "\n".join(paragraphs)
 
 
+class LightArticle(msgspec.Struct, kw_only=True):
+    """The fields of an article that ``zhnews run``'s one serial process reads or sets
+    (numbering, dedup, run-wide words and keywords), sent beside the article's file as a
+    worker rendered it: the driver then neither decodes nor re-encodes the rest, and
+    re-renders only these fields in the file (:func:`set_file_fields`)."""
+
+    id: str
+    source: Source
+    published_at: str | None = None
+    tokens: list[list[str]] = msgspec.field(default_factory=list)
+    keywords: list[Keyword] = msgspec.field(default_factory=list)
+    duplicate_of: str | None = None
+    cluster: str | None = None
+    scores: dict[str, float] = msgspec.field(default_factory=dict)
+
+
+LIGHT_FIELDS = LightArticle.__struct_fields__
+
+
+def light(article: Article) -> LightArticle:
+    """``article``'s light part (sharing its values, not copies)."""
+    return LightArticle(**{name: getattr(article, name) for name in LIGHT_FIELDS})
+
+
 def make_id(url: str | None, relpath: str, index: int) -> str:
     """Stable hex id: from the URL when known, else from the input-relative path and index."""
     key = f"url:{url.strip()}" if url else f"path:{relpath}#{index}"
@@ -128,18 +153,91 @@ def from_json_line(line: bytes | str) -> Article:
 _ONE_LINE = frozenset({"tokens", "token_offsets"})
 _FILE_FIELDS = [(f.name, b"  " + _encoder.encode(f.encode_name) + b": ", f.name in _ONE_LINE)
                 for f in msgspec.structs.fields(Article)]
+_FIELD_ORDER = {name: i for i, (name, _key, _one) in enumerate(_FILE_FIELDS)}
+
+
+def _file_field(key: bytes, one_line: bool, value: Any) -> bytes:
+    data = _encoder.encode(value)
+    if not one_line and len(data) > 2:  # [] {} "" and scalars need no indenting
+        data = msgspec.json.format(data, indent=2).replace(b"\n", b"\n  ")
+    return key + data
 
 
 def to_json_file(article: Article) -> bytes:
     """Indented JSON for the per-article file, token arrays kept on one line each;
     deterministic byte for byte."""
-    parts = []
-    for name, key, one_line in _FILE_FIELDS:
-        value = _encoder.encode(getattr(article, name))
-        if not one_line and len(value) > 2:  # [] {} "" and scalars need no indenting
-            value = msgspec.json.format(value, indent=2).replace(b"\n", b"\n  ")
-        parts.append(key + value)
+    parts = [_file_field(key, one_line, getattr(article, name))
+             for name, key, one_line in _FILE_FIELDS]
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
+
+
+def _file_span(data: bytes, names: tuple[str, ...]) -> tuple[int, int, list] | None:
+    """Where top-level fields ``names`` (neighbours, in file order) sit in ``data``, a file
+    :func:`to_json_file` wrote: (start, end, their _FILE_FIELDS rows), None if not found.
+
+    Top-level keys start a line after two spaces of indent; a string value cannot hold a
+    raw line break and nested keys are indented further, so the span is found by search.
+    """
+    first = _FIELD_ORDER[names[0]]
+    fields = _FILE_FIELDS[first:first + len(names)]
+    if tuple(f[0] for f in fields) != names:
+        raise ValueError(f"not neighbouring fields of the article file: {names}")
+    lead = b"{\n" if first == 0 else b",\n"
+    start = data.find(lead + fields[0][1])
+    if start < 0 or (first == 0 and start != 0):
+        return None
+    start += len(lead)
+    after = first + len(names)
+    if after < len(_FILE_FIELDS):
+        end = data.find(b",\n" + _FILE_FIELDS[after][1], start)
+    else:
+        end = len(data) - 3 if data.endswith(b"\n}\n") else -1
+    return None if end < 0 else (start, end, fields)
+
+
+def edit_file_fields(data: bytes, names: tuple[str, ...],
+                     edit: Callable[[dict[str, Any]], None]) -> bytes | None:
+    """``data``, a file :func:`to_json_file` wrote, with top-level fields ``names`` (next to
+    each other in the file) changed by ``edit`` (given them as a dict), the rest untouched
+    and not decoded: what the same edit on the decoded article would write, at a fraction of
+    the cost. None when ``data`` is not laid out that way."""
+    span = _file_span(data, names)
+    if span is None:
+        return None
+    start, end, fields = span
+    try:
+        values = msgspec.json.decode(b"{" + data[start:end] + b"}")
+    except msgspec.DecodeError:
+        return None
+    if not isinstance(values, dict) or list(values) != list(names):
+        return None
+    edit(values)
+    body = b",\n".join(_file_field(key, one_line, values[name])
+                       for name, key, one_line in fields)
+    return data[:start] + body + data[end:]
+
+
+def set_file_fields(data: bytes, source: Any, names: tuple[str, ...]) -> bytes | None:
+    """``data``, a file :func:`to_json_file` wrote, with top-level fields ``names`` set to
+    ``source``'s values of them (any fields, in any order), the rest untouched: byte for
+    byte what :func:`to_json_file` writes for an article with those values. None when
+    ``data`` is not laid out that way."""
+    order = sorted(names, key=_FIELD_ORDER.__getitem__)
+    runs: list[list[str]] = []
+    for name in order:
+        if runs and _FIELD_ORDER[name] == _FIELD_ORDER[runs[-1][-1]] + 1:
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    for run in reversed(runs):  # from the end, so earlier spans stay where they were found
+        span = _file_span(data, tuple(run))
+        if span is None:
+            return None
+        start, end, fields = span
+        body = b",\n".join(_file_field(key, one_line, getattr(source, name))
+                           for name, key, one_line in fields)
+        data = data[:start] + body + data[end:]
+    return data
 
 
 def to_dict(article: Article) -> dict[str, Any]:

@@ -23,8 +23,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAME = "pipeline.toml"
-# Settings that change how work is spread, never the output: left out of the config hash.
-NOT_SHAPING = {("run", "workers"), ("run", "split_mb")}
+# Settings that change how work is spread or guarded, never the output: left out of the
+# config hash.
+NOT_SHAPING = {("run", "workers"), ("run", "split_mb"), ("run", "isolate"),
+               ("run", "worker_nice")}
 
 
 class ConfigError(Exception):

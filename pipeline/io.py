@@ -126,6 +126,72 @@ def atomic_write(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def make_blanks(folder: Path, count: int) -> list[str]:
+    """``count`` new empty ``.tmp-*`` files in ``folder``, for :class:`Blanks` (a worker makes
+    them beside its work, so the runner's serial process need not)."""
+    names = []
+    for _ in range(count):
+        fd, tmp = _new_temp(folder, "")
+        os.close(fd)
+        names.append(tmp)
+    return names
+
+
+class Blanks:
+    """Files ready to be filled and renamed into place, so the runner creates none.
+
+    On some filesystems creating a file costs far more than filling it (0.3 ms against 0.04 ms
+    for a 40 kB article, measured on the benchmark's machine), and the runner writes every
+    article in its one serial process: its creates alone were a tenth of a parallel run's
+    serial work. Worker processes make blanks ahead (:func:`make_blanks`), and a file that a
+    write replaces is kept as the next blank instead of being freed. Every write is still
+    atomic: a blank is filled, then renamed over the target. Without a blank, a write makes
+    its own temp file, as :func:`atomic_write` does.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.ready: list[str] = []
+
+    def give(self, names: Iterable[str]) -> None:
+        self.ready.extend(names)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to ``path`` atomically, through a blank when there is one; the file
+        it replaces becomes a blank."""
+        fd = -1
+        while self.ready and fd < 0:
+            tmp = self.ready.pop()
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0))
+            except OSError:  # removed under us: try the next one
+                continue
+        if fd < 0:
+            fd, tmp = _new_temp(path.parent, "")
+        with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            self.keep(path)
+
+    def keep(self, path: Path) -> None:
+        """Keep the file at ``path`` as a blank when it is about to be replaced or removed
+        (a second name for it now; the caller then renames over or unlinks the first)."""
+        spare = os.path.join(self.folder, f".tmp-{os.getpid()}-{next(_TMP_SEQ)}")
+        try:
+            os.link(path, spare)
+        except OSError:  # no such file (the usual case), or links not supported
+            return
+        self.ready.append(spare)
+
+    def close(self) -> None:
+        """Remove the blanks nobody used."""
+        for tmp in self.ready:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        self.ready.clear()
+
+
 def remove_stale_temps(folder: Path) -> int:
     """Delete ``.tmp-*`` files an interrupted run left behind; returns how many."""
     removed = 0

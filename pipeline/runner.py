@@ -21,8 +21,10 @@ import msgspec
 from pipeline import __version__, stages
 from pipeline.article import Article
 from pipeline.engine import tune_gc
+from pipeline.engine.units import whole
 from pipeline.engine.work import prepared
 from pipeline.io import (
+    Blanks,
     InputFile,
     Journal,
     JournalHeader,
@@ -149,7 +151,7 @@ def _run_words(cfg: Any) -> Any:
 
 
 def engine_stream(name: str) -> Any:
-    """The ``stream(files, cfg, names, workers)`` of engine ``name`` (local or ray)."""
+    """The ``stream(files, cfg, names, workers, blanks)`` of engine ``name`` (local or ray)."""
     if name == "ray":
         from pipeline.engine import ray
 
@@ -203,7 +205,8 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
     entries: list[ManifestEntry] = []
     stats: dict[str, list[int]] = {}
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
-    fresh: Iterator[Any] = iter(engine_stream(engine)(todo, cfg, names, workers))
+    blanks = Blanks(outdir)
+    fresh: Iterator[Any] = iter(engine_stream(engine)(todo, cfg, names, workers, blanks))
     try:
         for inp in files:
             if inp.path in restored:
@@ -215,11 +218,16 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
             else:
                 streamed = next(fresh)
                 ids = []
-                for article, fp in streamed.carried:  # one at a time: memory stays bounded
+                for article, fp, file in streamed.carried:  # one at a time: bounded memory
+                    if file is not None and words is not None and words.would_merge(article):
+                        article, file = whole(article, file), None  # merging needs offsets
                     article = dedup.add(article, fp)
                     if words is not None:  # a repost teaches no new words and no IDF
                         article = words.add(article, learn=article.duplicate_of is None)
-                    _place(outdir, article, cfg)
+                    if file is None:
+                        _place(outdir, article, cfg, blanks)
+                    else:
+                        _place_file(outdir, article, file, cfg, blanks)
                     ids.append(article.id)
                 entry, file_stats = streamed.entry, streamed.stats  # complete now
                 count = len(ids)
@@ -233,7 +241,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
             setattr(summary, entry.status, getattr(summary, entry.status) + 1)
             if bar is not None:
                 bar.update(1)
-        _rewrite_changed(outdir, dedup.finish(), cfg)
+        _rewrite_changed(outdir, dedup.finish(), cfg, blanks)
         summary.duplicates = dedup.duplicates()
         if index is not None:
             store.save(index, dedup)
@@ -249,6 +257,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
             close()  # stop the workers now, not when the generator is collected
         if bar is not None:
             bar.close()
+        blanks.close()
     journal.finish()
     summary.alarms = drop_alarms(stats, cfg)
     return summary
@@ -262,23 +271,56 @@ def _emitted(outdir: Path, article_id: str) -> bool:
     return (outdir / name).exists() or (outdir / ASIDE / name).exists()
 
 
-def _place(outdir: Path, article: Any, cfg: Any) -> None:
+def _place(outdir: Path, article: Any, cfg: Any, blanks: Blanks | None = None) -> None:
     """Emit ``article`` where dedup says (in OUTDIR, or aside) and drop a stale other copy."""
     from pipeline.stages import dedup as dedup_stage
     from pipeline.stages import emit
 
-    target = emit.write(dedup_stage.folder(outdir, article, cfg), article)
-    name = f"{article.id}.json"
-    for path in (outdir / name, outdir / dedup_stage.ASIDE / name):
+    target = emit.write(dedup_stage.folder(outdir, article, cfg), article, blanks)
+    _drop_others(outdir, target, blanks)
+
+
+# What the driver may change in a worker's article: numbering, dedup, run-wide keywords (a
+# merge of tokens goes through the whole article).
+_SET_BY_DRIVER = ("id", "source", "keywords", "duplicate_of", "cluster", "scores")
+
+
+def _place_file(outdir: Path, part: Any, file: bytes, cfg: Any,
+                blanks: Blanks | None = None) -> None:
+    """:func:`_place` for an article a worker rendered: only the fields the driver sets are
+    rendered again (``part`` holds them), the rest is written as the worker made it."""
+    from pipeline.article import set_file_fields
+    from pipeline.stages import dedup as dedup_stage
+    from pipeline.stages import emit
+
+    data = set_file_fields(file, part, _SET_BY_DRIVER)
+    if data is None:  # cannot happen for a file to_json_file wrote; never write a wrong one
+        _place(outdir, whole(part, file), cfg, blanks)
+        return
+    folder = dedup_stage.folder_for(outdir, part.duplicate_of, cfg)
+    _drop_others(outdir, emit.write_file(folder, part.id, data, blanks), blanks)
+
+
+def _drop_others(outdir: Path, target: Path, blanks: Blanks | None) -> None:
+    """Remove the article's file from the other folder (OUTDIR or aside) it may be in."""
+    from pipeline.stages import dedup as dedup_stage
+
+    for folder in (outdir, outdir / dedup_stage.ASIDE):
+        path = folder / target.name
         if path != target and path.exists():
+            if blanks is not None:
+                blanks.keep(path)
             path.unlink()
 
 
-def _rewrite_changed(outdir: Path, changes: list, cfg: Any) -> None:
+def _rewrite_changed(outdir: Path, changes: list, cfg: Any,
+                     blanks: Blanks | None = None) -> None:
     """Re-write the articles whose dedup verdict changed after they were written.
 
     Their files are read back from ``outdir`` (this run's, or an earlier run's when the
-    persistent index named them); a file no longer there is left alone.
+    persistent index named them); a file no longer there is left alone. Only the dedup
+    fields are re-rendered (``apply_to_file``): a dump of reposts changes hundreds of
+    verdicts at the end, in the run's one serial process.
     """
     from pipeline.article import from_json_line
     from pipeline.stages import dedup as dedup_stage
@@ -286,6 +328,16 @@ def _rewrite_changed(outdir: Path, changes: list, cfg: Any) -> None:
     for change in changes:
         name = f"{change.id}.json"
         found = [p for p in (outdir / name, outdir / dedup_stage.ASIDE / name) if p.exists()]
-        if found:
-            article = from_json_line(found[0].read_bytes())
-            _place(outdir, dedup_stage.apply(article, change), cfg)
+        if not found:
+            continue
+        data = found[0].read_bytes()
+        patched = dedup_stage.apply_to_file(data, change)
+        if patched is None:  # not a file this version wrote: decode and write it anew
+            _place(outdir, dedup_stage.apply(from_json_line(data), change), cfg, blanks)
+            continue
+        target = dedup_stage.folder_for(outdir, change.duplicate_of, cfg) / name
+        if blanks is not None:
+            blanks.write(target, patched)
+        else:
+            atomic_write(target, patched)
+        _drop_others(outdir, target, blanks)

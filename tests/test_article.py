@@ -35,3 +35,71 @@ def test_ids_are_stable_hex_from_url_or_relative_path():
     assert a == make_id("https://www.163.com/a.html", "elsewhere/y.html", 3)
     assert make_id(None, "sub/x.txt", 1) != make_id(None, "sub/x.txt", 2)
     assert all(c in "0123456789abcdef" for c in a) and len(a) == 16
+
+
+def _verdict_article() -> Article:
+    art = Article(id=make_id(None, "b.txt", 0), source=Source(path="b.txt", format="text"))
+    art.set_paragraphs(["新华社北京电 记者从国务院获悉，", '他说："明天见。"\n（完）'])
+    art.tokens = [["新华社", "北京"], ["他", "说"]]
+    art.token_offsets = [[[0, 3], [3, 5]], [[0, 1], [1, 2]]]
+    art.scores = {"garble": 0.25}
+    return art
+
+
+def test_edit_file_fields_writes_what_a_full_re_encoding_writes():
+    from pipeline.article import edit_file_fields
+
+    names = ("duplicate_of", "cluster", "scores")
+    for dup, cluster, score in [("ab" * 8, "ab" * 8, 0.9731), (None, "cd" * 8, None),
+                                (None, None, None), ("ef" * 8, None, 1.0)]:
+        for start in ({}, {"garble": 0.25}, {"duplicate_similarity": 0.8, "garble": 0.25}):
+            art = _verdict_article()
+            art.scores = dict(start)
+            data = to_json_file(art)
+
+            def edit(values, dup=dup, cluster=cluster, score=score):
+                values["duplicate_of"], values["cluster"] = dup, cluster
+                if score is None:
+                    values["scores"].pop("duplicate_similarity", None)
+                else:
+                    values["scores"]["duplicate_similarity"] = score
+
+            art.duplicate_of, art.cluster = dup, cluster
+            edit({"duplicate_of": None, "cluster": None, "scores": art.scores})
+            assert edit_file_fields(data, names, edit) == to_json_file(art)
+
+
+def test_edit_file_fields_refuses_other_layouts():
+    from pipeline.article import edit_file_fields
+
+    art = _verdict_article()
+    names = ("duplicate_of", "cluster", "scores")
+    assert edit_file_fields(to_json_line(art), names, lambda v: None) is None
+    assert edit_file_fields(b"{}", names, lambda v: None) is None
+    try:
+        edit_file_fields(to_json_file(art), ("duplicate_of", "scores"), lambda v: None)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("fields that are not neighbours must be refused")
+
+
+def test_blanks_write_atomically_and_recycle_the_replaced_file(tmp_path):
+    from pipeline.io import Blanks, make_blanks
+
+    blanks = Blanks(tmp_path)
+    blanks.give(make_blanks(tmp_path, 2))
+    target = tmp_path / "a.json"
+    blanks.write(target, b"first")
+    assert target.read_bytes() == b"first" and len(blanks.ready) == 1
+    blanks.write(target, b"second, longer")  # the replaced file becomes the next blank
+    assert target.read_bytes() == b"second, longer" and len(blanks.ready) == 1
+    blanks.write(target, b"3rd")  # a recycled blank is truncated before it is written
+    assert target.read_bytes() == b"3rd"
+    blanks.ready.append(str(tmp_path / ".tmp-gone"))  # a blank removed under us
+    blanks.write(tmp_path / "b.json", b"b")
+    assert (tmp_path / "b.json").read_bytes() == b"b"
+    blanks.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
+    blanks.write(tmp_path / "c.json", b"c")  # none left: an ordinary atomic write
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json", "c.json"]

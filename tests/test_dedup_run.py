@@ -122,3 +122,4 @@ def test_duplicates_aside(tmp_path: Path):
     assert v["a.txt"][3] == "duplicates" and v["a.txt"][1] == v["b.txt"][0]
     assert v["b.txt"][3] == "out"
     assert not (out / f"{v['a.txt'][0]}.json").exists()
+    assert not [name for name in _tree(out) if ".tmp-" in name]

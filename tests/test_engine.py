@@ -73,6 +73,7 @@ def test_cut_jsonl_gives_the_same_output_at_any_cut_and_worker_count(tmp_path: P
     zhnews("run", str(dump), "-o", str(cut2), "-j", "2", "--no-progress",
            "-c", str(_config(tmp_path, 0.02)))
     assert _tree(whole) == _tree(cut) == _tree(cut2)
+    assert not [name for name in _tree(cut2) if name.startswith(".tmp-")]  # blanks all used
     manifest = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
     assert len(manifest) == 1 and manifest[0]["status"] == "ok"
     assert manifest[0]["articles"] == 240

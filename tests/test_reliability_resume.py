@@ -128,17 +128,17 @@ class _Interrupt(BaseException):
 def _interrupted_run(dump: Path, out: Path, after_writes: int, monkeypatch) -> None:
     from pipeline.stages import emit
 
-    real = emit.write
+    real = emit.write_file
     count = [0]
 
-    def failing(outdir, article):
+    def failing(outdir, article_id, data, blanks=None):
         count[0] += 1
         if count[0] > after_writes:
             raise _Interrupt
-        return real(outdir, article)
+        return real(outdir, article_id, data, blanks)
 
     with monkeypatch.context() as m:
-        m.setattr(emit, "write", failing)
+        m.setattr(emit, "write_file", failing)
         with pytest.raises(_Interrupt):
             runner.run([str(dump)], out, _cfg(), workers=1, progress=False)
 
@@ -191,3 +191,38 @@ def test_a_second_run_into_the_same_folder_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and f"another zhnews run is writing {out}" in err, err
     assert list(out.iterdir()) == []  # nothing touched
+
+
+def test_the_drivers_light_path_writes_what_the_whole_article_path_writes(tmp_path, monkeypatch):
+    """Workers send a full run's articles as rendered files plus the fields the driver sets;
+    the driver re-renders only those (numbering, dedup, keywords) and decodes a whole article
+    only to merge run words into its tokens. In process (``isolate = false``) every article
+    goes the whole way. Early checkpoints make run words merge and re-weigh keywords, and a
+    tiny split size numbers JSONL records across units."""
+    dump = tmp_path / "dump"
+    make_dump(dump, n=260, seed=5)
+    cfg = _cfg()
+    cfg.data["segment"].update(newwords_first_refresh=20, run_idf_min_docs=40)
+    cfg.data["run"]["split_mb"] = 0.0003
+    cfg._hash = None
+    seen = {"light": 0, "whole": 0}
+    real_place_file, real_whole = runner._place_file, runner.whole
+
+    def place_file(*args, **kwargs):
+        seen["light"] += 1
+        return real_place_file(*args, **kwargs)
+
+    def whole(*args, **kwargs):
+        seen["whole"] += 1
+        return real_whole(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_place_file", place_file)
+    monkeypatch.setattr(runner, "whole", whole)
+    runner.run([str(dump)], tmp_path / "light", cfg, workers=2, progress=False)
+    assert seen["light"] > 20 and seen["whole"] > 20, seen  # both ways taken
+    cfg.data["run"]["isolate"] = False
+    cfg._hash = None
+    runner.run([str(dump)], tmp_path / "whole", cfg, workers=1, progress=False)
+    light, full = tree(tmp_path / "light"), tree(tmp_path / "whole")
+    assert light == full
+    assert b"\t" in light["newwords.txt"] or light["newwords.txt"].strip()

@@ -28,7 +28,7 @@ from pipeline.engine.units import (
     unit_articles,
 )
 from pipeline.engine.work import FileResult, prepared
-from pipeline.io import InputFile
+from pipeline.io import Blanks, InputFile
 
 
 def default_workers() -> int:
@@ -38,41 +38,49 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _task(unit: Unit, tick: Any, cfg: Any, names: tuple[str, ...]) -> bytes:
-    return run_unit(unit, cfg, names, tick)
+def _task(unit: Unit, tick: Any, cfg: Any, names: tuple[str, ...],
+          blank_dir: str | None = None) -> bytes:
+    return run_unit(unit, cfg, names, tick, blank_dir)
 
 
 def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
-                 workers: int) -> Iterator[Result]:
+                 workers: int, blanks: Blanks | None = None) -> Iterator[Result]:
     """(unit, done, articles) in input order. In-process only with ``-j 1`` and
-    ``[run] isolate = false`` (no serialisation, no crash isolation: for debugging)."""
+    ``[run] isolate = false`` (no serialisation, no crash isolation: for debugging).
+    With ``blanks``, workers make the empty files the driver writes the articles into."""
     run = cfg.section("run")
     if workers <= 1 and not run.get("isolate", True):
         for unit in units:
             done, articles = unit_articles(unit, cfg, names)
-            yield unit, done, ((article, None) for article in articles)
+            yield unit, done, ((article, None, None) for article in articles)
         return
     prepared(cfg, names)  # build once in the parent; forked workers inherit it
     timeout = float(run.get("article_timeout", 0))
     stall = max(30.0, 3 * timeout) if timeout > 0 else None
     units = list(units) if not isinstance(units, list) else units
     pending = iter(units)
-    results = supervised.imap(partial(_task, cfg=cfg, names=names), units, workers,
+    blank_dir = str(blanks.folder) if blanks is not None else None
+    results = supervised.imap(partial(_task, cfg=cfg, names=names, blank_dir=blank_dir),
+                              units, workers,
                               crashed=crashed_unit, stall=stall,
                               nice=int(run.get("worker_nice", 0)))
     try:
         for data in results:
-            yield (next(pending), *decode_unit(data))
+            done, articles = decode_unit(data)
+            if blanks is not None:
+                blanks.give(done.blanks)
+            yield next(pending), done, articles
     finally:
         results.close()  # workers stop as soon as the consumer does
 
 
 def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
-           workers: int) -> Iterator[StreamedFile]:
+           workers: int, blanks: Blanks | None = None) -> Iterator[StreamedFile]:
     """One StreamedFile per input, in input order: iterate its ``articles`` before reading
-    its ``entry`` (complete once the articles are exhausted). Memory stays bounded."""
+    its ``entry`` (complete once the articles are exhausted). Memory stays bounded.
+    ``blanks``: the runner's pool of files to write articles into, which workers fill."""
     units = plan(inputs, split_bytes(cfg))
-    return group(unit_results(units, cfg, names, workers))
+    return group(unit_results(units, cfg, names, workers, blanks))
 
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],

@@ -92,8 +92,9 @@ def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
 
 
 def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
-           workers: int) -> Iterator[StreamedFile]:
-    """One StreamedFile per input in input order, like ``local.stream``."""
+           workers: int, blanks: Any = None) -> Iterator[StreamedFile]:
+    """One StreamedFile per input in input order, like ``local.stream``. ``blanks`` is not
+    used: Ray's workers may run on machines that do not see the output folder."""
     units = list(plan(inputs, split_bytes(cfg)))
     if not units:
         return

@@ -15,14 +15,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from pipeline import __version__
-from pipeline.article import Article, make_id
+from pipeline.article import Article, LightArticle, light, make_id, to_json_file
 from pipeline.engine.work import FileResult, one_line, prepared, process_file
-from pipeline.io import InputFile, ManifestEntry
+from pipeline.io import InputFile, ManifestEntry, make_blanks
 from pipeline.stages.dedup.deduper import Fingerprint
 from pipeline.stages.extract import InputContext, detect_format
 
@@ -102,9 +103,11 @@ def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
 
 _encoder = msgspec.msgpack.Encoder()
 _result_decoder = msgspec.msgpack.Decoder(
-    tuple[ManifestEntry, int, dict[str, list[int]], list[tuple[msgspec.Raw, Fingerprint | None]]]
+    tuple[ManifestEntry, int, dict[str, list[int]],
+          list[tuple[msgspec.Raw, Fingerprint | None, bytes | None]], list[str]]
 )
 _article_decoder = msgspec.msgpack.Decoder(Article)
+_light_decoder = msgspec.msgpack.Decoder(LightArticle)
 
 
 @dataclass
@@ -116,10 +119,15 @@ class UnitDone:
     records: int = 0
     # stage → [articles in, articles out, characters in, characters out] (drop-rate alarm)
     stats: dict[str, list[int]] = field(default_factory=dict)
+    # empty files the worker made for the driver to write articles into (io.Blanks)
+    blanks: list[str] = field(default_factory=list)
 
 
-# An article with dedup's fingerprint of it when a worker computed one (else None).
-Carried = tuple[Article, Fingerprint | None]
+# An article with dedup's fingerprint of it when a worker computed one (else None). On a
+# full run, the worker also renders the article's file: then the article is sent as its
+# LightArticle, with the file's bytes third (else None), and the driver only re-renders the
+# fields it sets (article.set_file_fields).
+Carried = tuple[Article | LightArticle, Fingerprint | None, bytes | None]
 Result = tuple[Unit, UnitDone, Iterator[Carried]]
 
 
@@ -135,31 +143,39 @@ def unit_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
 
 
 def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
-             tick: Callable[[], None] | None = None) -> bytes:
+             tick: Callable[[], None] | None = None, blank_dir: str | None = None) -> bytes:
     """:func:`unit_articles` as msgpack for a trip between processes. Articles are encoded as
     soon as they are done, so a worker holds compact bytes, not a chunk of token lists. On a
-    full run each goes with its dedup fingerprint, work the driver then does not do."""
+    full run each goes as its file and light part with its dedup fingerprint, and with
+    ``blank_dir`` the worker makes an empty file there per article for the driver to write it
+    into (io.Blanks): work the driver, the serial part of a parallel run, then does not do."""
     done, articles = unit_articles(unit, cfg, names, tick)
     fingerprint = prepared(cfg, names).fingerprint
-    raw = []
+    raw: list[tuple[msgspec.Raw, Fingerprint | None, bytes | None]] = []
     for article in articles:
-        fp = fingerprint(article) if fingerprint is not None else None
-        raw.append((msgspec.Raw(_encoder.encode(article)), fp))
+        if fingerprint is None:
+            raw.append((msgspec.Raw(_encoder.encode(article)), None, None))
+        else:
+            raw.append((msgspec.Raw(_encoder.encode(light(article))), fingerprint(article),
+                        to_json_file(article)))
         if tick is not None:
             tick()
-    return _encoder.encode((done.entry, done.records, done.stats, raw))
+    blanks = make_blanks(Path(blank_dir), len(raw)) if blank_dir and raw else []
+    return _encoder.encode((done.entry, done.records, done.stats, raw, blanks))
 
 
 def crashed_unit(unit: Unit, reason: str) -> bytes:
     """What a unit whose worker died or hung reports: failed, no articles."""
     entry = ManifestEntry(path=unit.inp.path, status="failed", error=reason)
-    return _encoder.encode((entry, 0, {}, []))
+    return _encoder.encode((entry, 0, {}, [], []))
 
 
 def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Carried]]:
     """The unit's report now, its articles one at a time (never a whole decoded chunk)."""
-    entry, records, stats, raws = _result_decoder.decode(data)
-    return UnitDone(entry, records, stats), ((_article_decoder.decode(r), fp) for r, fp in raws)
+    entry, records, stats, raws, blanks = _result_decoder.decode(data)
+    return (UnitDone(entry, records, stats, blanks),
+            ((_article_decoder.decode(r) if file is None else _light_decoder.decode(r), fp, file)
+             for r, fp, file in raws))
 
 
 def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
@@ -218,7 +234,8 @@ class _CountingContext(InputContext):
         return super().article(index, url=url, fmt=fmt)
 
 
-def renumber(article: Article, relpath: str, offset: int) -> Article:
+def renumber(article: Article | LightArticle, relpath: str,
+             offset: int) -> Article | LightArticle:
     """Shift a record number made within a unit to its number in the whole file."""
     if offset:
         local = article.source.index
@@ -229,6 +246,17 @@ def renumber(article: Article, relpath: str, offset: int) -> Article:
 
 
 # --- back in the driver -------------------------------------------------------------------
+
+
+def whole(part: Article | LightArticle, file: bytes) -> Article:
+    """The whole article from its file, with the light part's values (the driver may have
+    renumbered it)."""
+    from pipeline.article import LIGHT_FIELDS, from_json_line
+
+    article = from_json_line(file)
+    for name in LIGHT_FIELDS:
+        setattr(article, name, getattr(part, name))
+    return article
 
 
 def merge_entries(entries: list[ManifestEntry]) -> ManifestEntry:
@@ -268,11 +296,14 @@ class StreamedFile:
 
     @property
     def articles(self) -> Iterator[Article]:
-        return (article for article, _fp in self.carried)
+        """The articles (whole: from a full run's light parts and files, decoded again)."""
+        for article, _fp, file in self.carried:
+            yield article if file is None else whole(article, file)
 
     @property
     def carried(self) -> Iterator[Carried]:
-        """The articles with their dedup fingerprints (None where no worker computed one)."""
+        """The articles with their dedup fingerprints (None where no worker computed one) and,
+        on a full run, their light parts and files (see ``Carried``)."""
         assert self._source is not None
         return self._source
 
@@ -310,8 +341,8 @@ def group(items: Iterable[Result]) -> Iterator[StreamedFile]:
                         for i, value in enumerate(row):
                             acc[i] += value
                     relpath = unit.inp.relpath
-                    for article, fp in arts:
-                        yield renumber(article, relpath, offset), fp
+                    for article, fp, file in arts:
+                        yield renumber(article, relpath, offset), fp, file
                     offset += done.records
                     pending = next(it, None)
                     if unit.last:

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.article import Article
-from pipeline.stages.dedup.deduper import SCORE, Change, Deduper, apply
+from pipeline.stages.dedup.deduper import SCORE, Change, Deduper, apply, apply_to_file
 
-__all__ = ["SCORE", "Change", "Deduper", "apply", "folder", "index_path", "prepare"]
+__all__ = ["SCORE", "Change", "Deduper", "apply", "apply_to_file", "folder", "folder_for",
+           "index_path",
+           "prepare"]
 
 ASIDE = "duplicates"
 
@@ -25,7 +27,12 @@ def prepare(cfg: Any) -> Deduper:
 
 def folder(outdir: Path, article: Article, cfg: Any) -> Path:
     """``outdir``, or ``outdir/duplicates`` for a duplicate when ``duplicates = "aside"``."""
-    if article.duplicate_of is not None and cfg.get("dedup", "duplicates") == "aside":
+    return folder_for(outdir, article.duplicate_of, cfg)
+
+
+def folder_for(outdir: Path, duplicate_of: str | None, cfg: Any) -> Path:
+    """:func:`folder` from the verdict alone (for a file re-written without decoding it)."""
+    if duplicate_of is not None and cfg.get("dedup", "duplicates") == "aside":
         return outdir / ASIDE
     return outdir
 

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from pipeline.article import Article
+from pipeline.article import Article, edit_file_fields
 from pipeline.stages.dedup.params import band_shape
 from pipeline.stages.dedup.signature import (
     Signer,
@@ -178,6 +178,10 @@ class Groups:
         self.parent: dict[str, str] = {}
         self.best: dict[str, str] = {}
         self.size: dict[str, int] = {}
+        # paragraph hash -> (a member, holders then): every holder of the paragraph was in
+        # that member's group when it had that many holders. Groups only grow, so while the
+        # count is unchanged it still holds, and the paragraph can link nobody new.
+        self.covered: dict[int, tuple[str, int]] = {}
 
     def add(self, x: str) -> None:
         if x not in self.parent:
@@ -282,6 +286,7 @@ class Deduper:
             self.lsh.remove(rec.id, rec.signature)
         for h in rec.paragraphs:
             self.paras[h].discard(rec.id)
+            self.clusters.covered.pop(h, None)
 
     def _link(self, rec: Record, dups: Groups, clusters: Groups) -> None:
         """Join ``rec`` to its duplicates and cluster mates among the records held now.
@@ -301,6 +306,7 @@ class Deduper:
                     # A copy of the set's fixed member, which always links in full: same
                     # signature, same paragraphs, so every link this copy could make, that
                     # member made or was made with. The group is the same without them.
+                    self._cover(rec, clusters)
                     return
             else:
                 other = min(x for x in same if x != me)
@@ -315,21 +321,44 @@ class Deduper:
                 if sig is not None and similarity(rec.signature, sig) >= self.threshold:
                     dups.union(me, other)
                     clusters.union(me, other)
+        find = clusters.find
+        covered = clusters.covered
+        mine = find(me)
         shared: dict[str, int] = {}
         for h, length in rec.paragraphs.items():
             holders = self.paras.get(h, ())
-            if len(holders) > MAX_PARAGRAPH_DF:
+            held = len(holders)
+            if held > MAX_PARAGRAPH_DF:
                 continue
+            hit = covered.get(h)
+            if hit is not None and hit[1] == held - 1 and find(hit[0]) == mine:
+                continue  # its other holders are all in my group already: a story's copies
             for other in holders:
                 if other != me:
                     shared[other] = shared.get(other, 0) + length
-        find = clusters.find
         for other in sorted(shared):
             if find(other) == find(me):
                 continue
             smaller = min(rec.para_total, self.records[other].para_total)
             if smaller and shared[other] >= self.cluster_overlap * smaller:
                 clusters.union(me, other)
+        self._cover(rec, clusters)
+
+    def _cover(self, rec: Record, clusters: Groups) -> None:
+        """Note the paragraphs of ``rec`` whose holders are now all in its group."""
+        find = clusters.find
+        covered = clusters.covered
+        mine = find(rec.id)
+        for h in rec.paragraphs:
+            holders = self.paras.get(h, ())
+            held = len(holders)
+            if held > MAX_PARAGRAPH_DF:
+                continue
+            hit = covered.get(h)
+            if hit is not None and hit[1] == held - 1 and find(hit[0]) == mine:
+                covered[h] = (hit[0], held)
+            elif all(find(other) == mine for other in holders):
+                covered[h] = (rec.id, held)
 
     def _exact_rep(self, key: bytes, same: set[str]) -> str:
         """A fixed member of a big exact-duplicate set (its smallest id), kept while it lasts."""
@@ -420,6 +449,23 @@ def colliding_id(article: Article) -> str:
 
     key = f"again:{article.id}|{article.source.path}#{article.source.index}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:len(article.id)]
+
+
+DEDUP_FIELDS = ("duplicate_of", "cluster", "scores")  # neighbours in the article file
+
+
+def apply_to_file(data: bytes, change: Change) -> bytes | None:
+    """The article file ``data`` as :func:`apply` of ``change`` would write it, without
+    decoding the article (None when ``data`` is not a file emit wrote)."""
+    def edit(values: dict[str, Any]) -> None:
+        values["duplicate_of"], values["cluster"] = change.duplicate_of, change.cluster
+        scores = values["scores"]
+        if change.similarity is None:
+            scores.pop(SCORE, None)
+        else:
+            scores[SCORE] = change.similarity
+
+    return edit_file_fields(data, DEDUP_FIELDS, edit)
 
 
 def apply(article: Article, verdict: Verdict | Change) -> Article:

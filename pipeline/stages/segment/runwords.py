@@ -81,6 +81,12 @@ class RunWords:
             self._refresh()
         return article
 
+    def would_merge(self, article: Any) -> bool:
+        """Whether ``add`` could glue tokens of ``article`` (only then does it need the token
+        offsets, which a LightArticle does not carry)."""
+        firsts = self.by_first.keys()
+        return bool(firsts) and any(not firsts.isdisjoint(t) for t in article.tokens)
+
     def _refresh(self) -> None:
         if self.discover:
             self.words = self.counter.discover(self.state.tokenizer.known)
