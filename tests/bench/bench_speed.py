@@ -220,7 +220,24 @@ def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
         times["runwords"] += timed(words.write, outdir)[0]
     emit = stages.get("emit")
     outdir.mkdir(parents=True, exist_ok=True)
-    times["emit"] = timed(lambda: [emit.write(outdir, a) for a in articles])[0]
+    # workers render each file and make an empty one to write it into; the driver re-renders
+    # the fields it set and writes (pipeline.runner._place_file)
+    from pipeline.article import to_json_file
+    from pipeline.io import Blanks, make_blanks
+    from pipeline.runner import _SET_BY_DRIVER
+
+    times["render"], files = timed(lambda: [to_json_file(a) for a in articles])
+    blanks = Blanks(outdir)
+    times["render"] += timed(lambda: blanks.give(make_blanks(outdir, len(articles))))[0]
+
+    def write() -> None:
+        from pipeline.article import set_file_fields
+
+        for a, data in zip(articles, files):
+            emit.write_file(outdir, a.id, set_file_fields(data, a, _SET_BY_DRIVER), blanks)
+
+    times["emit"] = timed(write)[0]
+    blanks.close()
     return times
 
 
