@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ class RunWords:
         if not learn:
             return article
         if self.idf_min_docs:
-            self.df.update(set().union(*map(set, article.tokens)) if article.tokens else ())
+            self.df.update(set(chain.from_iterable(article.tokens)))
         self.seen += 1
         if self.seen >= self.next_refresh:
             self.next_refresh *= 2
