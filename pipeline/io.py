@@ -127,13 +127,17 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def make_blanks(folder: Path, count: int) -> list[str]:
-    """``count`` new empty ``.tmp-*`` files in ``folder``, for :class:`Blanks` (a worker makes
-    them beside its work, so the runner's serial process need not)."""
+    """Up to ``count`` new empty ``.tmp-*`` files in ``folder``, for :class:`Blanks` (a worker
+    makes them beside its work, so the runner's serial process need not). Fewer when the
+    folder refuses them: the runner then makes its own, and reports what goes wrong."""
     names = []
-    for _ in range(count):
-        fd, tmp = _new_temp(folder, "")
-        os.close(fd)
-        names.append(tmp)
+    try:
+        for _ in range(count):
+            fd, tmp = _new_temp(folder, "")
+            os.close(fd)
+            names.append(tmp)
+    except OSError:
+        pass
     return names
 
 

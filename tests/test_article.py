@@ -84,22 +84,17 @@ def test_edit_file_fields_refuses_other_layouts():
         raise AssertionError("fields that are not neighbours must be refused")
 
 
-def test_blanks_write_atomically_and_recycle_the_replaced_file(tmp_path):
-    from pipeline.io import Blanks, make_blanks
 
-    blanks = Blanks(tmp_path)
-    blanks.give(make_blanks(tmp_path, 2))
-    target = tmp_path / "a.json"
-    blanks.write(target, b"first")
-    assert target.read_bytes() == b"first" and len(blanks.ready) == 1
-    blanks.write(target, b"second, longer")  # the replaced file becomes the next blank
-    assert target.read_bytes() == b"second, longer" and len(blanks.ready) == 1
-    blanks.write(target, b"3rd")  # a recycled blank is truncated before it is written
-    assert target.read_bytes() == b"3rd"
-    blanks.ready.append(str(tmp_path / ".tmp-gone"))  # a blank removed under us
-    blanks.write(tmp_path / "b.json", b"b")
-    assert (tmp_path / "b.json").read_bytes() == b"b"
-    blanks.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
-    blanks.write(tmp_path / "c.json", b"c")  # none left: an ordinary atomic write
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json", "c.json"]
+def test_set_file_fields_renders_what_to_json_file_renders():
+    from pipeline.article import Keyword, set_file_fields
+
+    art = _verdict_article()
+    data = to_json_file(art)
+    art.id = make_id(None, "b.txt", 7)
+    art.source.index = 7
+    art.keywords = [Keyword(word="新华社", weight=0.5), Keyword(word="北京", weight=0.25)]
+    art.duplicate_of, art.cluster, art.scores["duplicate_similarity"] = "ab" * 8, "ab" * 8, 0.9
+    names = ("id", "source", "keywords", "duplicate_of", "cluster", "scores")
+    assert set_file_fields(data, art, names) == to_json_file(art)
+    assert set_file_fields(data, art, ("pipeline",)) is not None  # the last field too
+    assert set_file_fields(to_json_line(art), art, names) is None
