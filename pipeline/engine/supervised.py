@@ -59,7 +59,11 @@ def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any],
         except BaseException as exc:  # noqa: BLE001 - reported as this item's failure
             conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
         else:
-            conn.send(("done", out))
+            if isinstance(out, bytes):  # sent as is: no pickled copy of a big payload
+                conn.send(("bytes", None))
+                conn.send_bytes(out)
+            else:
+                conn.send(("done", out))
 
 
 class _Slot:
@@ -155,6 +159,8 @@ def imap(func: Callable[[T, Callable[[], None]], R], items: Iterable[T], workers
                         while slot.conn.poll():
                             kind, payload = slot.conn.recv()
                             slot.seen = time.monotonic()
+                            if kind == "bytes":  # the payload follows at once
+                                kind, payload = "done", slot.conn.recv_bytes()
                             if kind == "done":
                                 done[seq] = payload
                                 slot.task = None

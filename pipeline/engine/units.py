@@ -21,7 +21,15 @@ from typing import Any
 import msgspec
 
 from pipeline import __version__
-from pipeline.article import Article, LightArticle, light, make_id, to_json_file
+from pipeline.article import (
+    LIGHT_FIELDS,
+    Article,
+    LightArticle,
+    from_json_line,
+    light,
+    make_id,
+    to_json_file,
+)
 from pipeline.engine.work import FileResult, one_line, prepared, process_file
 from pipeline.io import InputFile, ManifestEntry, make_blanks
 from pipeline.stages.dedup.deduper import Fingerprint
@@ -251,8 +259,6 @@ def renumber(article: Article | LightArticle, relpath: str,
 def whole(part: Article | LightArticle, file: bytes) -> Article:
     """The whole article from its file, with the light part's values (the driver may have
     renumbered it)."""
-    from pipeline.article import LIGHT_FIELDS, from_json_line
-
     article = from_json_line(file)
     for name in LIGHT_FIELDS:
         setattr(article, name, getattr(part, name))
