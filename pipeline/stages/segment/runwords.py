@@ -83,10 +83,21 @@ class RunWords:
         return article
 
     def would_merge(self, article: Any) -> bool:
-        """Whether ``add`` could glue tokens of ``article`` (only then does it need the token
-        offsets, which a LightArticle does not carry)."""
+        """Whether ``add`` could glue tokens of ``article``: some run of its tokens spells a
+        discovered word (only then does it need the token offsets, which a LightArticle does
+        not carry; whether the run is unbroken in the text is for ``_merge`` to check)."""
         firsts = self.by_first.keys()
-        return bool(firsts) and any(not firsts.isdisjoint(t) for t in article.tokens)
+        return bool(firsts) and any(not firsts.isdisjoint(tokens) and self._spells(tokens)
+                                    for tokens in article.tokens)
+
+    def _spells(self, tokens: list[str]) -> bool:
+        """Some run of ``tokens`` spells a discovered word."""
+        by_first = self.by_first
+        for i, token in enumerate(tokens):
+            for seq in by_first.get(token, ()):
+                if tuple(tokens[i:i + len(seq)]) == seq:
+                    return True
+        return False
 
     def _refresh(self) -> None:
         if self.discover:
@@ -109,8 +120,8 @@ class RunWords:
         by_first = self.by_first
         firsts = by_first.keys()
         for p, tokens in enumerate(article.tokens):
-            if firsts.isdisjoint(tokens):
-                continue  # no token starts a discovered word: most paragraphs
+            if firsts.isdisjoint(tokens) or not self._spells(tokens):
+                continue  # no run of tokens spells a discovered word: most paragraphs
             offsets = article.token_offsets[p]
             out_t: list[str] = []
             out_o: list[list[int]] = []
