@@ -211,6 +211,12 @@ class Groups:
         rec = self.records.get(x)
         return rec.order if rec is not None else (float("inf"), 1 << 30, 0, x)
 
+    def covers(self, h: int, held: int, x: str) -> bool:
+        """Paragraph ``h``, now with ``held`` holders, was covered by one group when it had one
+        holder fewer (only ``x`` joined since) and ``x`` is in that group now."""
+        hit = self.covered.get(h)
+        return hit is not None and hit[1] == held - 1 and self.find(hit[0]) == self.find(x)
+
     def canonical(self, x: str) -> tuple[str, int]:
         root = self.find(x)
         return self.best[root], self.size[root]
@@ -321,21 +327,16 @@ class Deduper:
                 if sig is not None and similarity(rec.signature, sig) >= self.threshold:
                     dups.union(me, other)
                     clusters.union(me, other)
-        find = clusters.find
-        covered = clusters.covered
-        mine = find(me)
         shared: dict[str, int] = {}
         for h, length in rec.paragraphs.items():
             holders = self.paras.get(h, ())
             held = len(holders)
-            if held > MAX_PARAGRAPH_DF:
-                continue
-            hit = covered.get(h)
-            if hit is not None and hit[1] == held - 1 and find(hit[0]) == mine:
-                continue  # its other holders are all in my group already: a story's copies
+            if held > MAX_PARAGRAPH_DF or clusters.covers(h, held, me):
+                continue  # site boilerplate, or its other holders are all in my group already
             for other in holders:
                 if other != me:
                     shared[other] = shared.get(other, 0) + length
+        find = clusters.find
         for other in sorted(shared):
             if find(other) == find(me):
                 continue
@@ -347,18 +348,14 @@ class Deduper:
     def _cover(self, rec: Record, clusters: Groups) -> None:
         """Note the paragraphs of ``rec`` whose holders are now all in its group."""
         find = clusters.find
-        covered = clusters.covered
         mine = find(rec.id)
         for h in rec.paragraphs:
             holders = self.paras.get(h, ())
             held = len(holders)
             if held > MAX_PARAGRAPH_DF:
                 continue
-            hit = covered.get(h)
-            if hit is not None and hit[1] == held - 1 and find(hit[0]) == mine:
-                covered[h] = (hit[0], held)
-            elif all(find(other) == mine for other in holders):
-                covered[h] = (rec.id, held)
+            if clusters.covers(h, held, rec.id) or all(find(x) == mine for x in holders):
+                clusters.covered[h] = (rec.id, held)
 
     def _exact_rep(self, key: bytes, same: set[str]) -> str:
         """A fixed member of a big exact-duplicate set (its smallest id), kept while it lasts."""
