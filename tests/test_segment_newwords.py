@@ -134,3 +134,39 @@ def test_counter_counts_whole_han_tokens_only_within_runs():
     assert c.counts[f"机{sep}与"] == 1 and c.counts[f"芯片{sep}设计"] == 1
     assert not any("X光" in k or "AI" in k or "，" in k for k in c.counts)
     assert not any(k.count(sep) > 2 for k in c.counts)  # at most max_tokens + 1 tokens
+
+
+def test_boundary_entropy_is_that_of_every_neighbour_and_edge():
+    """discover splits only sequences seen twice or more; each neighbour seen once and each run
+    edge must still count as its own neighbour. Checked against the definition on the samples,
+    with every neighbour of every found word counted from the full table."""
+    import math
+    from collections import Counter
+
+    from pipeline import config
+    from pipeline.stages.segment import prepare
+
+    state = prepare(config.load("config/pipeline.toml"))
+    counter = NgramCounter(Settings(min_count=3, min_pmi=2.0, min_entropy=0.5))
+    for path in sorted(Path("raw").iterdir()):
+        for para in path.read_text("utf-8", errors="replace").splitlines():
+            counter.add(state.tokenizer.cut(para)[0])
+    words = counter.discover(lambda w: False)
+    assert len(words) >= 20
+    sep = "\x1f"
+    once = 0  # neighbours seen once: the case discover reads off the total
+    for w in words:
+        key = sep.join(w.cuts[0])
+        total = counter.counts[key]
+        right, left = Counter(), Counter()
+        for k, c in counter.counts.items():
+            head, _, last = k.rpartition(sep)
+            first, _, tail = k.partition(sep)
+            right[last] += c if head == key else 0
+            left[first] += c if tail == key else 0
+        for side, got in ((right, w.right), (left, w.left)):
+            nbrs = [c for c in side.values() if c] + [1] * (total - sum(side.values()))
+            once += sum(1 for c in side.values() if c == 1)
+            h = -sum(c / total * math.log(c / total) for c in nbrs)
+            assert got == pytest.approx(h, abs=1e-4), w.word
+    assert once >= 20
