@@ -58,7 +58,8 @@ class RunWords:
         self.idf_min_docs = int(sec["run_idf_min_docs"])
         self.seen = 0
         self.words: list[NewWord] = []
-        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        # First token of a discovered word's cut -> (length, cuts of that length), longest first.
+        self.by_first: dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]] = {}
         self.df: Counter[str] = Counter()
         self.idf: dict[str, float] | None = None
         self.idf_default = 0.0
@@ -94,21 +95,22 @@ class RunWords:
         """Some run of ``tokens`` spells a discovered word."""
         by_first = self.by_first
         for i, token in enumerate(tokens):
-            for seq in by_first.get(token, ()):
-                if tuple(tokens[i:i + len(seq)]) == seq:
+            for k, seqs in by_first.get(token, ()):
+                if tuple(tokens[i:i + k]) in seqs:
                     return True
         return False
 
     def _refresh(self) -> None:
         if self.discover:
             self.words = self.counter.discover(self.state.tokenizer.known)
-            by_first: dict[str, list[tuple[str, ...]]] = {}
+            grouped: dict[str, dict[int, set[tuple[str, ...]]]] = {}
             for w in self.words:
                 for parts in w.cuts:
-                    by_first.setdefault(parts[0], []).append(parts)
-            for seqs in by_first.values():  # longest first, then by text: deterministic
-                seqs.sort(key=lambda p: (-len(p), p))
-            self.by_first = by_first
+                    grouped.setdefault(parts[0], {}).setdefault(len(parts), set()).add(parts)
+            # Longest first: at most one cut of each length can match at a position.
+            self.by_first = {first: [(k, frozenset(v)) for k, v in sorted(by_len.items(),
+                                                                        reverse=True)]
+                             for first, by_len in grouped.items()}
         if self.idf_min_docs and self.seen >= self.idf_min_docs:
             n = self.seen
             self.idf = {w: math.log(n / c) for w, c in self.df.items()}
@@ -127,13 +129,12 @@ class RunWords:
             out_o: list[list[int]] = []
             i, n = 0, len(tokens)
             while i < n:
-                seqs = by_first.get(tokens[i])
-                if seqs:
-                    for seq in seqs:
-                        k = len(seq)
-                        if tuple(tokens[i:i + k]) == seq and all(
+                lengths = by_first.get(tokens[i])
+                if lengths:
+                    for k, seqs in lengths:
+                        if tuple(tokens[i:i + k]) in seqs and all(
                                 offsets[j][1] == offsets[j + 1][0] for j in range(i, i + k - 1)):
-                            out_t.append("".join(seq))
+                            out_t.append("".join(tokens[i:i + k]))
                             out_o.append([offsets[i][0], offsets[i + k - 1][1]])
                             i += k
                             changed = True
