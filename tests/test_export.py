@@ -109,3 +109,34 @@ def test_parquet_without_pyarrow_is_one_clear_line(monkeypatch, tmp_path):
 def test_export_of_a_missing_folder_is_a_usage_error(tmp_path):
     proc = zhnews("export", str(tmp_path / "nope"), "--format", "jsonl", "-o", "-", check=False)
     assert proc.returncode == 2 and b"not an output folder" in proc.stderr
+
+
+def test_es_text_seg_cuts_run_words_back_like_the_query_side(tmp_path):
+    """A run glues tokens into words it discovered only from a checkpoint on; the bulk file's
+    pre-segmented body cuts them back with the dictionary (as the SQLite index does), so a name
+    is indexed alike in early and late articles and matches a query cut the same way."""
+    from pipeline import config
+    from pipeline.export.titles import Segmenter
+
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    conf = tmp_path / "pipeline.toml"
+    conf.write_text('[segment]\nuserdict_file = "empty.txt"\nnewwords_first_refresh = 2\n',
+                    "utf-8")
+    out = tmp_path / "out"
+    zhnews("run", "raw", "-o", str(out), "-j", "1", "--no-progress", "-c", str(conf))
+    bulk = tmp_path / "bulk.ndjson"
+    zhnews("export", str(out), "--format", "es-bulk", "-o", str(bulk), "-c", str(conf))
+    known = Segmenter(config.load(str(conf))).tokenizer.known
+    han = re.compile("[\u4e00-\u9fff]{2,}")
+
+    def glued(tokens: list[str]) -> list[str]:  # Han words the dictionary lacks
+        return [t for t in tokens if han.fullmatch(t) and not known(t)]
+
+    docs = {d["id"]: d for d in map(json.loads, bulk.read_text("utf-8").splitlines()[1::2])}
+    merged = 0
+    for art in read_articles(out):
+        merged += len(glued([t for para in art.tokens for t in para]))
+        seg = docs[art.id]["text_seg"].split()
+        assert not glued(seg)
+        assert "".join(seg) == "".join(t for para in art.tokens for t in para)
+    assert merged >= 10  # the run did glue discovered words: the check above is not vacuous

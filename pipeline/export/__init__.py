@@ -7,7 +7,7 @@ equal bytes. ``document`` is the flat record the search engines share.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -42,12 +42,17 @@ def iso_date(value: str | None, naive_offset_hours: float) -> str | None:
     return datetime.fromtimestamp(seconds, tz).isoformat()
 
 
-def seg_text(article: Article) -> str:
-    """The pre-segmented body: tokens joined by spaces, paragraphs by newlines."""
-    return "\n".join(" ".join(tokens) for tokens in article.tokens)
+def seg_text(article: Article,
+             unmerge: Callable[[list[str]], list[str]] | None = None) -> str:
+    """The pre-segmented body: tokens joined by spaces, paragraphs by newlines. ``unmerge``
+    (titles.Segmenter.unmerge) cuts the run's discovered words back into dictionary words, so
+    that a name is indexed the same way in every article and as a query is cut."""
+    cut = unmerge or (lambda tokens: tokens)
+    return "\n".join(" ".join(cut(tokens)) for tokens in article.tokens)
 
 
-def document(article: Article, title_tokens: list[str], cfg: Any) -> dict[str, Any]:
+def document(article: Article, title_tokens: list[str], cfg: Any,
+             unmerge: Callable[[list[str]], list[str]] | None = None) -> dict[str, Any]:
     """The flat record both search-engine exports write (field names: see the README)."""
     offset = float(cfg.get("dedup", "naive_utc_offset"))
     published = iso_date(article.published_at, offset)
@@ -58,7 +63,7 @@ def document(article: Article, title_tokens: list[str], cfg: Any) -> dict[str, A
         "title": article.title,
         "title_seg": " ".join(title_tokens),
         "text": article.text,
-        "text_seg": seg_text(article),
+        "text_seg": seg_text(article, unmerge),
         "authors": article.authors,
         "editors": article.editors,
         "publisher": article.publisher,

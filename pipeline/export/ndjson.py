@@ -31,7 +31,7 @@ def es_bulk(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
     titles = Segmenter(cfg)
     for article in articles:
         yield _line({"index": {"_index": index, "_id": article.id}})
-        yield _line(document(article, titles(article.title), cfg))
+        yield _line(document(article, titles(article.title), cfg, titles.unmerge))
 
 
 def meili(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
