@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.article import Article, from_json_line
 from pipeline.errors import UsageError
+
+if TYPE_CHECKING:
+    from pipeline.export.titles import Segmenter
 
 FORMATS = ("es-bulk", "meili", "jsonl", "parquet")
 
@@ -42,28 +45,26 @@ def iso_date(value: str | None, naive_offset_hours: float) -> str | None:
     return datetime.fromtimestamp(seconds, tz).isoformat()
 
 
-def seg_text(article: Article,
-             unmerge: Callable[[list[str]], list[str]] | None = None) -> str:
+def seg_text(article: Article, unmerge: Callable[[list[str]], list[str]]) -> str:
     """The pre-segmented body: tokens joined by spaces, paragraphs by newlines. ``unmerge``
     (titles.Segmenter.unmerge) cuts the run's discovered words back into dictionary words, so
     that a name is indexed the same way in every article and as a query is cut."""
-    cut = unmerge or (lambda tokens: tokens)
-    return "\n".join(" ".join(cut(tokens)) for tokens in article.tokens)
+    return "\n".join(" ".join(unmerge(tokens)) for tokens in article.tokens)
 
 
-def document(article: Article, title_tokens: list[str], cfg: Any,
-             unmerge: Callable[[list[str]], list[str]] | None = None) -> dict[str, Any]:
-    """The flat record both search-engine exports write (field names: see the README)."""
+def document(article: Article, cfg: Any, seg: Segmenter | None) -> dict[str, Any]:
+    """The flat record both search-engine exports write (field names: see the README);
+    ``title_seg`` and ``text_seg`` only with ``seg`` (Meilisearch segments Chinese itself)."""
     offset = float(cfg.get("dedup", "naive_utc_offset"))
     published = iso_date(article.published_at, offset)
     from pipeline.stages.dedup.signature import published_key
 
-    return {
+    doc = {
         "id": article.id,
         "title": article.title,
-        "title_seg": " ".join(title_tokens),
+        "title_seg": " ".join(seg(article.title)) if seg else None,
         "text": article.text,
-        "text_seg": seg_text(article, unmerge),
+        "text_seg": seg_text(article, seg.unmerge) if seg else None,
         "authors": article.authors,
         "editors": article.editors,
         "publisher": article.publisher,
@@ -78,3 +79,6 @@ def document(article: Article, title_tokens: list[str], cfg: Any,
         "duplicate_of": article.duplicate_of,
         "cluster": article.cluster,
     }
+    if seg is None:
+        del doc["title_seg"], doc["text_seg"]
+    return doc

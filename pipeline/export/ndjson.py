@@ -28,21 +28,18 @@ def jsonl(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
 def es_bulk(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
     """Alternating action and document lines for ``POST _bulk`` (ids are the article ids)."""
     index = cfg.get("export", "es_index")
-    titles = Segmenter(cfg)
+    seg = Segmenter(cfg)
     for article in articles:
         yield _line({"index": {"_index": index, "_id": article.id}})
-        yield _line(document(article, titles(article.title), cfg, titles.unmerge))
+        yield _line(document(article, cfg, seg))
 
 
 def meili(articles: Iterable[Article], cfg: Any) -> Iterator[bytes]:
     """Meilisearch NDJSON documents, primary key ``id`` (letters, digits, - and _ only)."""
-    titles = Segmenter(cfg)
     for article in articles:
         if not _MEILI_ID.match(article.id):
             raise ZhnewsError(f"article id {article.id!r} is not a valid Meilisearch id")
-        doc = document(article, titles(article.title), cfg)
-        del doc["title_seg"], doc["text_seg"]  # Meilisearch segments Chinese itself
-        yield _line(doc)
+        yield _line(document(article, cfg, None))  # Meilisearch segments Chinese itself
 
 
 def es_template(cfg: Any) -> dict[str, Any]:
