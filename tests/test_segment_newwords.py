@@ -162,10 +162,12 @@ def test_boundary_entropy_is_that_of_every_neighbour_and_edge():
         for k, c in counter.counts.items():
             head, _, last = k.rpartition(sep)
             first, _, tail = k.partition(sep)
-            right[last] += c if head == key else 0
-            left[first] += c if tail == key else 0
+            if head == key:
+                right[last] += c
+            if tail == key:
+                left[first] += c
         for side, got in ((right, w.right), (left, w.left)):
-            nbrs = [c for c in side.values() if c] + [1] * (total - sum(side.values()))
+            nbrs = list(side.values()) + [1] * (total - sum(side.values()))
             once += sum(1 for c in side.values() if c == 1)
             h = -sum(c / total * math.log(c / total) for c in nbrs)
             assert got == pytest.approx(h, abs=1e-4), w.word
