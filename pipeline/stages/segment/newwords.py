@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections import (
-    Counter,
-    _count_elements,  # Counter.update's C loop, without its per-call checks
-)
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 SEP = "\x1f"  # joins the tokens of a counted sequence, so split points survive
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A maximal run of whole Han tokens in a paragraph's tokens joined by SEP: every token all Han,
-# the run bounded by SEP or the paragraph's edge (a token mixing Han and other characters, a
-# punctuation mark or a space ends it). One regex pass instead of a test per token.
-_RUN = re.compile(f"(?<![^{SEP}])[{_HAN}]+(?:{SEP}[{_HAN}]+)*(?![^{SEP}])")
+# A token all Han: runs of these are counted (a token mixing Han and other characters, a
+# punctuation mark or a space ends a run).
+_HAN_TOKEN = re.compile(f"[{_HAN}]+")
 
 
 @dataclass(frozen=True)
@@ -63,88 +61,224 @@ class NewWord:
         return round(self.pmi * min(self.left, self.right) * math.log(self.count), 4)
 
 
+_U64 = np.uint64
+_K1, _K2, _K3 = _U64(0x9E3779B97F4A7C15), _U64(0xBF58476D1CE4E5B9), _U64(0x94D049BB133111EB)
+_S27, _S30, _S31, _S32 = _U64(27), _U64(30), _U64(31), _U64(32)
+_LOW32 = _U64(0xFFFFFFFF)
+FLUSH_TOKENS = 1 << 20  # token ids buffered before they are counted as arrays
+_VOCAB_NON_HAN = 4_000_000  # beyond this many entries, non-Han tokens are no longer remembered
+
+
+def _extend(prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    """The key of a sequence from its prefix's key and its last token's id (splitmix64)."""
+    z = prev * _K1 + nxt
+    z = (z ^ (z >> _S30)) * _K2
+    z = (z ^ (z >> _S27)) * _K3
+    return z ^ (z >> _S31)
+
+
+class _Vocab(dict):
+    """Token → id in first-seen order; every token that is not all Han maps to 0, the run
+    boundary, so a paragraph becomes its ids with one C-level ``map``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = [""]
+        self.lengths: list[int] = [0]
+
+    def __missing__(self, token: str) -> int:
+        if _HAN_TOKEN.fullmatch(token):
+            i = len(self.names)
+            self.names.append(token)
+            self.lengths.append(len(token))
+        elif len(self) < _VOCAB_NON_HAN:
+            i = 0
+        else:
+            return 0
+        self[token] = i
+        return i
+
+
+class _Table:
+    """The distinct sequences of one length, sorted by key, with their counts and the keys of
+    their prefix and suffix one token shorter (token ids at length 2). Everything else about a
+    sequence (its tokens, its length in characters) is read through those keys when needed."""
+
+    def __init__(self) -> None:
+        self.key = np.zeros(0, _U64)
+        self.count = np.zeros(0, np.int64)
+        self.prefix = np.zeros(0, _U64)
+        self.suffix = np.zeros(0, _U64)
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def add(self, key: np.ndarray, prefix: np.ndarray, suffix: np.ndarray) -> None:
+        """Count every occurrence in ``key``."""
+        uk, at, cnt = np.unique(key, return_index=True, return_counts=True)
+        pos = np.searchsorted(self.key, uk)
+        found = pos < len(self.key)
+        found[found] = self.key[pos[found]] == uk[found]
+        self.count[pos[found]] += cnt[found]  # keys are distinct: no repeated index
+        new = ~found
+        if new.any():
+            where, at = pos[new], at[new]
+            self.key = np.insert(self.key, where, uk[new])
+            self.count = np.insert(self.count, where, cnt[new])
+            self.prefix = np.insert(self.prefix, where, prefix[at])
+            self.suffix = np.insert(self.suffix, where, suffix[at])
+
+    def keep(self, mask: np.ndarray) -> None:
+        self.key, self.count = self.key[mask], self.count[mask]
+        self.prefix, self.suffix = self.prefix[mask], self.suffix[mask]
+
+    def rows(self, keys: np.ndarray) -> np.ndarray:
+        """Row of each of ``keys``, -1 where absent."""
+        if not len(self.key):
+            return np.full(len(keys), -1)
+        pos = np.searchsorted(self.key, keys)
+        pos[pos >= len(self.key)] = 0
+        return np.where(self.key[pos] == keys, pos, -1)
+
+
 class NgramCounter:
-    """Counts of runs of 1..max_tokens+1 Han tokens (the extra token gives the neighbours)."""
+    """Counts of runs of 1..max_tokens+1 Han tokens (the extra token gives the neighbours).
+
+    Why arrays: this runs in the runner's one serial process, and building and hashing a string
+    per sequence (3.5 M of them for 1.9 M characters of news) cost more than segmenting the text.
+    Tokens become ids as they come; every ~1 M tokens the sequences are formed and counted as
+    numpy arrays, one table per length. A sequence of 1 or 2 tokens is keyed exactly by its ids;
+    a longer one by a 64-bit hash of its prefix's key and last id (two distinct sequences of one
+    length share a key with odds of about n²/2⁶⁵, below 10⁻⁶ for millions of sequences).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.s = settings
-        self.counts: Counter[str] = Counter()
-        self.tokens = 0
+        self._vocab = _Vocab()
+        self._pending: list[int] = []
+        self._unigrams = np.zeros(1, np.int64)  # by token id; 0 is the boundary
+        self._tables = {n: _Table() for n in range(2, settings.max_tokens + 2)}
+        self._tokens = 0
         self._prune_below = 1
+
+    @property
+    def tokens(self) -> int:
+        """Han tokens counted."""
+        self._flush()
+        return self._tokens
 
     def add(self, tokens: list[str]) -> None:
         """One paragraph's tokens."""
         self.add_paragraphs((tokens,))
 
     def add_paragraphs(self, paragraphs: Iterable[list[str]]) -> None:
-        """Several paragraphs' tokens (an article): every sequence is gathered first and counted
-        in one call, since per-call overhead outweighs the counting for short runs."""
-        top = self.s.max_tokens + 1
-        limit = self.s.max_chars + 4  # longer sequences only ever serve as neighbours
-        keys: list[str] = []
-        append = keys.append
+        """Several paragraphs' tokens (an article)."""
+        get, pending = self._vocab.__getitem__, self._pending
         for tokens in paragraphs:
-            for joined in _RUN.findall(SEP.join(tokens)):
-                run = joined.split(SEP)
-                n = len(run)
-                self.tokens += n
-                keys += run
-                for i in range(n - 1):
-                    key, chars = run[i], len(run[i])
-                    for j in range(i + 1, min(n, i + top)):
-                        key += SEP + run[j]
-                        chars += len(run[j])
-                        if chars > limit:
-                            break
-                        append(key)
-        _count_elements(self.counts, keys)
-        if len(self.counts) > self.s.max_ngrams:
+            pending += map(get, tokens)
+            pending.append(0)  # a paragraph's edge ends every run
+        if len(pending) >= FLUSH_TOKENS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Count the buffered ids: each length's sequences from the previous length's."""
+        if not self._pending:
+            return
+        ids = np.array(self._pending, dtype=np.int64)
+        self._pending.clear()
+        vocab = len(self._vocab.names)
+        if len(self._unigrams) < vocab:
+            self._unigrams = np.concatenate([self._unigrams,
+                                             np.zeros(vocab - len(self._unigrams), np.int64)])
+        self._unigrams += np.bincount(ids, minlength=vocab)
+        self._unigrams[0] = 0
+        self._tokens = int(self._unigrams.sum())
+        lengths = np.array(self._vocab.lengths, dtype=np.int64)[ids]
+        limit = self.s.max_chars + 4  # longer sequences only ever serve as neighbours
+        uids = ids.astype(_U64)
+        key, ok, chars = uids, ids > 0, lengths
+        for n in range(2, self.s.max_tokens + 2):
+            m = len(ids) - n + 1
+            if m <= 0:
+                break
+            nxt = uids[n - 1:]
+            chars = chars[:m] + lengths[n - 1:]
+            ok = ok[:m] & (ids[n - 1:] > 0) & (chars <= limit)
+            short = key  # keys of the sequences one token shorter, at every start
+            key = (short[:m] << _S32) | nxt if n == 2 else _extend(short[:m], nxt)
+            at = np.flatnonzero(ok)
+            if not len(at):
+                break
+            self._tables[n].add(key[at], short[at], short[at + 1])
+        if self._size() > self.s.max_ngrams:
             self._prune()
+
+    def _size(self) -> int:
+        return int(np.count_nonzero(self._unigrams)) + sum(map(len, self._tables.values()))
 
     def _prune(self) -> None:
         """Bound memory on huge runs: drop the rarest sequences (single tokens are kept)
         until half the budget is left. Deterministic: it depends only on the input so far."""
-        while len(self.counts) > self.s.max_ngrams // 2:
+        while self._size() > self.s.max_ngrams // 2:
             cut = self._prune_below
-            self.counts = Counter({g: c for g, c in self.counts.items()
-                                   if c > cut or SEP not in g})
+            for table in self._tables.values():
+                table.keep(table.count > cut)
             self._prune_below += 1
+
+    def _counts_of(self, n: int, keys: np.ndarray) -> np.ndarray:
+        """Counts of sequences of ``n`` tokens by key (ids when ``n`` is 1); 0 when absent."""
+        if n == 1:
+            return self._unigrams[keys.astype(np.int64)]
+        table = self._tables[n]
+        if not len(table):
+            return np.zeros(len(keys), np.int64)
+        rows = table.rows(keys)
+        return np.where(rows >= 0, table.count[rows], 0)
+
+    def _token_ids(self, n: int, rows: np.ndarray) -> np.ndarray:
+        """The token ids of rows of the ``n``-token table, one row of ids each: a sequence's
+        last id is that of its suffix, down to the exact key of its last two tokens."""
+        out = np.zeros((len(rows), n), np.int64)
+        for m in range(n, 2, -1):
+            table = self._tables[m]
+            tail = table.suffix[rows]
+            for k in range(m - 1, 2, -1):
+                tail = self._tables[k].suffix[self._tables[k].rows(tail)]
+            out[:, m - 1] = (tail & _LOW32).astype(np.int64)
+            rows = self._tables[m - 1].rows(table.prefix[rows])
+        pair = self._tables[2].key[rows]
+        out[:, 0], out[:, 1] = (pair >> _S32).astype(np.int64), (pair & _LOW32).astype(np.int64)
+        return out
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Every counted sequence as its tokens joined by SEP (for tests and inspection)."""
+        self._flush()
+        names = self._vocab.names
+        out: Counter[str] = Counter({names[i]: int(c) for i, c in enumerate(self._unigrams)
+                                     if c})
+        for n, table in self._tables.items():
+            ids = self._token_ids(n, np.arange(len(table)))
+            for row, c in zip(ids.tolist(), table.count.tolist()):
+                out[SEP.join(names[i] for i in row)] = c
+        return out
 
     def discover(self, known: Callable[[str], bool]) -> list[NewWord]:
         """Candidates passing every threshold, best first (ties by word)."""
-        s, counts = self.s, self.counts
-        if not self.tokens:
+        self._flush()
+        s = self.s
+        if not self._tokens:
             return []
-        log_total = math.log(self.tokens)
+        log_total = math.log(self._tokens)
+        names = self._vocab.names
         edges = set(s.edge_chars)
-        cands: dict[str, tuple[int, float]] = {}
-        for key, c in [(k, c) for k, c in counts.items() if c >= s.min_count and SEP in k]:
-            parts = key.split(SEP)
-            word = "".join(parts)
-            if (len(parts) > s.max_tokens or not s.min_chars <= len(word) <= s.max_chars
-                    or word[0] in edges or word[-1] in edges or known(word)):
-                continue
-            pmi = min(math.log(c) + log_total - math.log(counts[SEP.join(parts[:i])])
-                      - math.log(counts[SEP.join(parts[i:])]) for i in range(1, len(parts)))
-            if pmi >= s.min_pmi:
-                cands[key] = (c, pmi)
-        # Neighbours seen once are read off the total (see _entropy), so only sequences seen
-        # twice or more are split: a fifth of them, and the split is most of discover's time.
-        right: dict[str, list[int]] = {k: [] for k in cands}
-        left: dict[str, list[int]] = {k: [] for k in cands}
-        for key, c in [(k, c) for k, c in counts.items() if c > 1]:
-            head = key.rpartition(SEP)[0]
-            if head in right:
-                right[head].append(c)
-            tail = key.partition(SEP)[2]
-            if tail in left:
-                left[tail].append(c)
-        out = []
-        for key, (c, pmi) in cands.items():
-            le, re_ = _entropy(left[key], c), _entropy(right[key], c)
-            if le >= s.min_entropy and re_ >= s.min_entropy:
-                out.append(NewWord(key.replace(SEP, ""), c, round(pmi, 4), round(le, 4),
-                                   round(re_, 4), (tuple(key.split(SEP)),)))
+        edge = (np.array([bool(t) and t[0] in edges for t in names]),
+                np.array([bool(t) and t[-1] in edges for t in names]))
+        lengths = np.array(self._vocab.lengths, dtype=np.int64)
+        out: list[NewWord] = []
+        with np.errstate(divide="ignore"):
+            for n in range(2, s.max_tokens + 1):
+                out += self._discover_length(n, log_total, edge, lengths, known)
         # The same string cut two ways is one word: keep its best-scored figures, all its cuts.
         best: dict[str, NewWord] = {}
         cuts: dict[str, set[tuple[str, ...]]] = {}
@@ -157,21 +291,73 @@ class NgramCounter:
         words.sort(key=lambda w: (-w.score, w.word))
         return words
 
+    def _discover_length(self, n: int, log_total: float, edge: tuple[np.ndarray, np.ndarray],
+                         lengths: np.ndarray, known: Callable[[str], bool]) -> list[NewWord]:
+        s, table = self.s, self._tables[n]
+        rows = np.flatnonzero(table.count >= s.min_count)
+        ids = self._token_ids(n, rows)
+        chars = lengths[ids].sum(axis=1)
+        fit = ((chars >= s.min_chars) & (chars <= s.max_chars) & ~edge[0][ids[:, 0]]
+               & ~edge[1][ids[:, -1]])
+        rows, ids = rows[fit], ids[fit]
+        if not len(rows):
+            return []
+        count = table.count[rows]
+        # Cohesion: the weakest split. The i-token prefix is reached through prefix keys, the
+        # (n - i)-token suffix through suffix keys.
+        heads = {n - 1: table.prefix[rows]}
+        tails = {n - 1: table.suffix[rows]}
+        whole = np.ones(len(rows), bool)  # every part still counted (see _prune)
+        for m in range(n - 1, 1, -1):
+            at_head, at_tail = self._tables[m].rows(heads[m]), self._tables[m].rows(tails[m])
+            whole &= (at_head >= 0) & (at_tail >= 0)
+            heads[m - 1] = self._tables[m].prefix[at_head]
+            tails[m - 1] = self._tables[m].suffix[at_tail]
+        pmi = np.where(whole, np.inf, -np.inf)
+        base = np.log(count) + log_total
+        for i in range(1, n):
+            pmi = np.minimum(pmi, base - np.log(self._counts_of(i, heads[i]))
+                             - np.log(self._counts_of(n - i, tails[n - i])))
+        good = pmi >= s.min_pmi
+        rows, count, pmi, ids = rows[good], count[good], pmi[good], ids[good]
+        keys = table.key[rows]  # sorted: rows are
+        # Freedom: entropy of the neighbours one token out on each side.
+        longer = self._tables[n + 1]
+        repeated = longer.count > 1
+        sides = [_entropies(keys, count, column[repeated], longer.count[repeated])
+                 for column in (longer.suffix, longer.prefix)]  # left neighbours, then right
+        left, right = sides
+        free = np.flatnonzero((left >= s.min_entropy) & (right >= s.min_entropy))
+        names = self._vocab.names
+        words = []
+        for j, row in zip(free.tolist(), ids[free].tolist()):
+            parts = tuple(names[i] for i in row)
+            word = "".join(parts)
+            if known(word):
+                continue
+            words.append(NewWord(word, int(count[j]), round(float(pmi[j]), 4),
+                                 round(float(left[j]), 4), round(float(right[j]), 4), (parts,)))
+        return words
 
-def _entropy(repeated: list[int], total: int) -> float:
-    """Entropy of the neighbour distribution, from the counts of the neighbours seen more than
-    once: every other occurrence (a neighbour seen once, or a run edge, which is its own
-    distinct neighbour each time) adds the same (1/total)·log(total)."""
-    h = 0.0
-    seen = 0
-    for c in repeated:
-        p = c / total
-        h -= p * math.log(p)
-        seen += c
-    single = total - seen
-    if single > 0:
-        h += single * (1 / total) * math.log(total)
-    return h
+
+def _entropies(keys: np.ndarray, count: np.ndarray, outer: np.ndarray,
+               outer_count: np.ndarray) -> np.ndarray:
+    """Entropy of each sequence's neighbour distribution on one side. ``keys`` (sorted) and
+    ``count`` are the sequences; ``outer`` holds, for each longer sequence seen more than once,
+    the key of the sequence it extends by one neighbour, with its count. Every other occurrence
+    (a neighbour seen once, or a run edge, which is its own distinct neighbour each time) adds
+    the same (1/total)·log(total), so the sequences seen once need not be split at all."""
+    if not len(keys):
+        return np.zeros(0)
+    pos = np.searchsorted(keys, outer)
+    pos[pos >= len(keys)] = 0
+    hit = keys[pos] == outer
+    pos, c = pos[hit], outer_count[hit].astype(np.float64)
+    p = c / count[pos]
+    # astype: bincount of nothing is int
+    h = np.bincount(pos, weights=-p * np.log(p), minlength=len(keys)).astype(np.float64)
+    single = count - np.bincount(pos, weights=c, minlength=len(keys)).astype(np.float64)
+    return h + np.where(single > 0, single * (1 / count) * np.log(count), 0.0)
 
 
 def dictionary_lines(words: Iterable[NewWord], freq: Callable[[str, int], int]) -> list[str]:
