@@ -172,3 +172,69 @@ def test_boundary_entropy_is_that_of_every_neighbour_and_edge():
             h = -sum(c / total * math.log(c / total) for c in nbrs)
             assert got == pytest.approx(h, abs=1e-4), w.word
     assert once >= 20
+
+
+def _reference_counts(paragraphs: list[list[str]], top: int, limit: int) -> dict[str, int]:
+    """Sequences of 1..top whole-Han tokens inside runs, at most ``limit`` characters when
+    longer than one token, joined by the separator: the definition, one string at a time."""
+    import re
+    from collections import Counter
+
+    han = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+    out: Counter[str] = Counter()
+    for tokens in paragraphs:
+        run: list[str] = []
+        for token in [*tokens, "。"]:
+            if han.fullmatch(token):
+                run.append(token)
+                continue
+            for i in range(len(run)):
+                for j in range(i + 1, min(len(run), i + top) + 1):
+                    if j - i == 1 or sum(map(len, run[i:j])) <= limit:
+                        out["\x1f".join(run[i:j])] += 1
+            run = []
+    return dict(out)
+
+
+def test_array_counts_equal_the_definition_whatever_the_batches(monkeypatch):
+    """The counter forms sequences as arrays of ids and keys longer ones by hash, in batches;
+    on the samples' real tokens its counts are exactly the definition's, and cutting the input
+    into many small batches (with pruning off) changes nothing."""
+    from pipeline import config
+    from pipeline.stages.segment import newwords, prepare
+
+    cut = prepare(config.load("config/pipeline.toml")).tokenizer.cut
+    paragraphs = [cut(p)[0] for path in sorted(Path("raw").iterdir())
+                  for p in path.read_text("utf-8", errors="replace").splitlines()]
+    s = Settings()
+    want = _reference_counts(paragraphs, s.max_tokens + 1, s.max_chars + 4)
+    assert len(want) > 5000
+    whole = NgramCounter(s)
+    whole.add_paragraphs(paragraphs)
+    assert dict(whole.counts) == want
+    monkeypatch.setattr(newwords, "FLUSH_TOKENS", 50)
+    batched = NgramCounter(s)
+    for para in paragraphs:
+        batched.add(para)
+    assert dict(batched.counts) == want
+    assert whole.discover(lambda w: False) == batched.discover(lambda w: False)
+
+
+def test_collocations_of_plain_words_are_not_new_words(bare_run, no_userdict, tmp_path):
+    """边缘计算 and 创业公司 pass every statistical test on the samples, but their words are
+    common and whole already; 登临科技 and 甲子光年 are names (登临 and 甲子 are rare words)."""
+    names, collocations = {"登临科技", "甲子光年"}, {"边缘计算", "创业公司", "系列芯片"}
+    words = set(_words(bare_run / "newwords.txt"))
+    assert names <= words and not collocations & words
+    conf = tmp_path / "pipeline.toml"  # the same run's discovery with the filter off
+    conf.write_text(no_userdict.read_text("utf-8").replace(
+        "[segment]\n", f'[segment]\nnewwords_name_tags = ""\nuserdict_file = '
+                       f'"{no_userdict.parent / "empty.txt"}"\n', 1).replace(
+        'userdict_file = "empty.txt"\n', ""), "utf-8")
+    found = zhnews("newwords", *sorted(str(p) for p in Path("raw").iterdir()), "-c", str(conf))
+    unfiltered = set(_words_of(found.stdout.decode("utf-8")))
+    assert names | collocations <= unfiltered
+
+
+def _words_of(text: str) -> list[str]:
+    return [ln.split()[0] for ln in text.splitlines() if ln and not ln.startswith("#")]

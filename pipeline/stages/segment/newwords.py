@@ -42,6 +42,11 @@ class Settings:
     # Characters a word rarely starts or ends with (的 了 是 …): candidates touching them are
     # phrases, not names.
     edge_chars: str = ""
+    # A candidate needs a part that is not a plain word: one of one character, one the
+    # dictionary lacks or has fewer than common_freq times, or one tagged with a name tag
+    # (empty: collocations of plain words are kept too).
+    name_tags: frozenset[str] = frozenset()
+    common_freq: int = 200
     max_ngrams: int = 3_000_000
 
 
@@ -263,8 +268,12 @@ class NgramCounter:
                 out[SEP.join(names[i] for i in row)] = c
         return out
 
-    def discover(self, known: Callable[[str], bool]) -> list[NewWord]:
-        """Candidates passing every threshold, best first (ties by word)."""
+    def discover(self, known: Callable[[str], bool],
+                 plain: Callable[[str], bool] | None = None) -> list[NewWord]:
+        """Candidates passing every threshold, best first (ties by word). With ``plain`` (is a
+        token a common dictionary word and not a name?), a candidate made only of plain words
+        is a collocation (经济发展, 人民群众), not a new word: its words are whole already, and
+        gluing them would hide 经济 from a search for it."""
         self._flush()
         s = self.s
         if not self._tokens:
@@ -278,7 +287,7 @@ class NgramCounter:
         out: list[NewWord] = []
         with np.errstate(divide="ignore"):
             for n in range(2, s.max_tokens + 1):
-                out += self._discover_length(n, log_total, edge, lengths, known)
+                out += self._discover_length(n, log_total, edge, lengths, known, plain)
         # The same string cut two ways is one word: keep its best-scored figures, all its cuts.
         best: dict[str, NewWord] = {}
         cuts: dict[str, set[tuple[str, ...]]] = {}
@@ -292,7 +301,8 @@ class NgramCounter:
         return words
 
     def _discover_length(self, n: int, log_total: float, edge: tuple[np.ndarray, np.ndarray],
-                         lengths: np.ndarray, known: Callable[[str], bool]) -> list[NewWord]:
+                         lengths: np.ndarray, known: Callable[[str], bool],
+                         plain: Callable[[str], bool] | None) -> list[NewWord]:
         s, table = self.s, self._tables[n]
         rows = np.flatnonzero(table.count >= s.min_count)
         ids = self._token_ids(n, rows)
@@ -333,7 +343,7 @@ class NgramCounter:
         for j, row in zip(free.tolist(), ids[free].tolist()):
             parts = tuple(names[i] for i in row)
             word = "".join(parts)
-            if known(word):
+            if known(word) or plain is not None and all(map(plain, parts)):
                 continue
             words.append(NewWord(word, int(count[j]), round(float(pmi[j]), 4),
                                  round(float(left[j]), 4), round(float(right[j]), 4), (parts,)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,26 @@ def settings(cfg: Any) -> Settings:
                     max_tokens=int(sec["newwords_max_tokens"]),
                     min_pmi=float(sec["newwords_min_pmi"]),
                     min_entropy=float(sec["newwords_min_entropy"]),
-                    edge_chars=str(sec["newwords_edge_chars"]))
+                    edge_chars=str(sec["newwords_edge_chars"]),
+                    name_tags=frozenset(str(sec["newwords_name_tags"]).split()),
+                    common_freq=int(sec["newwords_common_freq"]))
+
+
+def plain_test(state: SegmentState, s: Settings) -> Callable[[str], bool] | None:
+    """Is a token a plain word: two or more characters, in the dictionary at least
+    ``common_freq`` times, not tagged as a name (see ``Settings.name_tags``). None when the
+    collocation filter is off."""
+    if not s.name_tags:
+        return None
+    tk = state.tokenizer
+    names, logp = tk.names(s.name_tags), tk.logp
+    common = tk.unknown_logp + math.log(max(s.common_freq, 1))
+
+    def plain(token: str) -> bool:
+        lp = logp.get(token)
+        return len(token) > 1 and lp is not None and lp >= common and token not in names
+
+    return plain
 
 
 def suggested_freq(state: SegmentState, word: str, count: int) -> int:
@@ -102,7 +122,8 @@ class RunWords:
 
     def _refresh(self) -> None:
         if self.discover:
-            self.words = self.counter.discover(self.state.tokenizer.known)
+            self.words = self.counter.discover(self.state.tokenizer.known,
+                                   plain_test(self.state, self.counter.s))
             grouped: dict[str, dict[int, set[tuple[str, ...]]]] = {}
             for w in self.words:
                 for parts in w.cuts:
@@ -153,7 +174,8 @@ class RunWords:
 
     def final_words(self) -> list[NewWord]:
         """Discovery over the whole run (what ``write`` saves)."""
-        return self.counter.discover(self.state.tokenizer.known) if self.discover else []
+        return self.counter.discover(self.state.tokenizer.known,
+                                   plain_test(self.state, self.counter.s)) if self.discover else []
 
     def write(self, outdir: Path) -> Path | None:
         if not self.discover:
@@ -172,5 +194,5 @@ def newwords_lines(texts: Any, cfg: Any) -> list[str]:
     counter = NgramCounter(settings(cfg))
     for text in texts:
         counter.add(state.tokenizer.cut(text)[0])
-    words = counter.discover(state.tokenizer.known)
+    words = counter.discover(state.tokenizer.known, plain_test(state, counter.s))
     return dictionary_lines(words, lambda w, c: suggested_freq(state, w, c))

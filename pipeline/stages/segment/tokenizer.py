@@ -33,7 +33,7 @@ FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
               if chr(cp - 0xFEE0).isalnum() or chr(cp - 0xFEE0) in "+#&._%-"}
 
 CACHE_FORMAT = "zhnews-segment-4"  # bump when the cut changes: part of dict_hash
-KEEP_CACHE_FILES = 6  # files, two per dictionary state
+KEEP_CACHE_FILES = 9  # files, three per dictionary state
 
 # How jieba (0.42) splits text before its dictionary search, mirrored so tokens are identical.
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -149,6 +149,19 @@ def _build(userdict: bytes) -> tuple:
     return tk.total, tk.FREQ, logp, idf, median
 
 
+def _tagged(userdict: bytes, tags: frozenset[str]) -> list[str]:
+    main, _ = jieba_paths()
+    words = []
+    with open(main, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] in tags:
+                words.append(parts[0])
+    words += [w for w, _f, tag in parse_userdict(userdict.decode("utf-8-sig"))
+              if tag is None or tag in tags]
+    return words
+
+
 def _read_cache(path: Path) -> Any:
     try:  # loads(bytes) is several times faster than load(file), which reads in small pieces
         data = marshal.loads(path.read_bytes())
@@ -184,6 +197,8 @@ class Tokenizer:
                  number_units: str = "") -> None:
         self.hmm = hmm
         self.hash = dict_hash(userdict, hmm, number_units)
+        self._userdict, self._use_cache = userdict, use_cache
+        self._names: dict[frozenset[str], frozenset[str]] = {}
         key = dict_hash(userdict, False, "")
         main, freq_file = (cache_dir() / f"segment-{key}.{part}.marshal" for part in ("main", "freq"))
         data = _read_cache(main) if use_cache else None
@@ -211,6 +226,21 @@ class Tokenizer:
     def known(self, word: str) -> bool:
         """A dictionary word (jieba's or ours), not just a prefix of one."""
         return self.logp.get(word) is not None
+
+    def names(self, tags: frozenset[str]) -> frozenset[str]:
+        """Dictionary words tagged with one of ``tags`` (jieba's nr, ns, nt, …), plus every
+        user-dictionary word tagged so or not tagged at all. Read once per process, on demand
+        (only run-wide discovery asks), from a cache file beside the tokenizer's."""
+        if tags not in self._names:
+            key = hashlib.sha256(" ".join(sorted(tags)).encode()).hexdigest()[:8]
+            path = cache_dir() / f"segment-{dict_hash(self._userdict, False, '')}.names-{key}.marshal"
+            cached = _read_cache(path) if self._use_cache else None
+            if cached is None:
+                cached = (_tagged(self._userdict, tags),)
+                if self._use_cache:
+                    _write_cache(path, cached)
+            self._names[tags] = frozenset(cached[0])
+        return self._names[tags]
 
     def cut(self, text: str) -> tuple[list[str], list[list[int]]]:
         """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces."""
