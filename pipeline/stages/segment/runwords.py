@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +111,16 @@ class RunWords:
         return bool(firsts) and any(not firsts.isdisjoint(tokens) and self._spells(tokens)
                                     for tokens in article.tokens)
 
+    def _starts(self, tokens: list[str]) -> list[int]:
+        """Positions where a discovered word's cut may start: one C-level scan of the
+        paragraph, since most tokens start none."""
+        return list(compress(range(len(tokens)), map(self.by_first.__contains__, tokens)))
+
     def _spells(self, tokens: list[str]) -> bool:
         """Some run of ``tokens`` spells a discovered word."""
         by_first = self.by_first
-        for i, token in enumerate(tokens):
-            for k, seqs in by_first.get(token, ()):
+        for i in self._starts(tokens):
+            for k, seqs in by_first[tokens[i]]:
                 if tuple(tokens[i:i + k]) in seqs:
                     return True
         return False
@@ -138,38 +143,37 @@ class RunWords:
             self.idf_default = math.log(n)
 
     def _merge(self, article: Article) -> bool:
-        """Glue runs of tokens that spell a discovered word; True when anything changed."""
+        """Glue runs of tokens that spell a discovered word, left to right; True when anything
+        changed. Tokens glue only where they touch in the text (no space between them)."""
         changed = False
         by_first = self.by_first
         firsts = by_first.keys()
         for p, tokens in enumerate(article.tokens):
-            if firsts.isdisjoint(tokens) or not self._spells(tokens):
-                continue  # no run of tokens spells a discovered word: most paragraphs
-            offsets = article.token_offsets[p]
+            if firsts.isdisjoint(tokens):
+                continue  # no token starts a discovered word: most paragraphs
+            offsets: list[list[int]] = []  # read only on a match (a LightArticle has none)
             out_t: list[str] = []
             out_o: list[list[int]] = []
-            i, n = 0, len(tokens)
-            while i < n:
-                lengths = by_first.get(tokens[i])
-                if lengths:
-                    for k, seqs in lengths:
-                        if tuple(tokens[i:i + k]) in seqs and all(
-                                offsets[j][1] == offsets[j + 1][0] for j in range(i, i + k - 1)):
-                            out_t.append("".join(tokens[i:i + k]))
-                            out_o.append([offsets[i][0], offsets[i + k - 1][1]])
-                            i += k
-                            changed = True
-                            break
-                    else:
-                        out_t.append(tokens[i])
-                        out_o.append(offsets[i])
-                        i += 1
-                else:
-                    out_t.append(tokens[i])
-                    out_o.append(offsets[i])
-                    i += 1
-            if len(out_t) != n:
+            done = 0  # tokens[:done] are in out_t
+            for i in self._starts(tokens):
+                if i < done:
+                    continue  # inside the word just glued
+                for k, seqs in by_first[tokens[i]]:
+                    if tuple(tokens[i:i + k]) not in seqs:
+                        continue
+                    offsets = offsets or article.token_offsets[p]
+                    if all(offsets[j][1] == offsets[j + 1][0] for j in range(i, i + k - 1)):
+                        out_t += tokens[done:i]
+                        out_o += offsets[done:i]
+                        out_t.append("".join(tokens[i:i + k]))
+                        out_o.append([offsets[i][0], offsets[i + k - 1][1]])
+                        done = i + k
+                        break
+            if done:
+                out_t += tokens[done:]
+                out_o += offsets[done:]
                 article.tokens[p], article.token_offsets[p] = out_t, out_o
+                changed = True
         return changed
 
     def final_words(self) -> list[NewWord]:
