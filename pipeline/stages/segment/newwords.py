@@ -82,20 +82,35 @@ def _extend(prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
     return z ^ (z >> _S31)
 
 
+def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Position of each of ``keys`` in ``sorted_keys``, -1 where absent."""
+    if not len(sorted_keys):
+        return np.full(len(keys), -1)
+    pos = np.searchsorted(sorted_keys, keys)
+    pos[pos >= len(sorted_keys)] = 0
+    return np.where(sorted_keys[pos] == keys, pos, -1)
+
+
 class _Vocab(dict):
     """Token → id in first-seen order; every token that is not all Han maps to 0, the run
-    boundary, so a paragraph becomes its ids with one C-level ``map``."""
+    boundary, so a paragraph becomes its ids with one C-level ``map``. Per id it keeps what
+    discovery asks of a token: its length and whether it starts or ends with an edge char."""
 
-    def __init__(self) -> None:
+    def __init__(self, edge_chars: str) -> None:
         super().__init__()
+        self.edges = frozenset(edge_chars)
         self.names: list[str] = [""]
         self.lengths: list[int] = [0]
+        self.starts_edge: list[bool] = [False]
+        self.ends_edge: list[bool] = [False]
 
     def __missing__(self, token: str) -> int:
         if _HAN_TOKEN.fullmatch(token):
             i = len(self.names)
             self.names.append(token)
             self.lengths.append(len(token))
+            self.starts_edge.append(token[0] in self.edges)
+            self.ends_edge.append(token[-1] in self.edges)
         elif len(self) < _VOCAB_NON_HAN:
             i = 0
         else:
@@ -139,11 +154,7 @@ class _Table:
 
     def rows(self, keys: np.ndarray) -> np.ndarray:
         """Row of each of ``keys``, -1 where absent."""
-        if not len(self.key):
-            return np.full(len(keys), -1)
-        pos = np.searchsorted(self.key, keys)
-        pos[pos >= len(self.key)] = 0
-        return np.where(self.key[pos] == keys, pos, -1)
+        return _find(self.key, keys)
 
 
 class NgramCounter:
@@ -159,7 +170,7 @@ class NgramCounter:
 
     def __init__(self, settings: Settings) -> None:
         self.s = settings
-        self._vocab = _Vocab()
+        self._vocab = _Vocab(settings.edge_chars)
         self._pending: list[int] = []
         self._unigrams = np.zeros(1, np.int64)  # by token id; 0 is the boundary
         self._tables = {n: _Table() for n in range(2, settings.max_tokens + 2)}
@@ -279,10 +290,7 @@ class NgramCounter:
         if not self._tokens:
             return []
         log_total = math.log(self._tokens)
-        names = self._vocab.names
-        edges = set(s.edge_chars)
-        edge = (np.array([bool(t) and t[0] in edges for t in names]),
-                np.array([bool(t) and t[-1] in edges for t in names]))
+        edge = (np.array(self._vocab.starts_edge), np.array(self._vocab.ends_edge))
         lengths = np.array(self._vocab.lengths, dtype=np.int64)
         out: list[NewWord] = []
         with np.errstate(divide="ignore"):
@@ -334,9 +342,8 @@ class NgramCounter:
         # Freedom: entropy of the neighbours one token out on each side.
         longer = self._tables[n + 1]
         repeated = longer.count > 1
-        sides = [_entropies(keys, count, column[repeated], longer.count[repeated])
-                 for column in (longer.suffix, longer.prefix)]  # left neighbours, then right
-        left, right = sides
+        left, right = (_entropies(keys, count, column[repeated], longer.count[repeated])
+                       for column in (longer.suffix, longer.prefix))
         free = np.flatnonzero((left >= s.min_entropy) & (right >= s.min_entropy))
         names = self._vocab.names
         words = []
@@ -359,9 +366,8 @@ def _entropies(keys: np.ndarray, count: np.ndarray, outer: np.ndarray,
     the same (1/total)·log(total), so the sequences seen once need not be split at all."""
     if not len(keys):
         return np.zeros(0)
-    pos = np.searchsorted(keys, outer)
-    pos[pos >= len(keys)] = 0
-    hit = keys[pos] == outer
+    pos = _find(keys, outer)
+    hit = pos >= 0
     pos, c = pos[hit], outer_count[hit].astype(np.float64)
     p = c / count[pos]
     # astype: bincount of nothing is int

@@ -127,8 +127,7 @@ class RunWords:
 
     def _refresh(self) -> None:
         if self.discover:
-            self.words = self.counter.discover(self.state.tokenizer.known,
-                                   plain_test(self.state, self.counter.s))
+            self.words = self._discover()
             grouped: dict[str, dict[int, set[tuple[str, ...]]]] = {}
             for w in self.words:
                 for parts in w.cuts:
@@ -176,10 +175,13 @@ class RunWords:
                 changed = True
         return changed
 
+    def _discover(self) -> list[NewWord]:
+        return self.counter.discover(self.state.tokenizer.known,
+                                     plain_test(self.state, self.counter.s))
+
     def final_words(self) -> list[NewWord]:
         """Discovery over the whole run (what ``write`` saves)."""
-        return self.counter.discover(self.state.tokenizer.known,
-                                   plain_test(self.state, self.counter.s)) if self.discover else []
+        return self._discover() if self.discover else []
 
     def write(self, outdir: Path) -> Path | None:
         if not self.discover:

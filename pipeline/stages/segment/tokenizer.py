@@ -199,7 +199,7 @@ class Tokenizer:
         self.hash = dict_hash(userdict, hmm, number_units)
         self._userdict, self._use_cache = userdict, use_cache
         self._names: dict[frozenset[str], frozenset[str]] = {}
-        key = dict_hash(userdict, False, "")
+        key = self._key = dict_hash(userdict, False, "")
         main, freq_file = (cache_dir() / f"segment-{key}.{part}.marshal" for part in ("main", "freq"))
         data = _read_cache(main) if use_cache else None
         built = None
@@ -233,7 +233,7 @@ class Tokenizer:
         (only run-wide discovery asks), from a cache file beside the tokenizer's."""
         if tags not in self._names:
             key = hashlib.sha256(" ".join(sorted(tags)).encode()).hexdigest()[:8]
-            path = cache_dir() / f"segment-{dict_hash(self._userdict, False, '')}.names-{key}.marshal"
+            path = cache_dir() / f"segment-{self._key}.names-{key}.marshal"
             cached = _read_cache(path) if self._use_cache else None
             if cached is None:
                 cached = (_tagged(self._userdict, tags),)
