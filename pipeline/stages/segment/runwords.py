@@ -36,24 +36,93 @@ def settings(cfg: Any) -> Settings:
                     min_entropy=float(sec["newwords_min_entropy"]),
                     edge_chars=str(sec["newwords_edge_chars"]),
                     name_tags=frozenset(str(sec["newwords_name_tags"]).split()),
-                    common_freq=int(sec["newwords_common_freq"]))
+                    common_freq=int(sec["newwords_common_freq"]),
+                    start_tags=frozenset(str(sec["newwords_start_tags"]).split()),
+                    end_tags=frozenset(str(sec["newwords_end_tags"]).split()),
+                    inner_tags=frozenset(str(sec["newwords_inner_tags"]).split()),
+                    title_words=frozenset(str(sec["newwords_title_words"]).split()))
 
 
-def plain_test(state: SegmentState, s: Settings) -> Callable[[str], bool] | None:
-    """Is a token a plain word: two or more characters, in the dictionary at least
-    ``common_freq`` times, not tagged as a name (see ``Settings.name_tags``). None when the
-    collocation filter is off."""
-    if not s.name_tags:
+# A character is a likely surname (or given-name character) when at least this share of the
+# dictionary's two- and three-character words that start with it (hold it later) are person
+# names, out of at least NAME_CHAR_MIN_WORDS words.
+NAME_CHAR_SHARE = 0.4
+NAME_CHAR_MIN_WORDS = 5
+
+
+def name_chars(state: SegmentState, person_tags: frozenset[str]) -> tuple[frozenset[str],
+                                                                          frozenset[str]]:
+    """Likely surnames and given-name characters, from the dictionary's person names
+    (张 and 何 start most of the words that start with them; 伟 sits inside names)."""
+    people = state.tokenizer.tagged(person_tags)
+    first: Counter[str] = Counter()
+    first_p: Counter[str] = Counter()
+    inner: Counter[str] = Counter()
+    inner_p: Counter[str] = Counter()
+    for word, lp in state.tokenizer.logp.items():
+        if lp is not None and len(word) in (2, 3):  # prefixes of words map to None
+            person = word in people
+            first[word[0]] += 1
+            first_p[word[0]] += person
+            for ch in word[1:]:
+                inner[ch] += 1
+                inner_p[ch] += person
+
+    def likely(part: Counter[str], whole: Counter[str]) -> frozenset[str]:
+        return frozenset(c for c, n in whole.items()
+                         if n >= NAME_CHAR_MIN_WORDS and part[c] >= NAME_CHAR_SHARE * n)
+
+    return likely(first_p, first), likely(inner_p, inner)
+
+
+def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]], bool] | None:
+    """Are a candidate's tokens a phrase of words already whole, not a new word? True when
+
+    - every token is a plain word: two or more characters, in the dictionary at least
+      ``common_freq`` times, not tagged as a name (经济发展, 人民群众);
+    - every token is a person, place or organisation of two or more characters (新华社北京;
+      not 长野冬奥会, whose 冬奥会 is an abbreviation);
+    - the first token is tagged with a start tag, or the last with an end tag: a preposition,
+      adverb, numeral, … (据新华社, 更好地, 日上午, 年以来), unless the candidate reads as a
+      person's name (two or three characters: a likely surname, then likely given-name
+      characters: 张震, 何伟, 常昊, where 张 is a measure word, 何 a pronoun, 常 an adverb);
+    - a token anywhere is tagged with an inner tag, a structural particle (党的十五大);
+    - the last token is a title or form of address (江泽民主席, 新华社记者).
+
+    Tags are jieba's (user words count with their explicit tag). None when every rule is off.
+    """
+    if not (s.name_tags or s.start_tags or s.end_tags or s.inner_tags or s.title_words):
         return None
     tk = state.tokenizer
-    names, logp = tk.names(s.name_tags), tk.logp
+    names = tk.names(s.name_tags) if s.name_tags else frozenset()
+    start = tk.tagged(s.start_tags) if s.start_tags else frozenset()
+    end = tk.tagged(s.end_tags) if s.end_tags else frozenset()
+    inner = tk.tagged(s.inner_tags) if s.inner_tags else frozenset()
+    person_tags = frozenset(t for t in s.name_tags if t.startswith("nr"))
+    entity_tags = frozenset(t for t in s.name_tags if t[:2] in ("nr", "ns", "nt"))
+    entities = tk.tagged(entity_tags) if entity_tags else frozenset()
+    surnames, given = name_chars(state, person_tags) if (start or end) and person_tags else ((), ())
+    titles, logp = s.title_words, tk.logp
     common = tk.unknown_logp + math.log(max(s.common_freq, 1))
 
     def plain(token: str) -> bool:
         lp = logp.get(token)
         return len(token) > 1 and lp is not None and lp >= common and token not in names
 
-    return plain
+    def entity(token: str) -> bool:
+        return len(token) > 1 and token in entities
+
+    def person(parts: tuple[str, ...]) -> bool:
+        word = "".join(parts)
+        return (len(word) in (2, 3) and len(parts[0]) == 1 and parts[0] in surnames
+                and all(c in given for c in word[1:]))
+
+    def phrase(parts: tuple[str, ...]) -> bool:
+        return (parts[-1] in titles or not inner.isdisjoint(parts)
+                or (parts[0] in start or parts[-1] in end) and not person(parts)
+                or bool(names) and all(map(plain, parts)) or all(map(entity, parts)))
+
+    return phrase
 
 
 def suggested_freq(state: SegmentState, word: str, count: int) -> int:
@@ -83,6 +152,7 @@ class RunWords:
         self.df: Counter[str] = Counter()
         self.idf: dict[str, float] | None = None
         self.idf_default = 0.0
+        self._phrase: tuple[Callable[[tuple[str, ...]], bool] | None] | None = None
 
     def add(self, article: Article, learn: bool = True) -> Article:
         """Learn from ``article`` (unless ``learn`` is false: a repost of an article already
@@ -176,8 +246,9 @@ class RunWords:
         return changed
 
     def _discover(self) -> list[NewWord]:
-        return self.counter.discover(self.state.tokenizer.known,
-                                     plain_test(self.state, self.counter.s))
+        if self._phrase is None:  # built once: the dictionary does not change during a run
+            self._phrase = (phrase_test(self.state, self.counter.s),)
+        return self.counter.discover(self.state.tokenizer.known, self._phrase[0])
 
     def final_words(self) -> list[NewWord]:
         """Discovery over the whole run (what ``write`` saves)."""
@@ -200,5 +271,5 @@ def newwords_lines(texts: Any, cfg: Any) -> list[str]:
     counter = NgramCounter(settings(cfg))
     for text in texts:
         counter.add(state.tokenizer.cut(text)[0])
-    words = counter.discover(state.tokenizer.known, plain_test(state, counter.s))
+    words = counter.discover(state.tokenizer.known, phrase_test(state, counter.s))
     return dictionary_lines(words, lambda w, c: suggested_freq(state, w, c))

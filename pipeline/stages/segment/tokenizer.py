@@ -33,7 +33,7 @@ FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
               if chr(cp - 0xFEE0).isalnum() or chr(cp - 0xFEE0) in "+#&._%-"}
 
 CACHE_FORMAT = "zhnews-segment-4"  # bump when the cut changes: part of dict_hash
-KEEP_CACHE_FILES = 9  # files, three per dictionary state
+KEEP_CACHE_FILES = 15  # files, up to five per dictionary state
 
 # How jieba (0.42) splits text before its dictionary search, mirrored so tokens are identical.
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -149,7 +149,7 @@ def _build(userdict: bytes) -> tuple:
     return tk.total, tk.FREQ, logp, idf, median
 
 
-def _tagged(userdict: bytes, tags: frozenset[str]) -> list[str]:
+def _tagged(userdict: bytes, tags: frozenset[str], untagged_user: bool) -> list[str]:
     main, _ = jieba_paths()
     words = []
     with open(main, encoding="utf-8") as fh:
@@ -158,7 +158,7 @@ def _tagged(userdict: bytes, tags: frozenset[str]) -> list[str]:
             if len(parts) == 3 and parts[2] in tags:
                 words.append(parts[0])
     words += [w for w, _f, tag in parse_userdict(userdict.decode("utf-8-sig"))
-              if tag is None or tag in tags]
+              if tag in tags or tag is None and untagged_user]
     return words
 
 
@@ -198,7 +198,7 @@ class Tokenizer:
         self.hmm = hmm
         self.hash = dict_hash(userdict, hmm, number_units)
         self._userdict, self._use_cache = userdict, use_cache
-        self._names: dict[frozenset[str], frozenset[str]] = {}
+        self._names: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
         key = self._key = dict_hash(userdict, False, "")
         main, freq_file = (cache_dir() / f"segment-{key}.{part}.marshal" for part in ("main", "freq"))
         data = _read_cache(main) if use_cache else None
@@ -229,18 +229,25 @@ class Tokenizer:
 
     def names(self, tags: frozenset[str]) -> frozenset[str]:
         """Dictionary words tagged with one of ``tags`` (jieba's nr, ns, nt, …), plus every
-        user-dictionary word tagged so or not tagged at all. Read once per process, on demand
-        (only run-wide discovery asks), from a cache file beside the tokenizer's."""
-        if tags not in self._names:
-            key = hashlib.sha256(" ".join(sorted(tags)).encode()).hexdigest()[:8]
+        user-dictionary word tagged so or not tagged at all (a user word is a name unless
+        its tag says otherwise)."""
+        return self.tagged(tags, untagged_user=True)
+
+    def tagged(self, tags: frozenset[str], untagged_user: bool = False) -> frozenset[str]:
+        """Dictionary words tagged with one of ``tags`` (user words with an explicit tag
+        included; untagged ones only with ``untagged_user``). Read once per process, on
+        demand (only run-wide discovery asks), from a cache file beside the tokenizer's."""
+        if (tags, untagged_user) not in self._names:
+            spec = " ".join(sorted(tags)) + ("+user" if untagged_user else "")
+            key = hashlib.sha256(spec.encode()).hexdigest()[:8]
             path = cache_dir() / f"segment-{self._key}.names-{key}.marshal"
             cached = _read_cache(path) if self._use_cache else None
             if cached is None:
-                cached = (_tagged(self._userdict, tags),)
+                cached = (_tagged(self._userdict, tags, untagged_user),)
                 if self._use_cache:
                     _write_cache(path, cached)
-            self._names[tags] = frozenset(cached[0])
-        return self._names[tags]
+            self._names[tags, untagged_user] = frozenset(cached[0])
+        return self._names[tags, untagged_user]
 
     def cut(self, text: str) -> tuple[list[str], list[list[int]]]:
         """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces."""
