@@ -222,6 +222,32 @@ class Groups:
         return self.best[root], self.size[root]
 
 
+def _hold(table: dict, key: Any, x: str) -> int:
+    """Add ``x`` to the holders of ``key``; how many hold it now."""
+    held = table.get(key)
+    if held is None:
+        table[key] = x
+        return 1
+    if isinstance(held, str):
+        if held == x:
+            return 1
+        table[key] = held = {held, x}
+        return 2
+    held.add(x)
+    return len(held)
+
+
+def _release(table: dict, key: Any, x: str) -> None:
+    """Remove ``x`` from the holders of ``key`` (back to a bare id when one is left)."""
+    held = table.get(key)
+    if held == x:
+        del table[key]
+    elif isinstance(held, set):
+        held.discard(x)
+        if len(held) == 1:
+            table[key] = next(iter(held))
+
+
 class Deduper:
     """Streaming dedup: ``add`` in a deterministic order, then ``finish`` for late changes."""
 
@@ -245,9 +271,12 @@ class Deduper:
         self.records: dict[str, Record] = {}
         self.run = 0
         self.lsh = Bands(max(0.05, self.threshold - CANDIDATE_MARGIN), self.signer.num_perm)
-        self.exact: dict[bytes, set[str]] = {}
+        # Holders of an exact key or a paragraph hash: the bare id while there is one (nearly
+        # every paragraph of unique news), a set from the second on. A set per paragraph cost
+        # about 4 KB per article of 15 paragraphs.
+        self.exact: dict[bytes, str | set[str]] = {}
         self.exact_reps: dict[bytes, str] = {}
-        self.paras: dict[int, set[str]] = {}
+        self.paras: dict[int, str | set[str]] = {}
         self.dups = Groups(self.records)
         self.clusters = Groups(self.records)
         # The groups built while adding equal a full recomputation unless a record was
@@ -273,13 +302,12 @@ class Deduper:
                      -rec.length, rec.id)
         rec.para_total = sum(rec.paragraphs.values())
         self.records[rec.id] = rec
-        self.exact.setdefault(rec.exact, set()).add(rec.id)
+        _hold(self.exact, rec.exact, rec.id)
         if rec.signature is not None:
             self.lsh.insert(rec.id, rec.signature)
+        paras = self.paras
         for h in rec.paragraphs:
-            holders = self.paras.setdefault(h, set())
-            holders.add(rec.id)
-            if len(holders) == MAX_PARAGRAPH_DF + 1:
+            if _hold(paras, h, rec.id) == MAX_PARAGRAPH_DF + 1:
                 self.dirty = True
         self.dups.add(rec.id)
         self.clusters.add(rec.id)
@@ -287,11 +315,11 @@ class Deduper:
     def _remove(self, rec: Record) -> None:
         self.dirty = True
         del self.records[rec.id]
-        self.exact[rec.exact].discard(rec.id)
+        _release(self.exact, rec.exact, rec.id)
         if rec.signature is not None:
             self.lsh.remove(rec.id, rec.signature)
         for h in rec.paragraphs:
-            self.paras[h].discard(rec.id)
+            _release(self.paras, h, rec.id)
             self.clusters.covered.pop(h, None)
 
     def _link(self, rec: Record, dups: Groups, clusters: Groups) -> None:
@@ -303,7 +331,7 @@ class Deduper:
         """
         me = rec.id
         same = self.exact.get(rec.exact)
-        if same and len(same) > 1:
+        if isinstance(same, set):  # more than one holder
             rep = self._exact_rep(rec.exact, same)
             if rep != me:
                 dups.union(me, rep)
@@ -328,8 +356,11 @@ class Deduper:
                     dups.union(me, other)
                     clusters.union(me, other)
         shared: dict[str, int] = {}
+        paras = self.paras
         for h, length in rec.paragraphs.items():
-            holders = self.paras.get(h, ())
+            holders = paras.get(h, ())
+            if isinstance(holders, str):
+                continue  # only me
             held = len(holders)
             if held > MAX_PARAGRAPH_DF or clusters.covers(h, held, me):
                 continue  # site boilerplate, or its other holders are all in my group already
@@ -349,8 +380,11 @@ class Deduper:
         """Note the paragraphs of ``rec`` whose holders are now all in its group."""
         find = clusters.find
         mine = find(rec.id)
+        paras = self.paras
         for h in rec.paragraphs:
-            holders = self.paras.get(h, ())
+            holders = paras.get(h, ())
+            if isinstance(holders, str):
+                continue  # a paragraph of mine alone needs no note: the next holder scans one
             held = len(holders)
             if held > MAX_PARAGRAPH_DF:
                 continue
