@@ -50,11 +50,10 @@ NAME_CHAR_SHARE = 0.4
 NAME_CHAR_MIN_WORDS = 5
 
 
-def name_chars(state: SegmentState, person_tags: frozenset[str]) -> tuple[frozenset[str],
-                                                                          frozenset[str]]:
+def name_chars(state: SegmentState, people: frozenset[str]) -> tuple[frozenset[str],
+                                                                    frozenset[str]]:
     """Likely surnames and given-name characters, from the dictionary's person names
-    (张 and 何 start most of the words that start with them; 伟 sits inside names)."""
-    people = state.tokenizer.tagged(person_tags)
+    ``people`` (张 and 何 start most of the words that start with them; 伟 sits inside names)."""
     first: Counter[str] = Counter()
     first_p: Counter[str] = Counter()
     inner: Counter[str] = Counter()
@@ -94,14 +93,17 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
     if not (s.name_tags or s.start_tags or s.end_tags or s.inner_tags or s.title_words):
         return None
     tk = state.tokenizer
-    names = tk.names(s.name_tags) if s.name_tags else frozenset()
-    start = tk.tagged(s.start_tags) if s.start_tags else frozenset()
-    end = tk.tagged(s.end_tags) if s.end_tags else frozenset()
-    inner = tk.tagged(s.inner_tags) if s.inner_tags else frozenset()
     person_tags = frozenset(t for t in s.name_tags if t.startswith("nr"))
     entity_tags = frozenset(t for t in s.name_tags if t[:2] in ("nr", "ns", "nt"))
-    entities = tk.tagged(entity_tags) if entity_tags else frozenset()
-    surnames, given = name_chars(state, person_tags) if (start or end) and person_tags else ((), ())
+    # names as names() reads them (an untagged user word is a name), then the tag sets; an
+    # empty tag list is an empty set (its rule is off)
+    specs = [(s.name_tags, True), (s.start_tags, False), (s.end_tags, False),
+             (s.inner_tags, False), (entity_tags, False), (person_tags, False)]
+    found = iter(tk.tagged_many([spec for spec in specs if spec[0]]))
+    names, start, end, inner, entities, people = (next(found) if spec[0] else frozenset()
+                                                  for spec in specs)
+    surnames, given = (name_chars(state, people) if (start or end) and person_tags
+                       else (frozenset(), frozenset()))
     titles, logp = s.title_words, tk.logp
     common = tk.unknown_logp + math.log(max(s.common_freq, 1))
 

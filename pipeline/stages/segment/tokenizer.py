@@ -33,7 +33,7 @@ FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
               if chr(cp - 0xFEE0).isalnum() or chr(cp - 0xFEE0) in "+#&._%-"}
 
 CACHE_FORMAT = "zhnews-segment-4"  # bump when the cut changes: part of dict_hash
-KEEP_CACHE_FILES = 15  # files, up to five per dictionary state
+KEEP_CACHE_FILES = 24  # files: main, freq and up to six tag sets per dictionary state
 
 # How jieba (0.42) splits text before its dictionary search, mirrored so tokens are identical.
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -149,17 +149,22 @@ def _build(userdict: bytes) -> tuple:
     return tk.total, tk.FREQ, logp, idf, median
 
 
-def _tagged(userdict: bytes, tags: frozenset[str], untagged_user: bool) -> list[str]:
+def _tagged(userdict: bytes, specs: list[tuple[frozenset[str], bool]]) -> list[list[str]]:
+    """For each (tags, untagged_user) spec, the dictionary words so tagged; one read of the
+    dictionaries for all of them."""
     main, _ = jieba_paths()
-    words = []
+    out: list[list[str]] = [[] for _ in specs]
     with open(main, encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
-            if len(parts) == 3 and parts[2] in tags:
-                words.append(parts[0])
-    words += [w for w, _f, tag in parse_userdict(userdict.decode("utf-8-sig"))
-              if tag in tags or tag is None and untagged_user]
-    return words
+            if len(parts) == 3:
+                for words, (tags, _u) in zip(out, specs):
+                    if parts[2] in tags:
+                        words.append(parts[0])
+    user = parse_userdict(userdict.decode("utf-8-sig"))
+    for words, (tags, untagged_user) in zip(out, specs):
+        words += [w for w, _f, tag in user if tag in tags or tag is None and untagged_user]
+    return out
 
 
 def _read_cache(path: Path) -> Any:
@@ -235,19 +240,31 @@ class Tokenizer:
 
     def tagged(self, tags: frozenset[str], untagged_user: bool = False) -> frozenset[str]:
         """Dictionary words tagged with one of ``tags`` (user words with an explicit tag
-        included; untagged ones only with ``untagged_user``). Read once per process, on
-        demand (only run-wide discovery asks), from a cache file beside the tokenizer's."""
-        if (tags, untagged_user) not in self._names:
-            spec = " ".join(sorted(tags)) + ("+user" if untagged_user else "")
-            key = hashlib.sha256(spec.encode()).hexdigest()[:8]
-            path = cache_dir() / f"segment-{self._key}.names-{key}.marshal"
+        included; untagged ones only with ``untagged_user``)."""
+        return self.tagged_many([(tags, untagged_user)])[0]
+
+    def tagged_many(self, specs: list[tuple[frozenset[str], bool]]) -> list[frozenset[str]]:
+        """:meth:`tagged` for several (tags, untagged_user) specs. Read once per process, on
+        demand (only run-wide discovery asks), from cache files beside the tokenizer's; the
+        specs not cached yet share one read of the dictionaries."""
+        paths = {}
+        for spec in specs:
+            if spec in self._names:
+                continue
+            tags, untagged_user = spec
+            key = hashlib.sha256((" ".join(sorted(tags)) + ("+user" if untagged_user else ""))
+                                 .encode()).hexdigest()[:8]
+            paths[spec] = path = cache_dir() / f"segment-{self._key}.names-{key}.marshal"
             cached = _read_cache(path) if self._use_cache else None
-            if cached is None:
-                cached = (_tagged(self._userdict, tags, untagged_user),)
+            if cached is not None:
+                self._names[spec] = frozenset(cached[0])
+        missing = [spec for spec in paths if spec not in self._names]
+        if missing:
+            for spec, words in zip(missing, _tagged(self._userdict, missing)):
+                self._names[spec] = frozenset(words)
                 if self._use_cache:
-                    _write_cache(path, cached)
-            self._names[tags, untagged_user] = frozenset(cached[0])
-        return self._names[tags, untagged_user]
+                    _write_cache(paths[spec], (words,))
+        return [self._names[spec] for spec in specs]
 
     def cut(self, text: str) -> tuple[list[str], list[list[int]]]:
         """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces."""
