@@ -95,13 +95,10 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
     tk = state.tokenizer
     person_tags = frozenset(t for t in s.name_tags if t.startswith("nr"))
     entity_tags = frozenset(t for t in s.name_tags if t[:2] in ("nr", "ns", "nt"))
-    # names as names() reads them (an untagged user word is a name), then the tag sets; an
-    # empty tag list is an empty set (its rule is off)
-    specs = [(s.name_tags, True), (s.start_tags, False), (s.end_tags, False),
-             (s.inner_tags, False), (entity_tags, False), (person_tags, False)]
-    found = iter(tk.tagged_many([spec for spec in specs if spec[0]]))
-    names, start, end, inner, entities, people = (next(found) if spec[0] else frozenset()
-                                                  for spec in specs)
+    # an untagged user word counts as a name; an empty tag list gives an empty set (rule off)
+    names, start, end, inner, entities, people = tk.tagged([
+        (s.name_tags, True), (s.start_tags, False), (s.end_tags, False), (s.inner_tags, False),
+        (entity_tags, False), (person_tags, False)])
     surnames, given = (name_chars(state, people) if (start or end) and person_tags
                        else (frozenset(), frozenset()))
     titles, logp = s.title_words, tk.logp

@@ -203,7 +203,7 @@ class Tokenizer:
         self.hmm = hmm
         self.hash = dict_hash(userdict, hmm, number_units)
         self._userdict, self._use_cache = userdict, use_cache
-        self._names: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
+        self._tag_sets: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
         key = self._key = dict_hash(userdict, False, "")
         main, freq_file = (cache_dir() / f"segment-{key}.{part}.marshal" for part in ("main", "freq"))
         data = _read_cache(main) if use_cache else None
@@ -232,39 +232,34 @@ class Tokenizer:
         """A dictionary word (jieba's or ours), not just a prefix of one."""
         return self.logp.get(word) is not None
 
-    def names(self, tags: frozenset[str]) -> frozenset[str]:
-        """Dictionary words tagged with one of ``tags`` (jieba's nr, ns, nt, …), plus every
-        user-dictionary word tagged so or not tagged at all (a user word is a name unless
-        its tag says otherwise)."""
-        return self.tagged(tags, untagged_user=True)
-
-    def tagged(self, tags: frozenset[str], untagged_user: bool = False) -> frozenset[str]:
-        """Dictionary words tagged with one of ``tags`` (user words with an explicit tag
-        included; untagged ones only with ``untagged_user``)."""
-        return self.tagged_many([(tags, untagged_user)])[0]
-
-    def tagged_many(self, specs: list[tuple[frozenset[str], bool]]) -> list[frozenset[str]]:
-        """:meth:`tagged` for several (tags, untagged_user) specs. Read once per process, on
-        demand (only run-wide discovery asks), from cache files beside the tokenizer's; the
-        specs not cached yet share one read of the dictionaries."""
+    def tagged(self, specs: list[tuple[frozenset[str], bool]]) -> list[frozenset[str]]:
+        """For each (tags, untagged_user) spec, the dictionary words tagged with one of
+        ``tags``: jieba's, and user words with such an explicit tag, plus untagged user words
+        with ``untagged_user`` (a user word is a name unless its tag says otherwise). Empty
+        ``tags`` give an empty set. Read once per process, on demand (only run-wide discovery
+        asks), from cache files beside the tokenizer's; the specs not cached yet share one
+        read of the dictionaries."""
         paths = {}
         for spec in specs:
-            if spec in self._names:
+            if spec in self._tag_sets:
+                continue
+            if not spec[0]:
+                self._tag_sets[spec] = frozenset()
                 continue
             tags, untagged_user = spec
             key = hashlib.sha256((" ".join(sorted(tags)) + ("+user" if untagged_user else ""))
                                  .encode()).hexdigest()[:8]
-            paths[spec] = path = cache_dir() / f"segment-{self._key}.names-{key}.marshal"
+            paths[spec] = path = cache_dir() / f"segment-{self._key}.tags-{key}.marshal"
             cached = _read_cache(path) if self._use_cache else None
             if cached is not None:
-                self._names[spec] = frozenset(cached[0])
-        missing = [spec for spec in paths if spec not in self._names]
+                self._tag_sets[spec] = frozenset(cached[0])
+        missing = [spec for spec in paths if spec not in self._tag_sets]
         if missing:
             for spec, words in zip(missing, _tagged(self._userdict, missing)):
-                self._names[spec] = frozenset(words)
+                self._tag_sets[spec] = frozenset(words)
                 if self._use_cache:
                     _write_cache(paths[spec], (words,))
-        return [self._names[spec] for spec in specs]
+        return [self._tag_sets[spec] for spec in specs]
 
     def cut(self, text: str) -> tuple[list[str], list[list[int]]]:
         """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces."""
