@@ -128,6 +128,32 @@ def test_cache_round_trip_gives_the_same_tokens(tmp_path, monkeypatch, userdict)
                                                                 use_cache=False).cut(text)
 
 
+def test_derived_tables_are_built_once_per_dictionary_state(tmp_path, monkeypatch, userdict):
+    """What a run derives from the whole dictionary (likely surnames, …) is read back from the
+    cache, keyed by its label; a corrupt file is rebuilt."""
+    monkeypatch.setenv("ZHNEWS_CACHE_DIR", str(tmp_path))
+    tk = Tokenizer(userdict, hmm=False)
+    calls: list[str] = []
+
+    def build() -> tuple[list[str], int]:
+        calls.append("built")
+        return sorted(w for w in ("沐曦股份", "科创板", "不存在的词") if tk.known(w)), 3
+
+    assert tk.derived("known words v1", build) == (["沐曦股份", "科创板"], 3)
+    assert Tokenizer(userdict, hmm=False).derived("known words v1", build) == (
+        ["沐曦股份", "科创板"], 3)
+    assert calls == ["built"]
+    assert tk.derived("known words v2", build) == (["沐曦股份", "科创板"], 3)  # another label
+    assert len(calls) == 2
+    for path in tmp_path.glob("*.derived-*"):
+        path.write_bytes(b"garbage")
+    assert tk.derived("known words v1", build) == (["沐曦股份", "科创板"], 3)
+    assert len(calls) == 3
+    uncached = Tokenizer(userdict, hmm=False, use_cache=False)
+    assert uncached.derived("known words v1", build)[0] == ["沐曦股份", "科创板"]
+    assert len(calls) == 4
+
+
 def test_pku_f1_at_least_84(ours):
     """SIGHAN word-level F1 on the PKU test set, with our dictionary and no PKU word lists."""
     import sys

@@ -50,28 +50,36 @@ NAME_CHAR_SHARE = 0.4
 NAME_CHAR_MIN_WORDS = 5
 
 
-def name_chars(state: SegmentState, people: frozenset[str]) -> tuple[frozenset[str],
-                                                                    frozenset[str]]:
+def name_chars(state: SegmentState, people: frozenset[str],
+               person_tags: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     """Likely surnames and given-name characters, from the dictionary's person names
-    ``people`` (张 and 何 start most of the words that start with them; 伟 sits inside names)."""
-    first: Counter[str] = Counter()
-    first_p: Counter[str] = Counter()
-    inner: Counter[str] = Counter()
-    inner_p: Counter[str] = Counter()
-    for word, lp in state.tokenizer.logp.items():
-        if lp is not None and len(word) in (2, 3):  # prefixes of words map to None
-            person = word in people
-            first[word[0]] += 1
-            first_p[word[0]] += person
-            for ch in word[1:]:
-                inner[ch] += 1
-                inner_p[ch] += person
+    ``people`` (张 and 何 start most of the words that start with them; 伟 sits inside names),
+    which carry one of ``person_tags``. A pass over the whole dictionary, so cached with it."""
+    tk = state.tokenizer
 
-    def likely(part: Counter[str], whole: Counter[str]) -> frozenset[str]:
-        return frozenset(c for c, n in whole.items()
-                         if n >= NAME_CHAR_MIN_WORDS and part[c] >= NAME_CHAR_SHARE * n)
+    def build() -> tuple[list[str], list[str]]:
+        first: Counter[str] = Counter()
+        first_p: Counter[str] = Counter()
+        inner: Counter[str] = Counter()
+        inner_p: Counter[str] = Counter()
+        for word, lp in tk.logp.items():
+            if lp is not None and len(word) in (2, 3):  # prefixes of words map to None
+                person = word in people
+                first[word[0]] += 1
+                first_p[word[0]] += person
+                for ch in word[1:]:
+                    inner[ch] += 1
+                    inner_p[ch] += person
 
-    return likely(first_p, first), likely(inner_p, inner)
+        def likely(part: Counter[str], whole: Counter[str]) -> list[str]:
+            return sorted(c for c, n in whole.items()
+                          if n >= NAME_CHAR_MIN_WORDS and part[c] >= NAME_CHAR_SHARE * n)
+
+        return likely(first_p, first), likely(inner_p, inner)
+
+    label = f"name-chars {' '.join(sorted(person_tags))} {NAME_CHAR_SHARE} {NAME_CHAR_MIN_WORDS}"
+    surnames, given = tk.derived(label, build)
+    return frozenset(surnames), frozenset(given)
 
 
 def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]], bool] | None:
@@ -99,7 +107,7 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
     names, start, end, inner, entities, people = tk.tagged([
         (s.name_tags, True), (s.start_tags, False), (s.end_tags, False), (s.inner_tags, False),
         (entity_tags, False), (person_tags, False)])
-    surnames, given = (name_chars(state, people) if (start or end) and person_tags
+    surnames, given = (name_chars(state, people, person_tags) if (start or end) and person_tags
                        else (frozenset(), frozenset()))
     titles, logp = s.title_words, tk.logp
     common = tk.unknown_logp + math.log(max(s.common_freq, 1))

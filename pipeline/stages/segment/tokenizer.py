@@ -21,6 +21,7 @@ import marshal
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
               if chr(cp - 0xFEE0).isalnum() or chr(cp - 0xFEE0) in "+#&._%-"}
 
 CACHE_FORMAT = "zhnews-segment-4"  # bump when the cut changes: part of dict_hash
-KEEP_CACHE_FILES = 24  # files: main, freq and up to six tag sets per dictionary state
+KEEP_CACHE_FILES = 32  # files: main, freq, up to six tag sets and derived tables per state
 
 # How jieba (0.42) splits text before its dictionary search, mirrored so tokens are identical.
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -260,6 +261,20 @@ class Tokenizer:
                 if self._use_cache:
                     _write_cache(paths[spec], (words,))
         return [self._tag_sets[spec] for spec in specs]
+
+    def derived(self, label: str, build: Callable[[], tuple]) -> tuple:
+        """``build()``, a marshal-able tuple computed from this dictionary state, cached beside
+        the tokenizer's files under ``label`` (which must name every other input of
+        ``build``): tables a run derives from the whole dictionary once, not at every start."""
+        key = hashlib.sha256(label.encode()).hexdigest()[:8]
+        path = cache_dir() / f"segment-{self._key}.derived-{key}.marshal"
+        cached = _read_cache(path) if self._use_cache else None
+        if cached is not None:
+            return tuple(cached)
+        data = build()
+        if self._use_cache:
+            _write_cache(path, data)
+        return data
 
     def cut(self, text: str) -> tuple[list[str], list[list[int]]]:
         """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces."""
