@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages.segment.tokenizer import FOLD_WIDTH, Tokenizer, dict_hash, merge_spans
-from tests.conftest import ROOT, shared_path
+from pipeline.stages.segment.tokenizer import (
+    FOLD_WIDTH,
+    Tokenizer,
+    _read_cache,
+    dict_hash,
+    merge_spans,
+)
+from tests.conftest import ROOT, SHARED_DATA, shared_path
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,97 @@ def test_same_tokens_as_jieba_on_pku():
         text = "".join(line.split())
         want = [t for t in tk.cut(text.translate(FOLD_WIDTH), HMM=False) if not t.isspace()]
         assert _raw_cut(bare, text) == want
+
+
+def _peoples_daily_lines(limit: int) -> list[str]:
+    from pipeline.stages.repair.stats import corpus_path
+
+    path = corpus_path()
+    if path is None:
+        return []
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()][:limit]
+    return ["".join(w.rsplit("/", 1)[0] for w in line.split()) for line in lines]
+
+
+def test_compiled_cut_gives_the_same_tokens_and_offsets(userdict, sample_run):
+    """rjieba with our frequencies (and the filler that makes its total jieba's) against our
+    pass, which the tests above hold to jieba: the samples, mixed-width text, 8,000 paragraphs
+    of People's Daily and the PKU test text, with and without the domain dictionary."""
+    pytest.importorskip("rjieba")
+    lines = (_sample_lines(sample_run) + _peoples_daily_lines(8000)
+             + ["ＧＰＵ芯片，Ａ１００与H20；  3.5%  ——  x86-64 C++ a.b_c#", "䶮与龘　𠀋字 abc"])
+    pku = SHARED_DATA / "segmentation" / "pku_test_gold.utf8"
+    if pku.exists():  # ../shared is absent on users' machines; the rest still runs
+        lines += ["".join(ln.split()) for ln in pku.read_text("utf-8").splitlines()]
+    for udict in (userdict, b""):
+        python = Tokenizer(udict, hmm=False, backend="python")
+        compiled = Tokenizer(udict, hmm=False)
+        assert compiled.compiled() and not python.compiled()
+        for line in lines:
+            assert compiled.cut(line) == python.cut(line), line
+
+
+def test_compiled_cut_keeps_jiebas_total(tmp_path, monkeypatch):
+    """A user word that re-adds a dictionary word (的) leaves jieba's total with the old
+    frequency still in it; without the filler rjieba's total would be 318,725 smaller. Here 是了
+    gets the least frequency that keeps it whole against 是 + 了 under jieba's total: the
+    compiled cut must keep it whole too (and would split it with the smaller total)."""
+    rjieba = pytest.importorskip("rjieba")
+    import jieba
+
+    monkeypatch.setenv("ZHNEWS_CACHE_DIR", str(tmp_path))
+    f_x, f_y = 796991, 883634  # 是, 了 in jieba's dict.txt
+    base = Tokenizer("的 100\n".encode(), hmm=False)._total
+    f = 1
+    while f * (base + f) < f_x * f_y:  # whole iff f / T >= f_x / T * f_y / T, T = base + f
+        f += 1
+    f += 3  # clear of float rounding; the smaller total needs about 60 more
+    udict = f"的 100\n是了 {f}\n".encode()
+    compiled, python = Tokenizer(udict, hmm=False), Tokenizer(udict, hmm=False, backend="python")
+    assert compiled.compiled()
+    text = "好，是了。"
+    jb = jieba.Tokenizer()
+    jb.initialize()
+    for word, freq in (("的", 100), ("是了", f)):
+        jb.add_word(word, freq)
+    assert list(jb.cut(text, HMM=False)) == ["好", "，", "是了", "。"]
+    assert compiled.cut(text)[0] == python.cut(text)[0] == ["好", "，", "是了", "。"]
+    plain = rjieba.Jieba.empty()  # the same words, no filler
+    freq = _read_cache(next(tmp_path.glob(f"segment-{compiled._key}.freq.*")))[0]
+    for word, n in freq.items():
+        if n:
+            plain.add_word(word, n, None)
+    assert plain.cut("是了", False) == ["是", "了"]
+
+
+def test_compiled_cut_is_built_when_it_pays(userdict, monkeypatch):
+    """Built after COMPILED_AFTER_CHARS characters in a process, or up front for a big run's
+    input; never with HMM or backend="python"; without rjieba our pass goes on."""
+    import sys
+
+    from pipeline.stages.segment import SegmentState, expect
+    from pipeline.stages.segment import tokenizer as tk_module
+
+    pytest.importorskip("rjieba")
+    text = "摩尔线程、沐曦股份已在科创板上市，壁仞科技登陆港交所。"
+    monkeypatch.setattr(tk_module, "COMPILED_AFTER_CHARS", len(text) * 3)
+    tk = Tokenizer(userdict, hmm=False)
+    first = [tk.cut(text) for _ in range(3)]
+    assert tk._compiled is None
+    assert tk.cut(text) == first[0] and tk._compiled  # the fourth cut crossed the line
+    state = SegmentState(Tokenizer(userdict, hmm=False), 10, 2, frozenset())
+    expect(state, 3 * 3 * len(text) - 1)
+    assert state.tokenizer._compiled is None
+    expect(state, 3 * 3 * len(text))
+    assert state.tokenizer._compiled
+    assert not Tokenizer(userdict, hmm=True).compiled()
+    assert not Tokenizer(userdict, hmm=False, backend="python").compiled()
+    with pytest.raises(ValueError, match="backend"):
+        Tokenizer(userdict, hmm=False, backend="rust")
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # not installed
+    missing = Tokenizer(userdict, hmm=False)
+    assert [missing.cut(text) for _ in range(5)] == [first[0]] * 5
+    assert missing._compiled is False
 
 
 def test_offsets_point_into_the_original_paragraph(ours):

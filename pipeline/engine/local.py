@@ -26,8 +26,9 @@ from pipeline.engine.units import (
     run_unit,
     split_bytes,
     unit_articles,
+    unit_bytes,
 )
-from pipeline.engine.work import FileResult, prepared
+from pipeline.engine.work import FileResult, expect_input, prepared
 from pipeline.io import Blanks, InputFile
 
 
@@ -54,10 +55,11 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
             done, articles = unit_articles(unit, cfg, names)
             yield unit, done, ((article, None, None) for article in articles)
         return
-    prepared(cfg, names)  # build once in the parent; forked workers inherit it
+    state = prepared(cfg, names)  # build once in the parent; forked workers inherit it
+    units = list(units) if not isinstance(units, list) else units
+    expect_input(state, sum(map(unit_bytes, units)))
     timeout = float(run.get("article_timeout", 0))
     stall = max(30.0, 3 * timeout) if timeout > 0 else None
-    units = list(units) if not isinstance(units, list) else units
     pending = iter(units)
     blank_dir = str(blanks.folder) if blanks is not None else None
     results = supervised.imap(partial(_task, cfg=cfg, names=names, blank_dir=blank_dir),

@@ -51,6 +51,16 @@ class Unit:
     last: bool = True
 
 
+def unit_bytes(unit: Unit) -> int:
+    """How many input bytes ``unit`` covers (0 when its file cannot be read)."""
+    if unit.end is not None:
+        return unit.end - unit.start
+    try:
+        return os.path.getsize(unit.inp.path)
+    except OSError:
+        return 0
+
+
 def split_bytes(cfg: Any) -> int:
     """``[run] split_mb`` in bytes (0 disables splitting)."""
     mb = cfg.section("run").get("split_mb", 4)

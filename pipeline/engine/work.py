@@ -84,6 +84,16 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
     return _STATE[key]
 
 
+def expect_input(state: Prepared, input_bytes: int) -> None:
+    """Tell the stages how big the run's input is, before workers fork: some state pays only
+    on big inputs (segment's compiled cut), and is then built once and shared."""
+    if state.chain is None:
+        return
+    for name, _process, stage_state in state.chain.steps:
+        if name == "segment":
+            stages.get("segment").expect(stage_state, input_bytes)
+
+
 @dataclass
 class FileResult:
     entry: ManifestEntry

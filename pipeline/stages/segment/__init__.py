@@ -44,10 +44,15 @@ def _prepare(cfg: Any, use_cache: bool) -> SegmentState:
     sec = cfg.section("segment")
     userdict = cfg.file("segment", "userdict_file").read_bytes()
     tokenizer = Tokenizer(userdict, bool(sec["hmm"]), use_cache=use_cache,
-                          number_units=str(sec["number_units"]))
+                          number_units=str(sec["number_units"]), backend=str(sec["backend"]))
     stopwords = frozenset(cfg.lines("segment", "stopwords_file"))
     return SegmentState(tokenizer, int(sec["keywords"]), int(sec["keyword_min_chars"]),
                         stopwords)
+
+
+def expect(state: SegmentState, input_bytes: int) -> None:
+    """A run is about to cut ``input_bytes`` of input (see ``Tokenizer.expect``)."""
+    state.tokenizer.expect(input_bytes)
 
 
 def keywords(article: Article, state: SegmentState, idf: dict[str, float] | None = None,
