@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -213,11 +214,17 @@ def test_cache_round_trip_gives_the_same_tokens(tmp_path, monkeypatch, userdict)
     monkeypatch.setenv("ZHNEWS_CACHE_DIR", str(tmp_path))
     text = "摩尔线程、沐曦股份已在科创板上市，壁仞科技登陆港交所"
     built = Tokenizer(userdict, hmm=False)
-    assert sorted(p.name.split(".")[1] for p in tmp_path.iterdir()) == ["freq", "main"]
+    assert sorted(p.name.split(".")[1] for p in tmp_path.iterdir()) == ["base", "freq", "logp",
+                                                                       "words"]
     loaded = Tokenizer(userdict, hmm=False)
     uncached = Tokenizer(userdict, hmm=False, use_cache=False)
     assert built.cut(text) == loaded.cut(text) == uncached.cut(text)
     assert "沐曦股份" in loaded.cut(text)[0]
+    if importlib.util.find_spec("rjieba") is not None:  # a worker cutting with rjieba …
+        fast = Tokenizer(userdict, hmm=False)
+        assert fast.compiled() and fast.cut(text) == built.cut(text)
+        assert fast._logp is None  # … never reads the log probabilities
+        assert fast.known("沐曦股份") and not fast.known("沐曦股")  # read when asked
     # a corrupt cache file is rebuilt, never trusted
     for path in tmp_path.iterdir():
         path.write_bytes(b"garbage")

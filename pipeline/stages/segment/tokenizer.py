@@ -3,9 +3,10 @@
 Why a cache of our own: jieba caches only its main dictionary, so every process would re-add
 the user dictionary word by word (``add_word``, plus ``suggest_freq`` for entries without a
 frequency) and re-read the 6 MB IDF table. We store the prepared state (log probabilities after
-the user dictionary, the IDF table) in a marshal file keyed by the dictionary hash, so a warm
-start is one ``marshal.loads`` (about 3x faster than jieba's own cache load, which reads its
-file in small pieces).
+the user dictionary, the IDF table, the word list rjieba is loaded from) in marshal files keyed
+by the dictionary hash, one per part, so a warm start reads only the parts a process uses, each
+with one ``marshal.loads`` (about 3x faster than jieba's own cache load, which reads its file
+in small pieces).
 
 Why width folding and not full NFKC: full-width letters and digits (ＧＰＵ, １２３, ％) are
 common in mainland news and jieba treats them as unknown characters; folding them to ASCII is
@@ -20,6 +21,7 @@ import logging
 import marshal
 import math
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
@@ -35,7 +37,10 @@ FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
               if chr(cp - 0xFEE0).isalnum() or chr(cp - 0xFEE0) in "+#&._%-"}
 
 CACHE_FORMAT = "zhnews-segment-4"  # bump when the cut changes: part of dict_hash
-KEEP_CACHE_FILES = 32  # files: main, freq, up to six tag sets and derived tables per state
+# Files per dictionary state: base (total, IDF), logp, freq (for HMM), words (for rjieba), up
+# to six tag sets and the derived tables.
+KEEP_CACHE_FILES = 40
+WORD_CHUNK = 10_000
 
 # How jieba (0.42) splits text before its dictionary search, mirrored so tokens are identical.
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -152,10 +157,19 @@ def _build(userdict: bytes) -> tuple:
     logp = {w: (math.log(f) - logtotal if f else None) for w, f in tk.FREQ.items()}
     _, idf_path = jieba_paths()
     idf, median = _load_idf(idf_path)
-    # Share key objects with logp so marshal stores each word once (a smaller, faster cache).
-    same = {w: w for w in logp}
-    idf = {same.get(w, w): v for w, v in idf.items()}
     return tk.total, tk.FREQ, logp, idf, median
+
+
+def _word_chunks(freq: dict[str, int]) -> tuple[list[str], list[bytes]]:
+    """The words with a frequency, for the compiled cut: chunks of newline-joined words and
+    their frequencies as int64 bytes, which load as a few big objects (not 350k small ones)."""
+    words = [w for w, f in freq.items() if f]
+    chunks, counts = [], []
+    for i in range(0, len(words), WORD_CHUNK):
+        part = words[i:i + WORD_CHUNK]
+        chunks.append("\n".join(part))
+        counts.append(array("q", [freq[w] for w in part]).tobytes())
+    return chunks, counts
 
 
 def _tagged(userdict: bytes, specs: list[tuple[frozenset[str], bool]]) -> list[list[str]]:
@@ -217,17 +231,10 @@ class Tokenizer:
         self.hash = dict_hash(userdict, hmm, number_units)
         self._userdict, self._use_cache = userdict, use_cache
         self._tag_sets: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
-        key = self._key = dict_hash(userdict, False, "")
-        main, freq_file = (cache_dir() / f"segment-{key}.{part}.marshal" for part in ("main", "freq"))
-        data = _read_cache(main) if use_cache else None
-        built = None
-        if data is None:
-            built = _build(userdict)
-            data = (built[0], *built[2:])
-            if use_cache:
-                _write_cache(main, data)
-                _write_cache(freq_file, (built[1],))
-        total, self.logp, self.idf, self.median_idf = data
+        self._key = dict_hash(userdict, False, "")
+        self._parts: dict[str, tuple] | None = None  # everything, when built in this process
+        self._logp: dict[str, float | None] | None = None
+        total, self.idf, self.median_idf = self._load("base")
         self.unknown_logp = -math.log(total)  # jieba's log(1) - log(total)
         self.merge_rx = number_pattern(number_units)
         self._total = total
@@ -235,15 +242,37 @@ class Tokenizer:
         self._compiled: Any = False if hmm or backend == "python" else None
         self._chars_cut = 0
         self._jieba: Any = None
-        if hmm:  # jieba's own cut needs its integer frequencies (kept in a second cache file)
+        if hmm:  # jieba's own cut needs its integer frequencies
             import jieba
 
-            cached = _read_cache(freq_file) if use_cache and built is None else None
-            freq = built[1] if built is not None else cached[0] if cached else _build(userdict)[1]
             jieba.setLogLevel(logging.WARNING)
             self._jieba = jieba.Tokenizer()
-            self._jieba.FREQ, self._jieba.total = freq, total
+            self._jieba.FREQ, self._jieba.total = self._load("freq")[0], total
             self._jieba.initialized = True
+
+    def _load(self, part: str) -> tuple:
+        """One part of the prepared dictionary (see _PARTS), from the cache or built (all
+        parts at once: building is the slow path, a few seconds)."""
+        path = cache_dir() / f"segment-{self._key}.{part}.marshal"
+        data = _read_cache(path) if self._use_cache and self._parts is None else None
+        if data is not None:
+            return data
+        if self._parts is None:
+            total, freq, logp, idf, median = _build(self._userdict)
+            self._parts = {"base": (total, idf, median), "logp": (logp,), "freq": (freq,),
+                           "words": _word_chunks(freq)}
+            if self._use_cache:
+                for name, value in self._parts.items():
+                    _write_cache(cache_dir() / f"segment-{self._key}.{name}.marshal", value)
+        return self._parts[part]
+
+    @property
+    def logp(self) -> dict[str, float | None]:
+        """Word → jieba's log probability; None for a prefix of a word that is not a word.
+        Read on first use: a worker that cuts with rjieba never needs it (70 MB)."""
+        if self._logp is None:
+            self._logp = self._load("logp")[0]
+        return self._logp
 
     def known(self, word: str) -> bool:
         """A dictionary word (jieba's or ours), not just a prefix of one."""
@@ -345,6 +374,8 @@ class Tokenizer:
         is every best path (tests compare both cuts on real text)."""
         if self._compiled is None:
             self._compiled = self._build_compiled() or False
+            if self._compiled:
+                self._logp = None  # only our pass needed it here (read again if asked)
         return bool(self._compiled)
 
     def expect(self, input_bytes: int) -> None:
@@ -359,14 +390,14 @@ class Tokenizer:
             import rjieba
         except ImportError:
             return None
-        freq_file = cache_dir() / f"segment-{self._key}.freq.marshal"
-        cached = _read_cache(freq_file) if self._use_cache else None
-        freq = cached[0] if cached else _build(self._userdict)[1]
+        chunks, counts = self._load("words")
         cutter = rjieba.Jieba.empty()
         add = cutter.add_word
         held = 0
-        for word, f in freq.items():
-            if f:  # 0 marks a prefix of a word, not a word
+        for chunk, raw in zip(chunks, counts):  # a chunk at a time: little garbage left behind
+            freqs = array("q")
+            freqs.frombytes(raw)
+            for word, f in zip(chunk.split("\n"), freqs):
                 add(word, f, None)
                 held += f
         if held > self._total:
