@@ -195,6 +195,26 @@ def _file_span(data: bytes, names: tuple[str, ...]) -> tuple[int, int, list] | N
     return None if end < 0 else (start, end, fields)
 
 
+def _decode_span(data: bytes, names: tuple[str, ...],
+                 span: tuple[int, int, list] | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    start, end, _fields = span
+    try:
+        values = msgspec.json.decode(b"{" + data[start:end] + b"}")
+    except msgspec.DecodeError:
+        return None
+    if not isinstance(values, dict) or list(values) != list(names):
+        return None
+    return values
+
+
+def file_fields(data: bytes, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """Top-level fields ``names`` (neighbours in file order) of a file :func:`to_json_file`
+    wrote, decoded without the rest; None when ``data`` is not laid out that way."""
+    return _decode_span(data, names, _file_span(data, names))
+
+
 def edit_file_fields(data: bytes, names: tuple[str, ...],
                      edit: Callable[[dict[str, Any]], None]) -> bytes | None:
     """``data``, a file :func:`to_json_file` wrote, with top-level fields ``names`` (next to
@@ -202,15 +222,10 @@ def edit_file_fields(data: bytes, names: tuple[str, ...],
     and not decoded: what the same edit on the decoded article would write, at a fraction of
     the cost. None when ``data`` is not laid out that way."""
     span = _file_span(data, names)
-    if span is None:
+    values = _decode_span(data, names, span)
+    if span is None or values is None:
         return None
     start, end, fields = span
-    try:
-        values = msgspec.json.decode(b"{" + data[start:end] + b"}")
-    except msgspec.DecodeError:
-        return None
-    if not isinstance(values, dict) or list(values) != list(names):
-        return None
     edit(values)
     body = b",\n".join(_file_field(key, one_line, values[name])
                        for name, key, one_line in fields)

@@ -219,15 +219,19 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                 streamed = next(fresh)
                 ids = []
                 for article, fp, file in streamed.carried:  # one at a time: bounded memory
+                    offsets = None  # merging needs the token offsets: read from the file
                     if file is not None and words is not None and words.would_merge(article):
-                        article, file = whole(article, file), None  # merging needs offsets
+                        offsets = _file_offsets(file)
+                        if offsets is None:  # cannot happen for a file a worker rendered
+                            article, file = whole(article, file), None
                     article = dedup.add(article, fp)
                     if words is not None:  # a repost teaches no new words and no IDF
-                        article = words.add(article, learn=article.duplicate_of is None)
+                        article = words.add(article, learn=article.duplicate_of is None,
+                                            token_offsets=offsets)
                     if file is None:
                         _place(outdir, article, cfg, blanks)
                     else:
-                        _place_file(outdir, article, file, cfg, blanks)
+                        _place_file(outdir, article, file, cfg, blanks, offsets)
                     ids.append(article.id)
                 entry, file_stats = streamed.entry, streamed.stats  # complete now
                 count = len(ids)
@@ -280,22 +284,42 @@ def _place(outdir: Path, article: Any, cfg: Any, blanks: Blanks | None = None) -
     _drop_others(outdir, target, blanks)
 
 
-# What the driver may change in a worker's article: numbering, dedup, run-wide keywords (a
-# merge of tokens goes through the whole article).
+# What the driver may change in a worker's article: numbering, dedup, run-wide keywords (and
+# tokens it merges, with their offsets read from the file).
 _SET_BY_DRIVER = ("id", "source", "keywords", "duplicate_of", "cluster", "scores")
 
 
+def _file_offsets(file: bytes) -> list[list[list[int]]] | None:
+    """The token offsets of a file a worker rendered, decoded without the rest of it."""
+    from pipeline.article import file_fields
+
+    fields = file_fields(file, ("token_offsets",))
+    return None if fields is None else fields["token_offsets"]
+
+
 def _place_file(outdir: Path, part: Any, file: bytes, cfg: Any,
-                blanks: Blanks | None = None) -> None:
+                blanks: Blanks | None = None,
+                offsets: list[list[list[int]]] | None = None) -> None:
     """:func:`_place` for an article a worker rendered: only the fields the driver sets are
-    rendered again (``part`` holds them), the rest is written as the worker made it."""
+    rendered again (``part`` holds them; with ``offsets``, the tokens it merged too), the rest
+    is written as the worker made it."""
+    from types import SimpleNamespace
+
     from pipeline.article import set_file_fields
     from pipeline.stages import dedup as dedup_stage
     from pipeline.stages import emit
 
-    data = set_file_fields(file, part, _SET_BY_DRIVER)
+    data: bytes | None = file
+    if offsets is not None:
+        merged = SimpleNamespace(tokens=part.tokens, token_offsets=offsets)
+        data = set_file_fields(file, merged, ("tokens", "token_offsets"))
+    if data is not None:
+        data = set_file_fields(data, part, _SET_BY_DRIVER)
     if data is None:  # cannot happen for a file to_json_file wrote; never write a wrong one
-        _place(outdir, whole(part, file), cfg, blanks)
+        article = whole(part, file)
+        if offsets is not None:
+            article.token_offsets = offsets
+        _place(outdir, article, cfg, blanks)
         return
     folder = dedup_stage.folder_for(outdir, part.duplicate_of, cfg)
     _drop_others(outdir, emit.write_file(folder, part.id, data, blanks), blanks)

@@ -296,3 +296,31 @@ def test_phrase_rules_on_single_candidates(peoples_daily, text, phrase):
 
 def _words_of(text: str) -> list[str]:
     return [ln.split()[0] for ln in text.splitlines() if ln and not ln.startswith("#")]
+
+
+def test_merges_patch_the_workers_files_as_a_full_render_would(bare_run, no_userdict, tmp_path,
+                                                               monkeypatch):
+    """The driver merges tokens with offsets read from the file a worker rendered and
+    re-renders only tokens, offsets and keywords there; decoding and re-rendering the whole
+    article gives the same bytes."""
+    from pipeline import config, runner
+
+    cfg = config.load(no_userdict)
+    runner.run(["raw"], tmp_path / "patched", cfg, 1, progress=False)
+    calls = []
+
+    def unreadable(file: bytes) -> None:
+        calls.append(file)
+        return None  # as if the file were laid out otherwise: the whole-article path
+
+    monkeypatch.setattr(runner, "_file_offsets", unreadable)
+    runner.run(["raw"], tmp_path / "whole", cfg, 1, progress=False)
+    assert len(calls) >= 3  # the later articles hold found words
+    names = sorted(p.name for p in (tmp_path / "whole").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "patched").iterdir())
+    for name in names:
+        if name.endswith(".json"):
+            assert ((tmp_path / "patched" / name).read_bytes()
+                    == (tmp_path / "whole" / name).read_bytes()), name
+    for path in bare_run.glob("*.json"):  # and as the CLI run wrote them
+        assert (tmp_path / "patched" / path.name).read_bytes() == path.read_bytes()

@@ -161,13 +161,15 @@ class RunWords:
         self.idf_default = 0.0
         self._phrase: tuple[Callable[[tuple[str, ...]], bool] | None] | None = None
 
-    def add(self, article: Article, learn: bool = True) -> Article:
+    def add(self, article: Article, learn: bool = True,
+            token_offsets: list[list[list[int]]] | None = None) -> Article:
         """Learn from ``article`` (unless ``learn`` is false: a repost of an article already
         counted would inflate its phrases into "words" and skew the IDF), then rewrite it with
-        the last checkpoint's words and IDF."""
+        the last checkpoint's words and IDF. ``token_offsets``, when given, stand for the
+        article's own (a LightArticle has none; they were read from its file)."""
         if learn and self.discover:  # learn from the tokens as cut, before any merge
             self.counter.add_paragraphs(article.tokens)
-        changed = self.by_first and self._merge(article)
+        changed = self.by_first and self._merge(article, token_offsets)
         if changed or self.idf is not None:
             keywords(article, self.state, self.idf, self.idf_default if self.idf else None)
         if not learn:
@@ -218,10 +220,12 @@ class RunWords:
             self.idf = {w: math.log(n / c) for w, c in self.df.items()}
             self.idf_default = math.log(n)
 
-    def _merge(self, article: Article) -> bool:
+    def _merge(self, article: Article,
+               token_offsets: list[list[list[int]]] | None = None) -> bool:
         """Glue runs of tokens that spell a discovered word, left to right; True when anything
         changed. Tokens glue only where they touch in the text (no space between them)."""
         changed = False
+        all_offsets = token_offsets  # read on a first match (a LightArticle has none)
         by_first = self.by_first
         firsts = by_first.keys()
         for p, tokens in enumerate(article.tokens):
@@ -237,7 +241,9 @@ class RunWords:
                 for k, seqs in by_first[tokens[i]]:
                     if tuple(tokens[i:i + k]) not in seqs:
                         continue
-                    offsets = offsets or article.token_offsets[p]
+                    if all_offsets is None:
+                        all_offsets = article.token_offsets
+                    offsets = offsets or all_offsets[p]
                     if all(offsets[j][1] == offsets[j + 1][0] for j in range(i, i + k - 1)):
                         out_t += tokens[done:i]
                         out_o += offsets[done:i]
@@ -248,7 +254,8 @@ class RunWords:
             if done:
                 out_t += tokens[done:]
                 out_o += offsets[done:]
-                article.tokens[p], article.token_offsets[p] = out_t, out_o
+                assert all_offsets is not None  # set by the match that made done > 0
+                article.tokens[p], all_offsets[p] = out_t, out_o
                 changed = True
         return changed
 
