@@ -195,31 +195,32 @@ def test_a_second_run_into_the_same_folder_is_refused(tmp_path, capsys):
 
 def test_the_drivers_light_path_writes_what_the_whole_article_path_writes(tmp_path, monkeypatch):
     """Workers send a full run's articles as rendered files plus the fields the driver sets;
-    the driver re-renders only those (numbering, dedup, keywords) and decodes a whole article
-    only to merge run words into its tokens. In process (``isolate = false``) every article
-    goes the whole way. Early checkpoints make run words merge and re-weigh keywords, and a
-    tiny split size numbers JSONL records across units."""
+    the driver re-renders only those (numbering, dedup, keywords), and to merge run words into
+    an article's tokens it decodes their offsets from the file and re-renders tokens and
+    offsets there too. In process (``isolate = false``) every article goes the whole way.
+    Early checkpoints make run words merge and re-weigh keywords, and a tiny split size
+    numbers JSONL records across units."""
     dump = tmp_path / "dump"
     make_dump(dump, n=260, seed=5)
     cfg = _cfg()
     cfg.data["segment"].update(newwords_first_refresh=20, run_idf_min_docs=40)
     cfg.data["run"]["split_mb"] = 0.0003
     cfg._hash = None
-    seen = {"light": 0, "whole": 0}
-    real_place_file, real_whole = runner._place_file, runner.whole
+    seen = {"light": 0, "merged": 0}
+    real_place_file, real_offsets = runner._place_file, runner._file_offsets
 
     def place_file(*args, **kwargs):
         seen["light"] += 1
         return real_place_file(*args, **kwargs)
 
-    def whole(*args, **kwargs):
-        seen["whole"] += 1
-        return real_whole(*args, **kwargs)
+    def file_offsets(*args, **kwargs):
+        seen["merged"] += 1
+        return real_offsets(*args, **kwargs)
 
     monkeypatch.setattr(runner, "_place_file", place_file)
-    monkeypatch.setattr(runner, "whole", whole)
+    monkeypatch.setattr(runner, "_file_offsets", file_offsets)
     runner.run([str(dump)], tmp_path / "light", cfg, workers=2, progress=False)
-    assert seen["light"] > 20 and seen["whole"] > 20, seen  # both ways taken
+    assert seen["light"] > 20 and seen["merged"] > 20, seen  # merges taken the light way
     cfg.data["run"]["isolate"] = False
     cfg._hash = None
     runner.run([str(dump)], tmp_path / "whole", cfg, workers=1, progress=False)
