@@ -232,6 +232,7 @@ def manifest_bytes(entries: Iterable[ManifestEntry]) -> bytes:
     return b"".join(_manifest_encoder.encode(e) + b"\n" for e in entries)
 
 
+FLUSH_EVERY = 0.2  # seconds between journal flushes (see Journal.append)
 FSYNC_EVERY = 1.0  # seconds
 
 
@@ -304,7 +305,7 @@ class Journal:
         kept = self._read(header)
         atomic_write(path, b"".join(_journal_line(x) for x in [header, *kept]))
         self._fh = open(path, "ab")  # noqa: SIM115
-        self._synced = 0.0
+        self._synced = self._flushed = 0.0
 
     def _read(self, header: JournalHeader) -> list[JournalRecord]:
         try:
@@ -337,15 +338,20 @@ class Journal:
         return rec
 
     def append(self, rec: JournalRecord) -> None:
-        """Record a completed input. The flush alone survives ``kill -9`` (the data is in the
-        kernel); fsync, for power loss, at most once a second so small inputs stay cheap.
-        After a power loss, restore checks every article file and reprocesses what is torn."""
+        """Record a completed input. A flush survives ``kill -9`` (the data is in the kernel);
+        it runs at most every FLUSH_EVERY seconds (a write call per small input cost the main
+        process about 0.3 s per 1,200 inputs under the profiler): a kill loses at most that much,
+        which resume simply processes again, to the same bytes. fsync, for power loss, at
+        most once a second. After a power loss, restore checks every article file and
+        reprocesses what is torn."""
         self._fh.write(_journal_line(rec))
-        self._fh.flush()
         now = time.monotonic()
-        if now - self._synced >= FSYNC_EVERY:
-            os.fsync(self._fh.fileno())
-            self._synced = now
+        if now - self._flushed >= FLUSH_EVERY:
+            self._fh.flush()
+            self._flushed = now
+            if now - self._synced >= FSYNC_EVERY:
+                os.fsync(self._fh.fileno())
+                self._synced = now
 
     def finish(self) -> None:
         """The run completed: the journal is no longer needed."""
