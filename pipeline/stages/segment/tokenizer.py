@@ -251,8 +251,8 @@ class Tokenizer:
             self._jieba.initialized = True
 
     def _load(self, part: str) -> tuple:
-        """One part of the prepared dictionary (see _PARTS), from the cache or built (all
-        parts at once: building is the slow path, a few seconds)."""
+        """One part of the prepared dictionary (base: total, IDF and its median; logp; freq;
+        words), from the cache or built (all parts at once: the slow path, a few seconds)."""
         path = cache_dir() / f"segment-{self._key}.{part}.marshal"
         data = _read_cache(path) if self._use_cache and self._parts is None else None
         if data is not None:
@@ -269,7 +269,7 @@ class Tokenizer:
     @property
     def logp(self) -> dict[str, float | None]:
         """Word → jieba's log probability; None for a prefix of a word that is not a word.
-        Read on first use: a worker that cuts with rjieba never needs it (70 MB)."""
+        Read on first use: a worker that cuts with rjieba never needs it (81 MB)."""
         if self._logp is None:
             self._logp = self._load("logp")[0]
         return self._logp
