@@ -340,22 +340,25 @@ class Tokenizer:
                 self._chars_cut += len(folded)
                 if self._chars_cut > COMPILED_AFTER_CHARS:
                     compiled = self.compiled()
-            if compiled:
-                self._cut_compiled(folded, tokens, offsets)
-            else:
-                self._cut_folded(folded, tokens, offsets)
+            self._cut_folded(folded, tokens, offsets,
+                             self._cut_compiled_block if compiled else self._cut_block)
         spans = [m.span() for m in self.merge_rx.finditer(folded)]
         if spans:
             merge_spans(folded, tokens, offsets, spans)
         return tokens, offsets
 
-    def _cut_folded(self, folded: str, tokens: list[str], offsets: list[list[int]]) -> None:
+    def _cut_folded(self, folded: str, tokens: list[str], offsets: list[list[int]],
+                    cut_block: Callable[[str, int, list[str], list[list[int]]], None] | None
+                    = None) -> None:
+        """jieba's split into Han blocks and the rest: each block cut by ``cut_block`` (our
+        pass unless given), every other character but spaces a token of its own."""
+        cut_block = cut_block or self._cut_block
         pos = 0
         for block in _HAN_BLOCK.split(folded):
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                self._cut_block(block, pos, tokens, offsets)
+                cut_block(block, pos, tokens, offsets)
             else:
                 for i, ch in enumerate(block, pos):
                     if not ch.isspace():
@@ -406,24 +409,13 @@ class Tokenizer:
             add(_FILLER, self._total - held, None)
         return cutter.cut
 
-    def _cut_compiled(self, folded: str, tokens: list[str], offsets: list[list[int]]) -> None:
-        """_cut_folded with each Han block cut by rjieba (same blocks, same tokens)."""
-        cut = self._compiled
-        pos = 0
-        for block in _HAN_BLOCK.split(folded):
-            if not block:
-                continue
-            if _HAN_BLOCK.match(block):
-                words = cut(block, False)
-                tokens += words
-                ends = list(accumulate(map(len, words), initial=pos))
-                offsets += map(list, zip(ends, ends[1:]))
-            else:
-                for i, ch in enumerate(block, pos):
-                    if not ch.isspace():
-                        tokens.append(ch)
-                        offsets.append([i, i + 1])
-            pos += len(block)
+    def _cut_compiled_block(self, block: str, base: int, tokens: list[str],
+                            offsets: list[list[int]]) -> None:
+        """_cut_block by rjieba: the same tokens, offsets from their lengths."""
+        words = self._compiled(block, False)
+        tokens += words
+        ends = list(accumulate(map(len, words), initial=base))
+        offsets += map(list, zip(ends, ends[1:]))
 
     def _cut_block(self, s: str, base: int, tokens: list[str], offsets: list[list[int]]) -> None:
         """Best path through the dictionary words of ``s`` (right to left), then emit it."""
