@@ -169,6 +169,28 @@ def test_compiled_cut_is_built_when_it_pays(userdict, monkeypatch):
     assert missing._compiled is False
 
 
+def test_the_compiled_cut_loads_without_rjiebas_own_dictionary():
+    """Importing rjieba builds a cutter with jieba-rs's dictionary (35 MB) that we never use:
+    the compiled module is loaded alone, and a later ``import rjieba`` still works."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("rjieba")
+    probe = (
+        "import sys\n"
+        "from pipeline.stages.segment.tokenizer import _rjieba_class\n"
+        "cls = _rjieba_class()\n"
+        "assert cls is not None and 'rjieba' not in sys.modules, sorted(sys.modules)\n"
+        "j = cls.empty(); j.add_word('摩尔线程', 10, None)\n"
+        "assert j.cut('摩尔线程', False) == ['摩尔线程']\n"
+        "import rjieba\n"
+        "assert rjieba.Jieba is cls and _rjieba_class() is cls\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 def test_offsets_point_into_the_original_paragraph(ours):
     text = "英伟达ＧＰＵ在　科创板上市，涨幅３０％。摩尔线程 MUSA"
     tokens, offsets = ours.cut(text)
