@@ -105,28 +105,58 @@ class Article(msgspec.Struct, kw_only=True):
         self.text = "\n".join(paragraphs)
 
 
-class LightArticle(msgspec.Struct, kw_only=True):
+_tokens_encoder = msgspec.msgpack.Encoder()
+_tokens_decoder = msgspec.msgpack.Decoder(list[list[str]])
+
+
+class LightArticle(msgspec.Struct, kw_only=True, dict=True):
     """The fields of an article that ``zhnews run``'s one serial process reads or sets
     (numbering, dedup, run-wide words and keywords), sent beside the article's file as a
     worker rendered it: the driver then neither decodes nor re-encodes the rest, and
-    re-renders only these fields in the file (:func:`set_file_fields`)."""
+    re-renders only these fields in the file (:func:`set_file_fields`).
+
+    The tokens travel as msgpack and are decoded on first use: the driver needs them only
+    for an article it learns words from, merges words in or gives run-wide keywords, and a
+    repost before the run's IDF is ready is none of these (their decoding was a tenth of the
+    driver's work on a dump of reposts)."""
 
     id: str
     source: Source
     published_at: str | None = None
-    tokens: list[list[str]] = msgspec.field(default_factory=list)
+    wire_tokens: msgspec.Raw = msgspec.Raw(b"\x90")  # msgpack of list[list[str]]
     keywords: list[Keyword] = msgspec.field(default_factory=list)
     duplicate_of: str | None = None
     cluster: str | None = None
     scores: dict[str, float] = msgspec.field(default_factory=dict)
 
+    @property
+    def tokens(self) -> list[list[str]]:
+        held = self.__dict__.get("_tokens")
+        if held is None:
+            held = self.__dict__["_tokens"] = _tokens_decoder.decode(self.wire_tokens)
+        return held
 
-LIGHT_FIELDS = LightArticle.__struct_fields__
+    @tokens.setter
+    def tokens(self, value: list[list[str]]) -> None:
+        self.__dict__["_tokens"] = value
+
+    def tokens_read(self) -> bool:
+        """Whether ``tokens`` was read (or set): only then can it differ from the file's."""
+        return "_tokens" in self.__dict__
+
+
+# The article fields a LightArticle carries.
+LIGHT_FIELDS = ("id", "source", "published_at", "tokens", "keywords", "duplicate_of",
+                "cluster", "scores")
 
 
 def light(article: Article) -> LightArticle:
-    """``article``'s light part (sharing its values, not copies)."""
-    return LightArticle(**{name: getattr(article, name) for name in LIGHT_FIELDS})
+    """``article``'s light part (sharing its values, not copies; the tokens encoded)."""
+    return LightArticle(id=article.id, source=article.source,
+                        published_at=article.published_at,
+                        wire_tokens=msgspec.Raw(_tokens_encoder.encode(article.tokens)),
+                        keywords=article.keywords, duplicate_of=article.duplicate_of,
+                        cluster=article.cluster, scores=article.scores)
 
 
 def make_id(url: str | None, relpath: str, index: int) -> str:
@@ -171,9 +201,10 @@ def to_json_file(article: Article) -> bytes:
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
-def _file_span(data: bytes, names: tuple[str, ...]) -> tuple[int, int, list] | None:
+def _file_span(data: bytes, names: tuple[str, ...], at: int = 0) -> tuple[int, int, list] | None:
     """Where top-level fields ``names`` (neighbours, in file order) sit in ``data``, a file
     :func:`to_json_file` wrote: (start, end, their _FILE_FIELDS rows), None if not found.
+    ``at``: where to start looking (the end of an earlier field's span).
 
     Top-level keys start a line after two spaces of indent; a string value cannot hold a
     raw line break and nested keys are indented further, so the span is found by search.
@@ -183,7 +214,7 @@ def _file_span(data: bytes, names: tuple[str, ...]) -> tuple[int, int, list] | N
     if tuple(f[0] for f in fields) != names:
         raise ValueError(f"not neighbouring fields of the article file: {names}")
     lead = b"{\n" if first == 0 else b",\n"
-    start = data.find(lead + fields[0][1])
+    start = data.find(lead + fields[0][1], at)
     if start < 0 or (first == 0 and start != 0):
         return None
     start += len(lead)
@@ -244,15 +275,19 @@ def set_file_fields(data: bytes, source: Any, names: tuple[str, ...]) -> bytes |
             runs[-1].append(name)
         else:
             runs.append([name])
-    for run in reversed(runs):  # from the end, so earlier spans stay where they were found
-        span = _file_span(data, tuple(run))
+    pieces: list[bytes] = []
+    at = 0
+    for run in runs:  # in file order: each span is looked for after the one before
+        span = _file_span(data, tuple(run), at)
         if span is None:
             return None
         start, end, fields = span
-        body = b",\n".join(_file_field(key, one_line, getattr(source, name))
-                           for name, key, one_line in fields)
-        data = data[:start] + body + data[end:]
-    return data
+        pieces.append(data[at:start])
+        pieces.append(b",\n".join(_file_field(key, one_line, getattr(source, name))
+                                  for name, key, one_line in fields))
+        at = end
+    pieces.append(data[at:])
+    return b"".join(pieces)
 
 
 def to_dict(article: Article) -> dict[str, Any]:

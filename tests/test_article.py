@@ -98,3 +98,23 @@ def test_set_file_fields_renders_what_to_json_file_renders():
     assert set_file_fields(data, art, names) == to_json_file(art)
     assert set_file_fields(data, art, ("pipeline",)) is not None  # the last field too
     assert set_file_fields(to_json_line(art), art, names) is None
+
+
+def test_a_light_part_decodes_its_tokens_only_when_read():
+    """The driver of a run gets each article's light part with its tokens still encoded: a
+    repost it neither learns from nor re-keywords never pays for decoding them."""
+    import msgspec
+
+    from pipeline.article import LightArticle, light
+    from pipeline.engine.units import whole
+
+    art = _verdict_article()
+    art.tokens = [["新华社", "北京", "电"], ["记者", "张三"]]
+    file = to_json_file(art)
+    part = msgspec.msgpack.decode(msgspec.msgpack.encode(light(art)), type=LightArticle)
+    assert (part.id, part.source, part.keywords) == (art.id, art.source, art.keywords)
+    assert not part.tokens_read()
+    assert whole(part, file).tokens == art.tokens and not part.tokens_read()
+    assert part.tokens == art.tokens and part.tokens_read()
+    part.tokens[1] = ["记者张三"]  # a run-wide word merged
+    assert whole(part, file).tokens == [["新华社", "北京", "电"], ["记者张三"]]

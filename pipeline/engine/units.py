@@ -271,7 +271,8 @@ def whole(part: Article | LightArticle, file: bytes) -> Article:
     renumbered it)."""
     article = from_json_line(file)
     for name in LIGHT_FIELDS:
-        setattr(article, name, getattr(part, name))
+        if name != "tokens" or not isinstance(part, LightArticle) or part.tokens_read():
+            setattr(article, name, getattr(part, name))
     return article
 
 
