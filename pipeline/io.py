@@ -153,12 +153,21 @@ class Blanks:
     its own temp file, as :func:`atomic_write` does.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, fresh: bool = False) -> None:
         self.folder = folder
         self.ready: list[str] = []
+        # ``fresh``: no file this pool may replace existed when it was made (a new output
+        # folder), so a path holds one only if this pool wrote it. Hashes of the paths
+        # written answer ``may_hold`` without a look at the disk (a clash only costs a look).
+        self._written: set[int] | None = set() if fresh else None
 
     def give(self, names: Iterable[str]) -> None:
         self.ready.extend(names)
+
+    def may_hold(self, path: Path) -> bool:
+        """Whether a file may be at ``path`` (False only when it surely is not): the runner
+        looks for a stale copy of every article it places, nearly always in vain."""
+        return self._written is None or hash(os.fspath(path)) in self._written
 
     def write(self, path: Path, data: bytes) -> None:
         """Write ``data`` to ``path`` atomically, through a blank when there is one; the file
@@ -174,7 +183,10 @@ class Blanks:
             fd, tmp = _new_temp(path.parent, "")
         with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            self.keep(path)
+            if self.may_hold(path):
+                self.keep(path)
+        if self._written is not None:
+            self._written.add(hash(os.fspath(path)))
 
     def keep(self, path: Path) -> None:
         """Keep the file at ``path`` as a blank when it is about to be replaced or removed

@@ -9,6 +9,7 @@ same output tree; the journal is deleted when the run finishes.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -205,7 +206,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
     entries: list[ManifestEntry] = []
     stats: dict[str, list[int]] = {}
     bar = _progress(len(files), sys.stderr.isatty() if progress is None else progress)
-    blanks = Blanks(outdir)
+    blanks = Blanks(outdir, fresh=not restored and not _holds_articles(outdir))
     fresh: Iterator[Any] = iter(engine_stream(engine)(todo, cfg, names, workers, blanks))
     try:
         for inp in files:
@@ -265,6 +266,22 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
     journal.finish()
     summary.alarms = drop_alarms(stats, cfg)
     return summary
+
+
+def _holds_articles(outdir: Path) -> bool:
+    """Whether OUTDIR (or its aside folder) holds an article file, from an earlier run."""
+    from pipeline.stages.dedup import ASIDE
+
+    for folder in (outdir, outdir / ASIDE):
+        try:
+            with os.scandir(folder) as entries:
+                if any(e.name.endswith(".json") and not e.name.startswith(".") for e in entries):
+                    return True
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True  # cannot tell: look before every write, as without a pool
+    return False
 
 
 def _emitted(outdir: Path, article_id: str) -> bool:
@@ -331,7 +348,7 @@ def _drop_others(outdir: Path, target: Path, blanks: Blanks | None) -> None:
 
     for folder in (outdir, outdir / dedup_stage.ASIDE):
         path = folder / target.name
-        if path != target and path.exists():
+        if path != target and (blanks is None or blanks.may_hold(path)) and path.exists():
             if blanks is not None:
                 blanks.keep(path)
             path.unlink()

@@ -23,3 +23,20 @@ def test_blanks_write_atomically_and_recycle_the_replaced_file(tmp_path):
     assert make_blanks(tmp_path / "missing" / "deeper", 3) != []  # the folder is made
     (tmp_path / "file").write_bytes(b"")
     assert make_blanks(tmp_path / "file", 3) == []  # refused: none, and no exception
+
+
+def test_a_pool_for_a_new_folder_knows_without_looking_which_paths_hold_files(tmp_path):
+    """On a folder that held no article files, a path holds one only if the pool wrote it,
+    so the runner's look for a stale copy of each article costs no system call."""
+    blanks = Blanks(tmp_path, fresh=True)
+    blanks.give(make_blanks(tmp_path, 2))
+    a, b = tmp_path / "a.json", tmp_path / "aside" / "a.json"
+    assert not blanks.may_hold(a) and not blanks.may_hold(b)
+    blanks.write(a, b"first")
+    assert blanks.may_hold(a) and not blanks.may_hold(b)
+    blanks.write(a, b"second")  # a path it wrote: the replaced file is still recycled
+    assert a.read_bytes() == b"second" and len(blanks.ready) == 1
+    old = tmp_path / "old.json"
+    old.write_bytes(b"from an earlier run")
+    assert Blanks(tmp_path).may_hold(old) and Blanks(tmp_path).may_hold(b)  # not fresh: look
+    blanks.close()
