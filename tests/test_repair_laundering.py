@@ -126,3 +126,35 @@ def test_real_pages_not_gated(cfg, state):
             art = repair.process(art, state)
             assert art.repairs == [], art.source.path
             assert art.scores["laundering"] < state.gate.threshold
+
+
+# A laundered context (得 for every 的, 再, 伪, 野), so the document's channel rates are on.
+_LAUNDERED = "硪们得差距还很大,再世界人工智能大会上,华伪野纷纷介入,硪们得产品得质量得提高。" * 2
+
+
+@pytest.mark.parametrize(("noisy", "clean"), [
+    ("他认真得学习。", "他认真地学习。"),
+    # jieba lists 系统地 / 创造性地 / 集中地 as nouns; People's Daily writes the modifier and
+    # the particle apart (系统 地 阐述), so the 地 is the particle
+    ("会议全面、系统得阐述了这一理论。", "会议全面、系统地阐述了这一理论。"),
+    ("我们要创造性得开展工作。", "我们要创造性地开展工作。"),
+    ("要集中得解决群众反映的问题。", "要集中地解决群众反映的问题。"),
+    # 得以 is a word, yet the particle model is sure of 地 after 坚定不移
+    ("我们必须坚定不移得以经济建设为中心。", "我们必须坚定不移地以经济建设为中心。"),
+    # and what stays: the complement, the word 得以 after a noun, 记得
+    ("他跑得很快,大家都记得他。", "他跑得很快,大家都记得他。"),
+    ("这个问题终于得以解决。", "这个问题终于得以解决。"),
+    ("他们的心愿得以实现。", "他们的心愿得以实现。"),
+])
+def test_adverbial_di_recall_in_laundered_article(state, noisy, clean):
+    art = _run(state, [_LAUNDERED, noisy])
+    assert art.scores["laundering"] >= state.gate.threshold
+    assert art.paragraphs[1] == clean
+
+
+def test_adverb_forms_read_from_people_daily(state):
+    decider = state.decider
+    for word in ("系统地", "创造性地", "集中地"):
+        assert decider._adverb_form(word), word
+    for noun in ("根据地", "殖民地", "保留地", "目的地"):
+        assert not decider._adverb_form(noun), noun

@@ -305,6 +305,11 @@ class Decider:
         stem = word[:-1]
         if len(stem) < 2 or stem not in self.lexicon.logp:
             return False
+        seen = self.stats.prev[_DI].get(stem, 0)
+        if seen >= _DI_SEEN and seen > self.stats.word_count.get(word, 0):
+            # People's Daily writes 系统 地 / 创造性 地 apart, more often than as one word:
+            # the 地 is the particle, whatever jieba's tag for the whole (n, for these)
+            return True
         whole = stats_mod.coarse_tag(stats_mod.jieba_tags().get(word) or "n")
         return self._tag(stem) not in _NOUN_TAGS and whole not in _NOUN_TAGS
 
@@ -487,7 +492,10 @@ class Decider:
         particle_score = max(a, b) + math.log1p(math.exp(-abs(a - b)))
         gain = particle_score - base
         need = self.settings.margin if self._laundered else self.settings.margin_unflagged
-        if base_word:
+        if base_word and not (self._laundered and lean >= _SURE_DI + self.settings.word_keep
+                              and len(slot[2]) > 1):
+            # 坚定不移得以邓小平理论为指导: in a laundered article, a particle model sure of
+            # 地 by the word's own margin outweighs the word 得以
             need += self.settings.word_keep
         if gain < need:
             return None
