@@ -229,8 +229,11 @@ def _rjieba_class() -> Any:
     if module is None:
         try:
             spec = importlib.util.find_spec("rjieba")
-            where = spec.submodule_search_locations if spec is not None else None
-            ext = importlib.machinery.PathFinder.find_spec("rjieba.rjieba", where)
+            if spec is None:
+                return None
+            where = spec.submodule_search_locations
+            ext = (importlib.machinery.PathFinder.find_spec("rjieba.rjieba", where)
+                   if where else None)
             if ext is None or ext.loader is None:
                 raise ImportError("no compiled rjieba module")
             module = importlib.util.module_from_spec(ext)
