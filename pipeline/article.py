@@ -145,18 +145,16 @@ class LightArticle(msgspec.Struct, kw_only=True, dict=True):
         return "_tokens" in self.__dict__
 
 
-# The article fields a LightArticle carries.
-LIGHT_FIELDS = ("id", "source", "published_at", "tokens", "keywords", "duplicate_of",
-                "cluster", "scores")
+# The article fields a LightArticle carries (its wire_tokens are the article's tokens).
+LIGHT_FIELDS = tuple("tokens" if name == "wire_tokens" else name
+                     for name in LightArticle.__struct_fields__)
 
 
 def light(article: Article) -> LightArticle:
     """``article``'s light part (sharing its values, not copies; the tokens encoded)."""
-    return LightArticle(id=article.id, source=article.source,
-                        published_at=article.published_at,
-                        wire_tokens=msgspec.Raw(_tokens_encoder.encode(article.tokens)),
-                        keywords=article.keywords, duplicate_of=article.duplicate_of,
-                        cluster=article.cluster, scores=article.scores)
+    return LightArticle(wire_tokens=msgspec.Raw(_tokens_encoder.encode(article.tokens)),
+                        **{name: getattr(article, name)
+                           for name in LIGHT_FIELDS if name != "tokens"})
 
 
 def make_id(url: str | None, relpath: str, index: int) -> str:
