@@ -94,8 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(sub, "newwords", "find words the dictionary lacks, as a user dictionary to review",
              "zhnews newwords simp.jsonl -o newwords.txt")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="article JSONL (*.jsonl, after convert) or plain UTF-8 text; '-' = stdin")
+                   help="article JSONL (*.jsonl) or plain UTF-8 text; '-' = stdin")
     p.add_argument("-o", "--output", default="-", metavar="OUT.txt", help="'-' for stdout")
+    p.add_argument("--keep-script", action="store_true",
+                   help="count the text as it is; by default it is first converted as by "
+                        "`zhnews convert`, so the words match what a run segments")
     _config_arg(p)
 
     p = _add(sub, "dedup", "flag duplicate articles in a JSONL stream",
@@ -249,20 +252,40 @@ def _text_mode(name: str, module, cfg, dry_run: bool = False) -> int:
     return 0
 
 
+# Lines of plain text converted together: the script is detected per chunk, as per article.
+NEWWORDS_CHUNK_LINES = 200
+
+
 def cmd_newwords(args: argparse.Namespace) -> int:
+    from itertools import islice
+
+    from pipeline import stages
+    from pipeline.article import Article, Source
     from pipeline.io import open_in, open_out
     from pipeline.stages.segment.runwords import newwords_lines
 
-    def texts():
+    cfg = _load_config(args)
+    convert = None if args.keep_script else stages.get("convert")
+    state = convert.prepare(cfg) if convert is not None else None
+
+    def articles():
         for name in args.inputs:
             if name.endswith(".jsonl"):
-                for article in _read_articles(name):
-                    yield from ([article.title] if article.title else []) + article.paragraphs
-            else:
-                for line in open_in(name):
-                    yield line.decode("utf-8", "replace")
+                yield from _read_articles(name)
+                continue
+            lines = (line.decode("utf-8", "replace").rstrip("\r\n") for line in open_in(name))
+            while chunk := list(islice(lines, NEWWORDS_CHUNK_LINES)):
+                article = Article(id="0" * 16, source=Source(path=name, format="text"))
+                article.set_paragraphs(chunk)
+                yield article
 
-    lines = newwords_lines(texts(), _load_config(args))
+    def texts():
+        for article in articles():
+            if convert is not None:  # a no-op on text a run has converted already
+                article = convert.process(article, state)
+            yield from ([article.title] if article.title else []) + article.paragraphs
+
+    lines = newwords_lines(texts(), cfg)
     out = open_out(args.output)
     out.write(("\n".join(lines) + "\n").encode("utf-8"))
     out.flush()

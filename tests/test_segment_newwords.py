@@ -96,6 +96,29 @@ def test_newwords_command_on_plain_text_and_jsonl(bare_run, tmp_path, no_userdic
     assert set(NAMES) <= set(_words(out)) and "燧原科技" in from_jsonl
 
 
+def test_newwords_command_reports_traditional_text_in_the_runs_script(bare_run, tmp_path,
+                                                                     no_userdict):
+    """Words found in a traditional dump are what a run segments: simplified (摩尔线程, not
+    摩爾線程), unless --keep-script asks for the text as it is."""
+    import opencc
+
+    arts = [json.loads(p.read_text("utf-8")) for p in sorted(bare_run.glob("*.json"))]
+    s2t = opencc.OpenCC("s2t")
+    text = "\n".join(s2t.convert(p) for a in arts for p in a["paragraphs"]) + "\n"
+    assert "摩爾線程" in text and "趙立東" in text
+    words = set(_words_of(zhnews("newwords", "-", "-c", str(no_userdict),
+                                 input=text.encode()).stdout.decode()))
+    assert {"摩尔线程", "英伟达", "赵立东"} <= words, sorted(words)[:30]
+    assert not {"摩爾線程", "英偉達", "趙立東"} & words
+    kept = set(_words_of(zhnews("newwords", "-", "--keep-script", "-c", str(no_userdict),
+                                input=text.encode()).stdout.decode()))
+    assert {"摩爾線程", "趙立東"} <= kept and "摩尔线程" not in kept
+
+
+def _words_of(text: str) -> list[str]:
+    return [ln.split()[0] for ln in text.splitlines() if ln and not ln.startswith("#")]
+
+
 def test_counter_prunes_deterministically():
     s = Settings(max_ngrams=200, min_count=2)
     a, b = NgramCounter(s), NgramCounter(s)
