@@ -191,6 +191,18 @@ def test_the_compiled_cut_loads_without_rjiebas_own_dictionary():
     assert done.returncode == 0, done.stderr
 
 
+def test_word_probabilities_without_prefixes_equal_the_full_table(userdict):
+    """Run-wide discovery reads ``word_logp`` (words only, from the compiled cut's word list):
+    the same float for every word as ``logp``, and no prefix that is not a word."""
+    light = Tokenizer(userdict, hmm=False)
+    words = light.word_logp
+    assert light._logp is None  # built without reading the full table
+    full = Tokenizer(userdict, hmm=False).logp
+    assert words == {w: lp for w, lp in full.items() if lp is not None}
+    assert "沐曦股份" in words and "沐曦股" in full and "沐曦股" not in words
+    assert light.known("沐曦股份") and not light.known("沐曦股")
+
+
 def test_offsets_point_into_the_original_paragraph(ours):
     text = "英伟达ＧＰＵ在　科创板上市，涨幅３０％。摩尔线程 MUSA"
     tokens, offsets = ours.cut(text)

@@ -62,7 +62,7 @@ def name_chars(state: SegmentState, people: frozenset[str],
         first_p: Counter[str] = Counter()
         inner: Counter[str] = Counter()
         inner_p: Counter[str] = Counter()
-        for word, lp in tk.logp.items():
+        for word, lp in tk.word_logp.items():
             if lp is not None and len(word) in (2, 3):  # prefixes of words map to None
                 person = word in people
                 first[word[0]] += 1
@@ -109,7 +109,7 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
         (entity_tags, False), (person_tags, False)])
     surnames, given = (name_chars(state, people, person_tags) if (start or end) and person_tags
                        else (frozenset(), frozenset()))
-    titles, logp = s.title_words, tk.logp
+    titles, logp = s.title_words, tk.word_logp
     common = tk.unknown_logp + math.log(max(s.common_freq, 1))
 
     def plain(token: str) -> bool:
@@ -138,7 +138,7 @@ def suggested_freq(state: SegmentState, word: str, count: int) -> int:
     count in the run."""
     tk = state.tokenizer
     tokens, _ = tk.cut(word)
-    logp = sum(tk.logp.get(t) or tk.unknown_logp for t in tokens)
+    logp = sum(tk.word_logp.get(t) or tk.unknown_logp for t in tokens)
     return max(int(math.exp(logp - tk.unknown_logp)) + 1, count)
 
 

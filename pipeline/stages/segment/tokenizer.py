@@ -271,6 +271,7 @@ class Tokenizer:
         self._key = dict_hash(userdict, False, "")
         self._parts: dict[str, tuple] | None = None  # everything, when built in this process
         self._logp: dict[str, float | None] | None = None
+        self._word_logp: dict[str, float] | None = None
         total, self.idf, self.median_idf = self._load("base")
         self.unknown_logp = -math.log(total)  # jieba's log(1) - log(total)
         self.merge_rx = number_pattern(number_units)
@@ -311,9 +312,31 @@ class Tokenizer:
             self._logp = self._load("logp")[0]
         return self._logp
 
+    @property
+    def word_logp(self) -> dict[str, float] | dict[str, float | None]:
+        """Word → log probability for the dictionary's words; a prefix that is no word is
+        absent (or None). What asks "is it a word, how common?" (run-wide discovery in the
+        runner's main process) needs no more, and this is read from the compiled cut's word
+        list in about a third of the time of ``logp`` with its prefixes (and half the memory);
+        ``logp`` itself when it is loaded already."""
+        if self._logp is not None:
+            return self._logp
+        if self._word_logp is None:
+            chunks, counts = self._load("words")
+            log_total = math.log(self._total)
+            word_logp: dict[str, float] = {}
+            for chunk, raw in zip(chunks, counts):
+                freqs = array("q")
+                freqs.frombytes(raw)
+                # as _build computes logp: log(f) - log(total)
+                word_logp.update(zip(chunk.split("\n"),
+                                     [math.log(f) - log_total for f in freqs]))
+            self._word_logp = word_logp
+        return self._word_logp
+
     def known(self, word: str) -> bool:
         """A dictionary word (jieba's or ours), not just a prefix of one."""
-        return self.logp.get(word) is not None
+        return self.word_logp.get(word) is not None
 
     def tagged(self, specs: list[tuple[frozenset[str], bool]]) -> list[frozenset[str]]:
         """For each (tags, untagged_user) spec, the dictionary words tagged with one of
