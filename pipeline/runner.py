@@ -326,12 +326,12 @@ def _place_file(outdir: Path, part: Any, file: bytes, cfg: Any,
     from pipeline.stages import dedup as dedup_stage
     from pipeline.stages import emit
 
-    data: bytes | None = file
-    if offsets is not None:
-        merged = SimpleNamespace(tokens=part.tokens, token_offsets=offsets)
-        data = set_file_fields(file, merged, ("tokens", "token_offsets"))
-    if data is not None:
-        data = set_file_fields(data, part, _SET_BY_DRIVER)
+    source, names = part, _SET_BY_DRIVER
+    if offsets is not None:  # the merged tokens too, in the same pass over the file
+        names = (*_SET_BY_DRIVER, "tokens", "token_offsets")
+        source = SimpleNamespace(**{name: getattr(part, name) for name in _SET_BY_DRIVER},
+                                 tokens=part.tokens, token_offsets=offsets)
+    data = set_file_fields(file, source, names)
     if data is None:  # cannot happen for a file to_json_file wrote; never write a wrong one
         article = whole(part, file)
         if offsets is not None:

@@ -27,7 +27,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any
@@ -322,17 +322,22 @@ class Tokenizer:
         if self._logp is not None:
             return self._logp
         if self._word_logp is None:
-            chunks, counts = self._load("words")
             log_total = math.log(self._total)
             word_logp: dict[str, float] = {}
-            for chunk, raw in zip(chunks, counts):
-                freqs = array("q")
-                freqs.frombytes(raw)
+            for words, freqs in self._word_freqs():
                 # as _build computes logp: log(f) - log(total)
-                word_logp.update(zip(chunk.split("\n"),
-                                     [math.log(f) - log_total for f in freqs]))
+                word_logp.update(zip(words, [math.log(f) - log_total for f in freqs]))
             self._word_logp = word_logp
         return self._word_logp
+
+    def _word_freqs(self) -> Iterator[tuple[list[str], array]]:
+        """The words with a frequency and their frequencies, a chunk at a time (the "words"
+        part: what the compiled cut is loaded from)."""
+        chunks, counts = self._load("words")
+        for chunk, raw in zip(chunks, counts):
+            freqs = array("q")
+            freqs.frombytes(raw)
+            yield chunk.split("\n"), freqs
 
     def known(self, word: str) -> bool:
         """A dictionary word (jieba's or ours), not just a prefix of one."""
@@ -452,13 +457,10 @@ class Tokenizer:
         jieba_rs = _rjieba_class()
         if jieba_rs is None:
             return None
-        chunks, counts = self._load("words")
         cutter = jieba_rs.empty()
         held = 0
-        for chunk, raw in zip(chunks, counts):  # a chunk at a time: little garbage left behind
-            freqs = array("q")
-            freqs.frombytes(raw)
-            deque(map(cutter.add_word, chunk.split("\n"), freqs, repeat(None)), 0)
+        for words, freqs in self._word_freqs():  # a chunk at a time: little garbage left behind
+            deque(map(cutter.add_word, words, freqs, repeat(None)), 0)
             held += sum(freqs)
         if held > self._total:
             return None  # cannot happen with jieba's add_word; never cut differently
