@@ -347,3 +347,26 @@ def test_merges_patch_the_workers_files_as_a_full_render_would(bare_run, no_user
                     == (tmp_path / "whole" / name).read_bytes()), name
     for path in bare_run.glob("*.json"):  # and as the CLI run wrote them
         assert (tmp_path / "patched" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_phrase_test_is_built_once_and_only_for_a_candidate(peoples_daily, monkeypatch):
+    """Building the phrase test reads the dictionary's tags and word probabilities; a run
+    whose discovery meets no candidate (a small dump, a dump of reposts) skips it, and a
+    run that meets candidates at several checkpoints builds it once."""
+    from pipeline import config
+    from pipeline.stages.segment import runwords
+
+    counter, state, _s = peoples_daily
+    built = []
+
+    def spy(*args):
+        built.append(args)
+        return real(*args)
+
+    real = runwords.phrase_test
+    monkeypatch.setattr(runwords, "phrase_test", spy)
+    words = runwords.RunWords(config.load(None), state)
+    assert words.final_words() == [] and not built  # nothing counted: no candidate
+    words.counter = counter
+    first = words.final_words()
+    assert first and words.final_words() == first and len(built) == 1
