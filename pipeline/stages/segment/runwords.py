@@ -14,15 +14,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from itertools import chain, compress
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.article import Article
 from pipeline.io import atomic_write
-from pipeline.stages.segment import SegmentState, keywords
+from pipeline.stages.segment import SegmentState
 from pipeline.stages.segment import prepare as prepare_segment
 from pipeline.stages.segment.newwords import NewWord, NgramCounter, Settings, dictionary_lines
+from pipeline.stages.segment.runidf import TokenTable
 
 NEWWORDS_FILE = "newwords.txt"
 
@@ -171,8 +174,9 @@ class RunWords:
         self.words: list[NewWord] = []
         # First token of a discovered word's cut -> (length, cuts of that length), longest first.
         self.by_first: dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]] = {}
-        self.df: Counter[str] = Counter()
-        self.idf: dict[str, float] | None = None
+        st, tk = self.state, self.state.tokenizer
+        self.table = TokenTable(st.stopwords, st.min_len, tk.idf, tk.median_idf)
+        self.idf: np.ndarray | None = None  # by token id, from the last checkpoint
         self.idf_default = 0.0
         self._phrase = lazy_phrase_test(self.state, self.counter.s)
 
@@ -185,12 +189,17 @@ class RunWords:
         if learn and self.discover:  # learn from the tokens as cut, before any merge
             self.counter.add_paragraphs(article.tokens)
         changed = self.by_first and self._merge(article, token_offsets)
-        if changed or self.idf is not None:
-            keywords(article, self.state, self.idf, self.idf_default if self.idf else None)
+        rescore = bool(changed) or self.idf is not None
+        count = learn and bool(self.idf_min_docs)
+        if rescore or count:  # both read the tokens after the merge
+            ids, counts = self.table.counts(article.tokens)
+            if rescore:
+                article.keywords = self.table.top(ids, counts, self.idf, self.idf_default,
+                                                  self.state.top_k)
+            if count:
+                self.table.learn(ids)
         if not learn:
             return article
-        if self.idf_min_docs:
-            self.df.update(set(chain.from_iterable(article.tokens)))
         self.seen += 1
         if self.seen >= self.next_refresh:
             self.next_refresh *= 2
@@ -231,9 +240,9 @@ class RunWords:
                                                                         reverse=True)]
                              for first, by_len in grouped.items()}
         if self.idf_min_docs and self.seen >= self.idf_min_docs:
-            n = self.seen
-            self.idf = {w: math.log(n / c) for w, c in self.df.items()}
-            self.idf_default = math.log(n)
+            self.idf, self.idf_default = self.table.run_idf(self.seen)
+            if not self.table.df.any():  # no token learned: the tokenizer's median for all
+                self.idf, self.idf_default = self.idf[:0], self.state.tokenizer.median_idf
 
     def _merge(self, article: Article,
                token_offsets: list[list[list[int]]] | None = None) -> bool:

@@ -1,0 +1,97 @@
+"""Run-wide document frequencies and keyword scores by token id, in the runner's main process.
+
+Why ids: the runner's one main process counts every article's words into the run's document
+frequencies and re-weighs its keywords, in input order, and that serial work is what bounds
+``-j N``. By the word it was a hash-table insert per token (Counter, set) and two look-ups per
+distinct word (candidate memo, IDF) in tables of hundreds of thousands of freshly decoded
+strings. Here a token is looked up once; term counts, document frequencies, the IDF and the
+scores are numpy arrays indexed by id. The keywords are exactly :func:`keywords.top_keywords`'s
+for the same IDF: the same floating-point operations, the same order among equal scores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from itertools import chain
+
+import numpy as np
+
+from pipeline.article import Keyword
+from pipeline.stages.segment.keywords import is_candidate
+
+
+class TokenTable(dict):
+    """Token → id in first-seen order. Per id: whether it can be a keyword, its IDF in the
+    tokenizer's table (``base``: jieba's, its median for words it lacks), and its document
+    frequency among the articles learned from (``learn``)."""
+
+    def __init__(self, stopwords: frozenset[str], min_len: int, base: Mapping[str, float],
+                 base_default: float) -> None:
+        super().__init__()
+        self.stopwords, self.min_len = stopwords, min_len
+        self.base_idf, self.base_default = base, base_default
+        self.names: list[str] = []
+        self._candidate = np.zeros(1024, bool)
+        self._base = np.zeros(1024)
+        self.df = np.zeros(1024, np.int64)
+
+    def __missing__(self, token: str) -> int:
+        i = len(self.names)
+        if i == len(self.df):  # double the arrays: amortised O(1) per new token
+            self._candidate = np.concatenate([self._candidate, np.zeros(i, bool)])
+            self._base = np.concatenate([self._base, np.zeros(i)])
+            self.df = np.concatenate([self.df, np.zeros(i, np.int64)])
+        self._candidate[i] = is_candidate(token, self.stopwords, self.min_len)
+        self._base[i] = self.base_idf.get(token, self.base_default)
+        self.names.append(token)
+        self[token] = i
+        return i
+
+    def counts(self, paragraphs: Iterable[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct tokens of an article (ids, ascending) and how often each occurs."""
+        ids = np.fromiter(map(self.__getitem__, chain.from_iterable(paragraphs)), np.int64)
+        return np.unique(ids, return_counts=True)
+
+    def learn(self, ids: np.ndarray) -> None:
+        """Count an article's distinct tokens (``ids`` from :meth:`counts`) into the run's
+        document frequencies."""
+        self.df[ids] += 1
+
+    def run_idf(self, docs: int) -> tuple[np.ndarray, float]:
+        """IDF by id over ``docs`` articles learned from, ``log(docs / df)``, and the IDF of a
+        token in none of them (``log(docs)``). Computed with ``math.log`` per distinct
+        frequency, so every value is the float a per-word table holds."""
+        used = self.df[:len(self.names)]
+        default = math.log(docs)
+        idf = np.full(len(used), default)
+        seen = used > 0
+        if seen.any():
+            values, where = np.unique(used[seen], return_inverse=True)
+            idf[seen] = np.array([math.log(docs / c) for c in values.tolist()])[where]
+        return idf, default
+
+    def top(self, ids: np.ndarray, counts: np.ndarray, idf: np.ndarray | None,
+            default: float, top_k: int) -> list[Keyword]:
+        """The ``top_k`` candidates by tf·idf (tf normalised by the candidates' count), ties by
+        word, as :func:`keywords.top_keywords` gives them. ``idf`` by id (ids past its end get
+        ``default``: tokens first met after it was computed); None for the tokenizer's IDF."""
+        keep = self._candidate[ids]
+        ids, counts = ids[keep], counts[keep]
+        total = int(counts.sum())
+        if not total or top_k <= 0:
+            return []
+        if idf is None:
+            weights = self._base[ids]
+        else:
+            weights = np.full(len(ids), default)
+            inside = ids < len(idf)
+            weights[inside] = idf[ids[inside]]
+        scores = -counts * weights / total  # the operations of top_keywords, in that order
+        pick: Iterable[int] = range(len(ids))
+        if len(ids) > top_k:  # every score up to the k-th smallest, ties included
+            kth = np.partition(scores, top_k - 1)[top_k - 1]
+            pick = np.flatnonzero(scores <= kth).tolist()
+        names, score_list, id_list = self.names, scores.tolist(), ids.tolist()
+        best = sorted((score_list[i], names[id_list[i]]) for i in pick)[:top_k]
+        return [Keyword(word=w, weight=round(-s, 6)) for s, w in best]
