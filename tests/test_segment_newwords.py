@@ -241,6 +241,14 @@ def test_array_counts_equal_the_definition_whatever_the_batches(monkeypatch):
         batched.add(para)
     assert dict(batched.counts) == want
     assert whole.discover(lambda w: False) == batched.discover(lambda w: False)
+    # ids for every token (the runner's, shared with keywords): Latin and digits still end runs
+    every = NgramCounter(s, every_token=True)
+    ids = every.add_paragraphs(paragraphs)
+    assert dict(every.counts) == want
+    assert whole.discover(lambda w: False) == every.discover(lambda w: False)
+    names = every.vocab.names
+    assert [names[i] for i in ids if i] == [t for para in paragraphs for t in para]
+    assert ids.count(0) == len(paragraphs) and any(not every.vocab.han[i] for i in ids if i)
 
 
 def test_collocations_of_plain_words_are_not_new_words(bare_run, no_userdict, tmp_path):

@@ -9,6 +9,7 @@ from itertools import chain
 
 from pipeline.stages.segment import prepare
 from pipeline.stages.segment.keywords import top_keywords
+from pipeline.stages.segment.newwords import Vocabulary
 from pipeline.stages.segment.runidf import TokenTable
 from tests.conftest import RAW
 
@@ -28,7 +29,8 @@ def test_keywords_by_id_equal_the_per_word_definition(cfg):
     tk = state.tokenizer
     docs = _documents(state)
     assert len(docs) > 60
-    table = TokenTable(state.stopwords, state.min_len, tk.idf, tk.median_idf)
+    table = TokenTable(Vocabulary("", every=True), state.stopwords, state.min_len, tk.idf,
+                       tk.median_idf)
     df: Counter[str] = Counter()
     tied = 0
     for learned, doc in enumerate(docs):
@@ -56,12 +58,14 @@ def test_ids_met_after_the_run_idf_take_its_default(cfg):
     """A token first met after the last checkpoint is in no learned article: IDF log(docs)."""
     state = prepare(cfg)
     tk = state.tokenizer
-    table = TokenTable(state.stopwords, state.min_len, tk.idf, tk.median_idf)
+    table = TokenTable(Vocabulary("", every=True), state.stopwords, state.min_len, tk.idf,
+                       tk.median_idf)
     table.learn(table.counts([["燧原科技", "发布", "芯片"]])[0])
     table.learn(table.counts([["发布", "会"]])[0])
     idf, default = table.run_idf(2)
-    assert default == math.log(2) and idf.tolist() == [math.log(2), 0.0, math.log(2),
-                                                        math.log(2)]
+    by_word = {table.names[i]: v for i, v in enumerate(idf.tolist()) if i}  # 0: no token
+    assert default == math.log(2) and by_word == {"燧原科技": math.log(2), "发布": 0.0,
+                                                  "芯片": math.log(2), "会": math.log(2)}
     ids, counts = table.counts([["摩尔线程", "发布", "芯片"]])
     got = {k.word: k.weight for k in table.top(ids, counts, idf, default, 10)}
     assert got == {"摩尔线程": round(math.log(2) / 3, 6), "芯片": round(math.log(2) / 3, 6),

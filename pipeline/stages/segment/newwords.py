@@ -98,26 +98,33 @@ def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.where(sorted_keys[pos] == keys, pos, -1)
 
 
-class _Vocab(dict):
-    """Token → id in first-seen order; every token that is not all Han maps to 0, the run
-    boundary, so a paragraph becomes its ids with one C-level ``map``. Per id it keeps what
-    discovery asks of a token: its length and whether it starts or ends with an edge char."""
+class Vocabulary(dict):
+    """Token → id in first-seen order, with what discovery asks of a token per id: its length
+    and whether it starts or ends with an edge char. A token that is not all Han is a run
+    boundary to the counter: it maps to 0, so a paragraph becomes its ids with one C-level
+    ``map``, unless ``every`` is set (the runner's main process, which also weighs keywords by
+    id: "GDP" needs an id of its own there); then it gets its own id, marked not Han, and the
+    counter maps it to 0 when it counts."""
 
-    def __init__(self, edge_chars: str) -> None:
+    def __init__(self, edge_chars: str, every: bool = False) -> None:
         super().__init__()
         self.edges = frozenset(edge_chars)
+        self.every = every
         self.names: list[str] = [""]
         self.lengths: list[int] = [0]
         self.starts_edge: list[bool] = [False]
         self.ends_edge: list[bool] = [False]
+        self.han: list[bool] = [False]
 
     def __missing__(self, token: str) -> int:
-        if _HAN_TOKEN.fullmatch(token):
+        han = _HAN_TOKEN.fullmatch(token) is not None
+        if han or self.every:
             i = len(self.names)
             self.names.append(token)
-            self.lengths.append(len(token))
-            self.starts_edge.append(token[0] in self.edges)
-            self.ends_edge.append(token[-1] in self.edges)
+            self.lengths.append(len(token) if han else 0)
+            self.starts_edge.append(han and token[0] in self.edges)
+            self.ends_edge.append(han and token[-1] in self.edges)
+            self.han.append(han)
         elif len(self) < _VOCAB_NON_HAN:
             i = 0
         else:
@@ -175,9 +182,9 @@ class NgramCounter:
     length share a key with odds of about n²/2⁶⁵, below 10⁻⁶ for millions of sequences).
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, every_token: bool = False) -> None:
         self.s = settings
-        self._vocab = _Vocab(settings.edge_chars)
+        self.vocab = Vocabulary(settings.edge_chars, every_token)
         self._pending: list[int] = []
         self._unigrams = np.zeros(1, np.int64)  # by token id; 0 is the boundary
         self._tables = {n: _Table() for n in range(2, settings.max_tokens + 2)}
@@ -194,14 +201,18 @@ class NgramCounter:
         """One paragraph's tokens."""
         self.add_paragraphs((tokens,))
 
-    def add_paragraphs(self, paragraphs: Iterable[list[str]]) -> None:
-        """Several paragraphs' tokens (an article)."""
-        get, pending = self._vocab.__getitem__, self._pending
+    def add_paragraphs(self, paragraphs: Iterable[list[str]]) -> list[int]:
+        """Several paragraphs' tokens (an article); returns their ids, a 0 after each
+        paragraph (ids of the vocabulary: with ``every_token``, what the caller may reuse)."""
+        get, pending = self.vocab.__getitem__, self._pending
+        start = len(pending)
         for tokens in paragraphs:
             pending += map(get, tokens)
             pending.append(0)  # a paragraph's edge ends every run
+        ids = pending[start:]
         if len(pending) >= FLUSH_TOKENS:
             self._flush()
+        return ids
 
     def _flush(self) -> None:
         """Count the buffered ids: each length's sequences from the previous length's."""
@@ -209,14 +220,16 @@ class NgramCounter:
             return
         ids = np.array(self._pending, dtype=np.int64)
         self._pending.clear()
-        vocab = len(self._vocab.names)
+        if self.vocab.every:  # tokens that are not all Han end runs, as with their id 0
+            ids[~np.array(self.vocab.han)[ids]] = 0
+        vocab = len(self.vocab.names)
         if len(self._unigrams) < vocab:
             self._unigrams = np.concatenate([self._unigrams,
                                              np.zeros(vocab - len(self._unigrams), np.int64)])
         self._unigrams += np.bincount(ids, minlength=vocab)
         self._unigrams[0] = 0
         self._tokens = int(self._unigrams.sum())
-        lengths = np.array(self._vocab.lengths, dtype=np.int64)[ids]
+        lengths = np.array(self.vocab.lengths, dtype=np.int64)[ids]
         limit = self.s.max_chars + 4  # longer sequences only ever serve as neighbours
         uids = ids.astype(_U64)
         key, ok, chars = uids, ids > 0, lengths
@@ -277,7 +290,7 @@ class NgramCounter:
     def counts(self) -> Counter[str]:
         """Every counted sequence as its tokens joined by SEP (for tests and inspection)."""
         self._flush()
-        names = self._vocab.names
+        names = self.vocab.names
         out: Counter[str] = Counter({names[i]: int(c) for i, c in enumerate(self._unigrams)
                                      if c})
         for n, table in self._tables.items():
@@ -296,8 +309,8 @@ class NgramCounter:
         if not self._tokens:
             return []
         log_total = math.log(self._tokens)
-        edge = (np.array(self._vocab.starts_edge), np.array(self._vocab.ends_edge))
-        lengths = np.array(self._vocab.lengths, dtype=np.int64)
+        edge = (np.array(self.vocab.starts_edge), np.array(self.vocab.ends_edge))
+        lengths = np.array(self.vocab.lengths, dtype=np.int64)
         out: list[NewWord] = []
         with np.errstate(divide="ignore"):
             for n in range(2, s.max_tokens + 1):
@@ -351,7 +364,7 @@ class NgramCounter:
         left, right = (_entropies(keys, count, column[repeated], longer.count[repeated])
                        for column in (longer.suffix, longer.prefix))
         free = np.flatnonzero((left >= s.min_entropy) & (right >= s.min_entropy))
-        names = self._vocab.names
+        names = self.vocab.names
         words = []
         for j, row in zip(free.tolist(), ids[free].tolist()):
             parts = tuple(names[i] for i in row)

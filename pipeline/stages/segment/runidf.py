@@ -19,39 +19,59 @@ import numpy as np
 
 from pipeline.article import Keyword
 from pipeline.stages.segment.keywords import is_candidate
+from pipeline.stages.segment.newwords import Vocabulary
 
 
-class TokenTable(dict):
-    """Token → id in first-seen order. Per id: whether it can be a keyword, its IDF in the
-    tokenizer's table (``base``: jieba's, its median for words it lacks), and its document
-    frequency among the articles learned from (``learn``)."""
+class TokenTable:
+    """Per id of ``vocab`` (shared with the run's new-word counter, so a token is looked up
+    once for both): whether it can be a keyword, its IDF in the tokenizer's table (``base``:
+    jieba's, its median for words it lacks) and its document frequency among the articles
+    learned from (``learn``). Filled for new ids as they are first asked about."""
 
-    def __init__(self, stopwords: frozenset[str], min_len: int, base: Mapping[str, float],
-                 base_default: float) -> None:
-        super().__init__()
+    def __init__(self, vocab: Vocabulary, stopwords: frozenset[str], min_len: int,
+                 base: Mapping[str, float], base_default: float) -> None:
+        self.vocab = vocab
         self.stopwords, self.min_len = stopwords, min_len
         self.base_idf, self.base_default = base, base_default
-        self.names: list[str] = []
         self._candidate = np.zeros(1024, bool)
         self._base = np.zeros(1024)
         self.df = np.zeros(1024, np.int64)
+        self._filled = 1  # id 0 (the boundary) is no token
 
-    def __missing__(self, token: str) -> int:
-        i = len(self.names)
-        if i == len(self.df):  # double the arrays: amortised O(1) per new token
-            self._candidate = np.concatenate([self._candidate, np.zeros(i, bool)])
-            self._base = np.concatenate([self._base, np.zeros(i)])
-            self.df = np.concatenate([self.df, np.zeros(i, np.int64)])
-        self._candidate[i] = is_candidate(token, self.stopwords, self.min_len)
-        self._base[i] = self.base_idf.get(token, self.base_default)
-        self.names.append(token)
-        self[token] = i
-        return i
+    @property
+    def names(self) -> list[str]:
+        return self.vocab.names
+
+    def _fill(self) -> None:
+        """Flags and base IDF for the ids the vocabulary gave out since the last call."""
+        names = self.vocab.names
+        n = len(names)
+        if n <= self._filled:
+            return
+        if n > len(self.df):  # grow by doubling: amortised O(1) per new token
+            size = max(n, 2 * len(self.df))
+            grow = size - len(self.df)
+            self._candidate = np.concatenate([self._candidate, np.zeros(grow, bool)])
+            self._base = np.concatenate([self._base, np.zeros(grow)])
+            self.df = np.concatenate([self.df, np.zeros(grow, np.int64)])
+        new = names[self._filled:]
+        stop, min_len, get, default = (self.stopwords, self.min_len, self.base_idf.get,
+                                       self.base_default)
+        self._candidate[self._filled:n] = [is_candidate(w, stop, min_len) for w in new]
+        self._base[self._filled:n] = [get(w, default) for w in new]
+        self._filled = n
+
+    def counts_of(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct token ids among ``ids`` (ascending; 0, a paragraph's end, left out)
+        and how often each occurs."""
+        self._fill()
+        arr = np.array(ids, dtype=np.int64)
+        uniq, counts = np.unique(arr[arr > 0], return_counts=True)
+        return uniq, counts
 
     def counts(self, paragraphs: Iterable[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct tokens of an article (ids, ascending) and how often each occurs."""
-        ids = np.fromiter(map(self.__getitem__, chain.from_iterable(paragraphs)), np.int64)
-        return np.unique(ids, return_counts=True)
+        """:meth:`counts_of` for an article's tokens, looked up here."""
+        return self.counts_of(list(map(self.vocab.__getitem__, chain.from_iterable(paragraphs))))
 
     def learn(self, ids: np.ndarray) -> None:
         """Count an article's distinct tokens (``ids`` from :meth:`counts`) into the run's
@@ -62,6 +82,7 @@ class TokenTable(dict):
         """IDF by id over ``docs`` articles learned from, ``log(docs / df)``, and the IDF of a
         token in none of them (``log(docs)``). Computed with ``math.log`` per distinct
         frequency, so every value is the float a per-word table holds."""
+        self._fill()
         used = self.df[:len(self.names)]
         default = math.log(docs)
         idf = np.full(len(used), default)

@@ -167,7 +167,7 @@ class RunWords:
         sec = cfg.section("segment")
         self.state = state or prepare_segment(cfg)
         self.discover = bool(sec["newwords"])
-        self.counter = NgramCounter(settings(cfg))
+        self.counter = NgramCounter(settings(cfg), every_token=True)  # its ids serve keywords
         self.next_refresh = max(1, int(sec["newwords_first_refresh"]))
         self.idf_min_docs = int(sec["run_idf_min_docs"])
         self.seen = 0
@@ -175,7 +175,8 @@ class RunWords:
         # First token of a discovered word's cut -> (length, cuts of that length), longest first.
         self.by_first: dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]] = {}
         st, tk = self.state, self.state.tokenizer
-        self.table = TokenTable(st.stopwords, st.min_len, tk.idf, tk.median_idf)
+        self.table = TokenTable(self.counter.vocab, st.stopwords, st.min_len, tk.idf,
+                                tk.median_idf)
         self.idf: np.ndarray | None = None  # by token id, from the last checkpoint
         self.idf_default = 0.0
         self._phrase = lazy_phrase_test(self.state, self.counter.s)
@@ -186,13 +187,15 @@ class RunWords:
         counted would inflate its phrases into "words" and skew the IDF), then rewrite it with
         the last checkpoint's words and IDF. ``token_offsets``, when given, stand for the
         article's own (a LightArticle has none; they were read from its file)."""
+        cut = None  # the ids of the tokens as cut, when the counter looked them up
         if learn and self.discover:  # learn from the tokens as cut, before any merge
-            self.counter.add_paragraphs(article.tokens)
+            cut = self.counter.add_paragraphs(article.tokens)
         changed = self.by_first and self._merge(article, token_offsets)
         rescore = bool(changed) or self.idf is not None
         count = learn and bool(self.idf_min_docs)
         if rescore or count:  # both read the tokens after the merge
-            ids, counts = self.table.counts(article.tokens)
+            ids, counts = (self.table.counts_of(cut) if cut is not None and not changed
+                           else self.table.counts(article.tokens))
             if rescore:
                 article.keywords = self.table.top(ids, counts, self.idf, self.idf_default,
                                                   self.state.top_k)
