@@ -78,7 +78,8 @@ _K1, _K2, _K3 = _U64(0x9E3779B97F4A7C15), _U64(0xBF58476D1CE4E5B9), _U64(0x94D04
 _S27, _S30, _S31, _S32 = _U64(27), _U64(30), _U64(31), _U64(32)
 _LOW32 = _U64(0xFFFFFFFF)
 FLUSH_TOKENS = 1 << 20  # token ids buffered before they are counted as arrays
-_VOCAB_NON_HAN = 4_000_000  # beyond this many entries, non-Han tokens are no longer remembered
+_VOCAB_NON_HAN = 4_000_000  # beyond this many entries, non-Han tokens are no longer
+# remembered (unless the vocabulary gives every token an id)
 
 
 def _extend(prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
@@ -104,7 +105,8 @@ class Vocabulary(dict):
     boundary to the counter: it maps to 0, so a paragraph becomes its ids with one C-level
     ``map``, unless ``every`` is set (the runner's main process, which also weighs keywords by
     id: "GDP" needs an id of its own there); then it gets its own id, marked not Han, and the
-    counter maps it to 0 when it counts."""
+    counter maps it to 0 when it counts. The cap on remembered non-Han tokens does not apply
+    then: that process kept every token of the run (its document frequencies) before too."""
 
     def __init__(self, edge_chars: str, every: bool = False) -> None:
         super().__init__()
