@@ -203,6 +203,24 @@ def test_word_probabilities_without_prefixes_equal_the_full_table(userdict):
     assert light.known("沐曦股份") and not light.known("沐曦股")
 
 
+def test_word_index_answers_as_the_full_table(userdict):
+    """Discovery asks ``word_index`` (sorted 64-bit keys, no dict): for every word of the
+    full table the same float, and no answer for a prefix that is not a word or for text the
+    dictionary lacks."""
+    tk = Tokenizer(userdict, hmm=False)
+    index = tk.word_index
+    assert tk._logp is None and tk._word_logp is None  # neither table was built for it
+    full = Tokenizer(userdict, hmm=False).logp
+    words = {w: lp for w, lp in full.items() if lp is not None}
+    assert len(index) == len(words)
+    assert all(index.get(w) == lp for w, lp in words.items())
+    prefixes = [w for w, lp in full.items() if lp is None]
+    assert prefixes and not any(p in index for p in prefixes)
+    assert index.get("沐曦股") is None and index.get("沐曦股", -1.0) == -1.0
+    assert "沐曦股份" in index and "龘龘龘龘" not in index and 3 not in index
+    assert Tokenizer(userdict, hmm=False).word_index.get("中国") == words["中国"]  # from cache
+
+
 def test_offsets_point_into_the_original_paragraph(ours):
     text = "英伟达ＧＰＵ在　科创板上市，涨幅３０％。摩尔线程 MUSA"
     tokens, offsets = ours.cut(text)

@@ -112,7 +112,7 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
         (entity_tags, False), (person_tags, False)])
     surnames, given = (name_chars(state, people, person_tags) if (start or end) and person_tags
                        else (frozenset(), frozenset()))
-    titles, logp = s.title_words, tk.word_logp
+    titles, logp = s.title_words, tk.word_index
     common = tk.unknown_logp + math.log(max(s.common_freq, 1))
 
     def plain(token: str) -> bool:
@@ -156,7 +156,8 @@ def suggested_freq(state: SegmentState, word: str, count: int) -> int:
     count in the run."""
     tk = state.tokenizer
     tokens, _ = tk.cut(word)
-    logp = sum(tk.word_logp.get(t) or tk.unknown_logp for t in tokens)
+    index = tk.word_index
+    logp = sum(index.get(t) or tk.unknown_logp for t in tokens)
     return max(int(math.exp(logp - tk.unknown_logp)) + 1, count)
 
 
