@@ -238,3 +238,24 @@ def test_zhu_words_in_shared_texts_round_trip(state):
         out = _run([s2tw.convert(line)], state).paragraphs[0]
         for w in words:
             assert out.count(w) == line.count(w), (line, out)
+
+
+def test_protected_forms_are_read_from_the_cache_once_derived(tmp_path, monkeypatch):
+    """Deriving the protected spellings builds three OpenCC converters; a second start with
+    the same terms reads them back, and other terms are derived anew."""
+    from pipeline.stages.convert import opencc_config
+
+    monkeypatch.setenv("ZHNEWS_CACHE_DIR", str(tmp_path))
+    terms = [["乾崑"], ["昇腾", "昇騰"], ["王丙乾"]]
+    derived = opencc_config.protected_forms(terms)
+    assert derived["昇騰"] == "昇腾" and derived["乾崑"] == "乾崑"
+    assert opencc_config.cached_protected_forms(terms) == derived
+    assert len(list(tmp_path.glob("convert-protected-*"))) == 1
+
+    def fail(_terms):
+        raise AssertionError("derived again")
+
+    monkeypatch.setattr(opencc_config, "protected_forms", fail)
+    assert opencc_config.cached_protected_forms(terms) == derived
+    with pytest.raises(AssertionError, match="derived again"):
+        opencc_config.cached_protected_forms([*terms, ["麒麟"]])

@@ -25,8 +25,8 @@ from pipeline.stages.convert.normalise import normalise
 from pipeline.stages.convert.opencc_config import (
     BASE_VARIANTS,
     build_converter,
+    cached_protected_forms,
     profile_name,
-    protected_forms,
 )
 from pipeline.stages.convert.vocab import TaiwanVocabulary
 
@@ -60,7 +60,8 @@ def prepare(cfg: Any) -> ConvertState:
     if mode not in TAIWAN_MODES:
         raise ValueError(f"convert.taiwan_phrases must be one of {', '.join(TAIWAN_MODES)}")
     blocks = _blocks(cfg.lines("convert", "blocks_file"))
-    protected = protected_forms(line.split() for line in cfg.lines("convert", "protected_terms_file"))
+    protected = cached_protected_forms([line.split()
+                                        for line in cfg.lines("convert", "protected_terms_file")])
     plain = build_converter(base, False, blocks, protected)
     taiwan = build_converter(base, True, blocks, protected) if mode != "never" else None
     strong, weak = _taiwan_terms(cfg.lines("convert", "taiwan_terms_file"))
