@@ -96,32 +96,17 @@ PROTECTED_FORMAT = "protected-forms-1"  # bump when protected_forms changes what
 def cached_protected_forms(terms: list[list[str]]) -> dict[str, str]:
     """:func:`protected_forms`, read from the user cache when these terms were seen with this
     OpenCC before: deriving them builds three converters, 0.06-0.09 s at every start."""
-    import hashlib
-    import marshal
     from importlib.metadata import PackageNotFoundError, version
 
-    from pipeline.cache import cache_dir
-    from pipeline.io import atomic_write
+    from pipeline.cache import cached_marshal
 
     try:
         opencc_version = version("opencc")
     except PackageNotFoundError:
         return protected_forms(terms)
     text = "\n".join("\t".join(term) for term in terms)
-    key = hashlib.sha256(f"{PROTECTED_FORMAT}|{opencc_version}|{text}".encode()).hexdigest()
-    path = cache_dir() / f"convert-protected-{key[:16]}.marshal"
-    try:
-        data = marshal.loads(path.read_bytes())
-        if isinstance(data, dict):
-            return data
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    forms = protected_forms(terms)
-    try:
-        atomic_write(path, marshal.dumps(forms))
-    except OSError:
-        pass  # a read-only home only costs speed
-    return forms
+    return cached_marshal("convert-protected", f"{PROTECTED_FORMAT}|{opencc_version}|{text}",
+                          lambda: protected_forms(terms))
 
 
 def protected_forms(terms: Iterable[list[str]]) -> dict[str, str]:

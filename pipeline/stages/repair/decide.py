@@ -21,15 +21,12 @@ almost surely is. A change is made only when the best reading beats L by ``margi
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import math
 import re
 from dataclasses import dataclass, field
 
 from pipeline.article import Repair
-from pipeline.cache import cache_dir
-from pipeline.io import atomic_write
+from pipeline.cache import cached_marshal
 from pipeline.stages.repair import lexicon as lexicon_mod
 from pipeline.stages.repair import particle
 from pipeline.stages.repair import stats as stats_mod
@@ -574,20 +571,8 @@ def _cached_common_words(confusion: dict[str, Confusion]) -> dict[str, tuple[str
     """``_common_words`` from the user cache, so the gate can start without the lexicon."""
     sources = "".join(sorted(confusion))
     key = f"{lexicon_mod.cache_key()}|{sources}|{COMMON_WORDS}|{COMMON_MIN_LOGP}"
-    path = cache_dir() / \
-        f"repair-common-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
-    try:
-        words = marshal.loads(path.read_bytes())
-        if isinstance(words, dict):
-            return words
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    words = _common_words(lexicon_mod.shared(), confusion)
-    try:
-        atomic_write(path, marshal.dumps(words))
-    except OSError:
-        pass  # a read-only home still works, just slower to start
-    return words
+    return cached_marshal("repair-common", key,
+                          lambda: _common_words(lexicon_mod.shared(), confusion))
 
 
 def _common_words(lexicon: Lexicon, confusion: dict[str, Confusion]) -> dict[str, tuple[str, ...]]:
