@@ -5,7 +5,9 @@ Why not a dict: discovery asks about a few thousand candidates and their tokens,
 the 350k words costs 0.17 s to build at every start and about 40 MB in the runner's main
 process (measured), against 2 ms and 5.6 MB for this table read from the cache. A word is keyed
 by a 64-bit BLAKE2b digest of its UTF-8 bytes: a word outside the dictionary passes for one
-only when its key equals a dictionary word's, with odds of about 2 in 10^14 per question.
+only when its key equals a dictionary word's, with odds of about 2 in 10^14 per question
+(and two dictionary words share a key with odds of about 3 in 10^9; jieba's with ours share
+none, tested).
 """
 
 from __future__ import annotations
