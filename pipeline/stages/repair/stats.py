@@ -62,12 +62,9 @@ class ContextStats:
 def jieba_dict() -> tuple[Path, str]:
     """jieba's dictionary file and a cache key for what is built from it, found without
     importing jieba (its import alone costs a sixth of a second at every start)."""
-    import importlib.util
+    from pipeline.stages.segment.tokenizer import jieba_paths
 
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        raise ImportError("repair needs jieba")
-    path = Path(spec.origin).with_name("dict.txt")
+    path, _idf = jieba_paths()
     st = path.stat()
     return path, f"{st.st_size}|{st.st_mtime_ns}"
 

@@ -137,9 +137,9 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
 
 def lazy_phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]], bool]:
     """:func:`phrase_test`, built when it is first asked (once: the dictionary does not change
-    during a run). Building it reads the dictionary's tags and word probabilities (0.24 s,
-    measured), and discovery asks only about candidates that passed every count threshold, so
-    a run that finds none (a small dump, a dump of reposts) never pays for it at its end."""
+    during a run). Building it reads the dictionary's tags (0.08 s, measured) and word index,
+    and discovery asks only about candidates that passed every count threshold, so a run that
+    finds none (a small dump, a dump of reposts) never pays for it at its end."""
     built: list[Callable[[tuple[str, ...]], bool]] = []
 
     def phrase(parts: tuple[str, ...]) -> bool:
