@@ -103,3 +103,40 @@ def test_spreading_the_work_does_not_change_the_config_hash(tmp_path: Path):
     shaping.parent.mkdir()
     shaping.write_text('[convert]\nprofile = "hk2s"\n', "utf-8")
     assert config.load(str(shaping)).hash != base.hash
+
+
+_EXPECT_PROBE = """
+import sys
+from pipeline import config, stages
+from pipeline.engine.work import expect_input, prepared
+from pipeline.stages.repair import LEXICON_BEFORE_BYTES
+
+state = prepared(config.load(None), stages.ARTICLE_STAGES)
+decider = dict((name, st) for name, _p, st in state.chain.steps)["repair"].decider
+names, size = sys.argv[1].split(","), int(sys.argv[2]) * LEXICON_BEFORE_BYTES // 2
+before = {m: m in sys.modules for m in ("pipeline.stages.extract.text", "trafilatura")}
+expect_input(state, names, size)
+after = {m: m in sys.modules for m in before}
+print(before["trafilatura"], after["pipeline.stages.extract.text"], after["trafilatura"],
+      decider._lexicon is not None)
+"""
+
+
+def test_a_run_prepares_what_its_workers_share_before_they_fork():
+    """The readers the input's names call for are imported, and a big input's repair lexicon
+    is loaded, in the process that forks the workers, so they share one of each."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def probe(names: str, halves: int) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", _EXPECT_PROBE, names, str(halves)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+        return out.stdout.split()
+
+    # text only, a small dump: the text reader, not trafilatura, and no lexicon yet
+    assert probe("a/1.txt,a/2.txt", 1) == ["False", "True", "False", "False"]
+    # pages (by name, gzipped crawler JSONL too) and a big dump: both
+    assert probe("a/1.txt,b/2.HTML", 2) == ["False", "True", "True", "True"]
+    assert probe("c/crawl.jsonl.gz", 2) == ["False", "True", "True", "True"]

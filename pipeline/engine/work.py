@@ -15,7 +15,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,14 +84,18 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
     return _STATE[key]
 
 
-def expect_input(state: Prepared, input_bytes: int) -> None:
-    """Tell the stages how big the run's input is, before workers fork: some state pays only
-    on big inputs (segment's compiled cut), and is then built once and shared."""
+def expect_input(state: Prepared, paths: Iterable[str], input_bytes: int) -> None:
+    """Tell the stages what the run will read, before workers fork: what every worker would
+    otherwise build for itself (segment's compiled cut, repair's lexicon, the readers'
+    modules) is then built once and shared. Only state the input will use, or that pays for
+    itself on an input this big, is built."""
+    stages.get("extract").expect(paths)
     if state.chain is None:
         return
     for name, _process, stage_state in state.chain.steps:
-        if name == "segment":
-            stages.get("segment").expect(stage_state, input_bytes)
+        expect = getattr(stages.get(name), "expect", None)
+        if expect is not None:
+            expect(stage_state, input_bytes)
 
 
 @dataclass

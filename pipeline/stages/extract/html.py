@@ -141,6 +141,12 @@ def content_weight(paras: list[str], anchors: list[str]) -> int:
     return total - 2 * linked - 2 * listing
 
 
+def preload() -> None:
+    """Import the two extractors (imported on first use otherwise; see ``extract.expect``)."""
+    import readability  # noqa: F401
+    import trafilatura  # noqa: F401
+
+
 def _readability(root: HtmlElement) -> list[str]:
     from readability import Document
 

@@ -13,6 +13,15 @@ from pipeline.article import Article
 from pipeline.errors import InputError, SkipInput
 from pipeline.stages.extract.decode import decode, normalise_charset
 from pipeline.stages.extract.html import extract_html
+from pipeline.stages.extract.html import preload as _preload_html
+
+
+def preload() -> None:
+    """What reading records needs: mostly pages, so the HTML extractors (see
+    ``extract.expect``)."""
+    from warcio.archiveiterator import ArchiveIterator  # noqa: F401
+
+    _preload_html()
 
 
 def _charset(content_type: str | None) -> str | None:
