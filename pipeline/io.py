@@ -175,14 +175,18 @@ class Blanks:
         fd = -1
         while self.ready and fd < 0:
             tmp = self.ready.pop()
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0))
+            try:  # no O_TRUNC: see below
+                fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
             except OSError:  # removed under us: try the next one
                 continue
         if fd < 0:
             fd, tmp = _new_temp(path.parent, "")
         with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            # A kept blank still holds the article it replaced, about as long as this one:
+            # writing over its blocks and cutting off the rest costs a third less than
+            # freeing them all at the open (0.10 against 0.15-0.25 ms a file, measured).
+            fh.truncate()
             if self.may_hold(path):
                 self.keep(path)
         if self._written is not None:

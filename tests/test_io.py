@@ -11,7 +11,7 @@ def test_blanks_write_atomically_and_recycle_the_replaced_file(tmp_path):
     assert target.read_bytes() == b"first" and len(blanks.ready) == 1
     blanks.write(target, b"second, longer")  # the replaced file becomes the next blank
     assert target.read_bytes() == b"second, longer" and len(blanks.ready) == 1
-    blanks.write(target, b"3rd")  # a recycled blank is truncated before it is written
+    blanks.write(target, b"3rd")  # a recycled blank is written over, then cut to length
     assert target.read_bytes() == b"3rd"
     blanks.ready.append(str(tmp_path / ".tmp-gone"))  # a blank removed under us
     blanks.write(tmp_path / "b.json", b"b")
