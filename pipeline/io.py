@@ -164,7 +164,7 @@ class Blanks:
     def give(self, names: Iterable[str]) -> None:
         self.ready.extend(names)
 
-    def may_hold(self, path: Path) -> bool:
+    def may_hold(self, path: str | Path) -> bool:
         """Whether a file may be at ``path`` (False only when it surely is not): the runner
         looks for a stale copy of every article it places, nearly always in vain."""
         return self._written is None or hash(os.fspath(path)) in self._written
@@ -181,18 +181,23 @@ class Blanks:
                 continue
         if fd < 0:
             fd, tmp = _new_temp(path.parent, "")
-        with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            # A kept blank still holds the article it replaced, about as long as this one:
-            # writing over its blocks and cutting off the rest costs a third less than
-            # freeing them all at the open (0.10 against 0.15-0.25 ms a file, measured).
-            fh.truncate()
+        with _replacing(tmp, path):
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                # A kept blank still holds the article it replaced, about as long as this
+                # one: writing over its blocks and cutting off the rest costs a third less
+                # than freeing them all at the open (0.10 against 0.15-0.25 ms a file).
+                os.ftruncate(fd, len(data))
+            finally:
+                os.close(fd)
             if self.may_hold(path):
                 self.keep(path)
         if self._written is not None:
             self._written.add(hash(os.fspath(path)))
 
-    def keep(self, path: Path) -> None:
+    def keep(self, path: str | Path) -> None:
         """Keep the file at ``path`` as a blank when it is about to be replaced or removed
         (a second name for it now; the caller then renames over or unlinks the first)."""
         spare = os.path.join(self.folder, f".tmp-{os.getpid()}-{next(_TMP_SEQ)}")

@@ -344,14 +344,15 @@ def _place_file(outdir: Path, part: Any, file: bytes, cfg: Any,
 
 def _drop_others(outdir: Path, target: Path, blanks: Blanks | None) -> None:
     """Remove the article's file from the other folder (OUTDIR or aside) it may be in."""
-    from pipeline.stages import dedup as dedup_stage
+    from pipeline.stages.dedup import ASIDE
 
-    for folder in (outdir, outdir / dedup_stage.ASIDE):
-        path = folder / target.name
-        if path != target and (blanks is None or blanks.may_hold(path)) and path.exists():
-            if blanks is not None:
-                blanks.keep(path)
-            path.unlink()
+    base, here = os.fspath(outdir), os.fspath(target)  # strings: this runs once an article
+    folder = os.path.join(base, ASIDE) if os.path.dirname(here) == base else base
+    path = os.path.join(folder, os.path.basename(here))
+    if (blanks is None or blanks.may_hold(path)) and os.path.exists(path):
+        if blanks is not None:
+            blanks.keep(path)
+        os.unlink(path)
 
 
 def _rewrite_changed(outdir: Path, changes: list, cfg: Any,
@@ -368,10 +369,15 @@ def _rewrite_changed(outdir: Path, changes: list, cfg: Any,
 
     for change in changes:
         name = f"{change.id}.json"
-        found = [p for p in (outdir / name, outdir / dedup_stage.ASIDE / name) if p.exists()]
-        if not found:
+        data = None
+        for path in (outdir / name, outdir / dedup_stage.ASIDE / name):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            break
+        if data is None:
             continue
-        data = found[0].read_bytes()
         patched = dedup_stage.apply_to_file(data, change)
         if patched is None:  # not a file this version wrote: decode and write it anew
             _place(outdir, dedup_stage.apply(from_json_line(data), change), cfg, blanks)
