@@ -16,6 +16,7 @@ wire-story cluster when they are duplicates, or when the paragraphs they share h
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,21 +178,31 @@ class Bands:
         rows = signature[: self.b * self.r].astype(np.uint64).reshape(self.b, self.r)
         return (rows * self._mult).sum(axis=1, dtype=np.uint64).tolist()
 
-    def insert(self, key: str, signature: np.ndarray) -> None:
-        for table, band in zip(self.tables, self.keys(signature)):
-            _hold(table, band, key, MAX_BUCKET)
+    def insert(self, key: str, bands: list[int]) -> None:
+        """Add ``key`` under its band keys (``keys`` of its signature); ``_hold`` inlined, as
+        this runs 25 times an article in the run's serial process."""
+        for table, band in zip(self.tables, bands):
+            held = table.get(band)
+            if held is None:
+                table[band] = key
+            elif held.__class__ is str:
+                if held != key:
+                    table[band] = {held, key}
+            elif len(held) < MAX_BUCKET:
+                held.add(key)
 
     def remove(self, key: str, signature: np.ndarray) -> None:
         for table, band in zip(self.tables, self.keys(signature)):
             _release(table, band, key)
 
-    def query(self, signature: np.ndarray) -> set[str]:
+    def query(self, bands: list[int]) -> set[str]:
+        """The ids that share a band key with ``bands``."""
         found: set[str] = set()
-        for table, band in zip(self.tables, self.keys(signature)):
+        for table, band in zip(self.tables, bands):
             held = table.get(band)
             if held is None:
                 continue
-            if isinstance(held, str):
+            if held.__class__ is str:
                 found.add(held)
             else:
                 found |= held
@@ -239,11 +250,23 @@ class Groups:
         rec = self.records.get(x)
         return rec.order if rec is not None else (float("inf"), 1 << 30, 0, x)
 
-    def covers(self, h: int, held: int, x: str) -> bool:
+    def covers(self, h: int, held: int, root: str) -> bool:
         """Paragraph ``h``, now with ``held`` holders, was covered by one group when it had one
-        holder fewer (only ``x`` joined since) and ``x`` is in that group now."""
+        holder fewer (only one holder joined since) and that group's root is ``root`` now."""
         hit = self.covered.get(h)
-        return hit is not None and hit[1] == held - 1 and self.find(hit[0]) == self.find(x)
+        if hit is None or hit[1] != held - 1:
+            return False
+        up = self.parent[hit[0]]  # nearly always the root itself: no call to find
+        return up == root or (self.parent[up] != up and self.find(up) == root)
+
+    def all_in(self, xs: Iterable[str], root: str) -> bool:
+        """Whether all of ``xs`` are in the group whose root is ``root``."""
+        parent, find = self.parent, self.find
+        for x in xs:
+            up = parent[x]
+            if up != root and (parent[up] == up or find(up) != root):
+                return False
+        return True
 
     def canonical(self, x: str) -> tuple[str, int]:
         root = self.find(x)
@@ -297,7 +320,8 @@ class Deduper:
         return Record(id=article.id, published_at=article.published_at, length=fp.length,
                       exact=fp.exact, signature=sig, paragraphs=fp.paragraphs)
 
-    def _insert(self, rec: Record) -> None:
+    def _insert(self, rec: Record, bands: list[int] | None = None) -> None:
+        """Hold ``rec`` (``bands``: its band keys, when the caller has them already)."""
         # earliest published; among equal or unknown dates an earlier run saw it first (so
         # yesterday's canonical keeps its role), then longest, then the id for a total order
         rec.order = (published_key(rec.published_at, self.naive_offset), rec.first_run,
@@ -311,11 +335,19 @@ class Deduper:
         self.records[rec.id] = rec
         _hold(self.exact, rec.exact, rec.id)
         if rec.signature is not None:
-            self.lsh.insert(rec.id, rec.signature)
-        paras = self.paras
-        for h in rec.paragraphs:
-            if _hold(paras, h, rec.id) == MAX_PARAGRAPH_DF + 1:
-                self.dirty = True
+            self.lsh.insert(rec.id, self.lsh.keys(rec.signature) if bands is None else bands)
+        paras, me = self.paras, rec.id
+        for h in rec.paragraphs:  # _hold inlined: this runs once a paragraph
+            held = paras.get(h)
+            if held is None:
+                paras[h] = me
+            elif held.__class__ is str:
+                if held != me:
+                    paras[h] = {held, me}
+            else:
+                held.add(me)
+                if len(held) == MAX_PARAGRAPH_DF + 1:
+                    self.dirty = True
         self.dups.add(rec.id)
         self.clusters.add(rec.id)
 
@@ -329,7 +361,8 @@ class Deduper:
             _release(self.paras, h, rec.id)
             self.clusters.covered.pop(h, None)
 
-    def _link(self, rec: Record, dups: Groups, clusters: Groups) -> None:
+    def _link(self, rec: Record, dups: Groups, clusters: Groups,
+              bands: list[int] | None = None) -> None:
         """Join ``rec`` to its duplicates and cluster mates among the records held now.
 
         Groups are connected components, so a candidate already in ``rec``'s group needs no
@@ -355,7 +388,9 @@ class Deduper:
                 clusters.union(me, other)
         if rec.signature is not None:
             find = dups.find
-            for other in sorted(self.lsh.query(rec.signature)):
+            if bands is None:
+                bands = self.lsh.keys(rec.signature)
+            for other in sorted(self.lsh.query(bands)):
                 if other == me or find(other) == find(me):
                     continue
                 sig = self.records[other].signature
@@ -363,13 +398,13 @@ class Deduper:
                     dups.union(me, other)
                     clusters.union(me, other)
         shared: dict[str, int] = {}
-        paras = self.paras
+        paras, covers, mine = self.paras, clusters.covers, clusters.find(me)
         for h, length in rec.paragraphs.items():
             holders = paras.get(h, ())
-            if isinstance(holders, str):
+            if holders.__class__ is str:
                 continue  # only me
             held = len(holders)
-            if held > MAX_PARAGRAPH_DF or clusters.covers(h, held, me):
+            if held > MAX_PARAGRAPH_DF or covers(h, held, mine):
                 continue  # site boilerplate, or its other holders are all in my group already
             for other in holders:
                 if other != me:
@@ -388,14 +423,15 @@ class Deduper:
         find = clusters.find
         mine = find(rec.id)
         paras = self.paras
+        covers = clusters.covers
         for h in rec.paragraphs:
             holders = paras.get(h, ())
-            if isinstance(holders, str):
+            if holders.__class__ is str:
                 continue  # a paragraph of mine alone needs no note: the next holder scans one
             held = len(holders)
             if held > MAX_PARAGRAPH_DF:
                 continue
-            if clusters.covers(h, held, rec.id) or all(find(x) == mine for x in holders):
+            if covers(h, held, mine) or clusters.all_in(holders, mine):
                 clusters.covered[h] = (rec.id, held)
 
     def _exact_rep(self, key: bytes, same: set[str]) -> str:
@@ -433,8 +469,9 @@ class Deduper:
         if rec is None:
             return apply(article, NONE)
         rec.first_run = old.first_run if old is not None else self.run
-        self._insert(rec)
-        self._link(rec, self.dups, self.clusters)
+        bands = None if rec.signature is None else self.lsh.keys(rec.signature)
+        self._insert(rec, bands)
+        self._link(rec, self.dups, self.clusters, bands)
         rec.current = True
         rec.written = self._verdict(rec, self.dups, self.clusters)
         return apply(article, rec.written)
