@@ -137,6 +137,8 @@ def test_a_run_prepares_what_its_workers_share_before_they_fork():
 
     # text only, a small dump: the text reader, not trafilatura, and no lexicon yet
     assert probe("a/1.txt,a/2.txt", 1) == ["False", "True", "False", "False"]
-    # pages (by name, gzipped crawler JSONL too) and a big dump: both
+    # pages by name (WARC too) and a big dump: both
     assert probe("a/1.txt,b/2.HTML", 2) == ["False", "True", "True", "True"]
-    assert probe("c/crawl.jsonl.gz", 2) == ["False", "True", "True", "True"]
+    assert probe("c/crawl.warc.gz", 2) == ["False", "False", "True", "True"]
+    # crawler JSONL may hold text: its reader, not trafilatura (15 MB in every worker)
+    assert probe("c/crawl.jsonl.gz", 2) == ["False", "True", "False", "True"]

@@ -111,8 +111,9 @@ def expect(paths: Iterable[str]) -> None:
     """A run is about to read ``paths``: import now the readers their names suggest, before
     workers fork, so that the workers share them instead of each importing its own (the HTML
     reader's trafilatura and readability take about 0.3 s, the metadata patterns 0.05 s to
-    compile; crawler JSONL and WARC records are mostly pages). A name that misleads costs
-    only that import in each worker, as before."""
+    compile; WARC records are pages). Crawler JSONL may hold text or pages, and importing
+    trafilatura for text records would only add 15 MB to every worker. A name that misleads
+    costs only that import in each worker, as before."""
     from pipeline.sniff import strip_gz
 
     formats: set[str] = set()

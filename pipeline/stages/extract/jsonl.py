@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pipeline.article import Article
 from pipeline.errors import InputError
 from pipeline.stages.extract.html import extract_html
-from pipeline.stages.extract.html import preload as preload_html
 from pipeline.stages.extract.markdown import HTML_BODY, html_fragment_lines
 from pipeline.stages.extract.metadata import parse_date
 from pipeline.stages.extract.text import fill_article
@@ -20,9 +19,6 @@ from pipeline.stages.extract.text import fill_article
 _HTML_KEYS = ("html", "raw_html", "body_html", "page")
 _TEXT_KEYS = ("content", "text", "body", "article")
 _DATE_KEYS = ("published_at", "publish_time", "pubtime", "date", "time")
-
-# What reading records needs, for ``extract.expect``: they are mostly pages.
-preload = preload_html
 
 
 def _first_str(record: dict, keys: tuple[str, ...]) -> str | None:
