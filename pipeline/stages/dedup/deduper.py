@@ -118,28 +118,12 @@ class Change:
     current: bool  # from this run (else from the persistent index)
 
 
-def _hold(table: dict, key: Any, x: str, cap: int | None = None) -> int:
-    """Add ``x`` to the holders of ``key`` (a bare id while it is the only one, then a set of
-    at most ``cap``); how many hold it now."""
-    held = table.get(key)
-    if held is None:
-        table[key] = x
-        return 1
-    if isinstance(held, str):
-        if held == x:
-            return 1
-        table[key] = held = {held, x}
-        return 2
-    if cap is None or len(held) < cap:
-        held.add(x)
-    return len(held)
-
-
 def _hold_each(tables: Iterable[dict], keys: Iterable[Any], x: str, cap: int = sys.maxsize,
                watch: int = 0) -> bool:
-    """:func:`_hold` for each table and key, in one loop (it runs some sixty times an article
-    in the run's serial process, where a call per key cost a fifth of dedup's time); whether
-    a key reached ``watch`` holders."""
+    """Add ``x`` to the holders of each key in its table (a bare id while it is the only one,
+    then a set of at most ``cap``); whether a key reached ``watch`` holders. One loop, not a
+    call per key: it runs some sixty times an article in the run's serial process, where a
+    call per key cost a fifth of dedup's time."""
     reached = False
     for table, key in zip(tables, keys):
         held = table.get(key)
@@ -345,7 +329,7 @@ class Deduper:
             if other is not None:
                 _share(rec, other)
         self.records[rec.id] = rec
-        _hold(self.exact, rec.exact, rec.id)
+        _hold_each((self.exact,), (rec.exact,), rec.id)
         if rec.signature is not None:
             self.lsh.insert(rec.id, self.lsh.keys(rec.signature) if bands is None else bands)
         if _hold_each(repeat(self.paras), rec.paragraphs, rec.id, watch=MAX_PARAGRAPH_DF + 1):
