@@ -19,8 +19,9 @@ setting as our tokenizer), OpenCC, trafilatura. The whole-pipeline ratio takes t
 time just before and just after the ``-j 1`` run, since the host's speed drifts. ``-j 1`` and
 ``-j N`` are alternated ``--pairs`` times, every other pair in the other order, and the best
 of each is compared too (the minimum of repeated timings is the one least disturbed by other
-load). Timings are wall clock on a possibly shared machine: the load average is printed with
-them.
+load). The library alone is run the same way in N processes at once against one: what this
+host gives ``-j N`` at best, printed beside zhnews's own ratio. Timings are wall clock on a
+possibly shared machine: the load average is printed with them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +51,8 @@ except ImportError:  # pragma: no cover
     def _run_words(cfg):
         return None
 
-DRIVER = ("runwords", "dedup", "emit")  # serial, in input order, in the driver process
+DRIVER = ("runwords", "dedup", "emit")
+SCALING_CHARS = 2_000_000  # text the library alone cuts in each process of its scaling runs  # serial, in input order, in the driver process
 
 RAW = ROOT / "raw"
 PORTAL = ROOT.parent / "shared" / "data" / "extraction" / "portal-pages"  # see --shared
@@ -138,6 +141,12 @@ def timed(fn, *args, **kw) -> tuple[float, object]:
     return time.process_time() - t, out
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def load() -> str:
     return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
@@ -148,6 +157,11 @@ def text_of(folder: Path) -> list[str]:
 
 def jieba_alone(texts: list[str], cfg) -> float:
     """Seconds for plain jieba (its own dictionary, the configured HMM flag) over every line."""
+    return timed(jieba_work(texts, cfg))[0]
+
+
+def jieba_work(texts: list[str], cfg) -> Callable[[], None]:
+    """Plain jieba over every line of ``texts``, its dictionary loaded: call to run it."""
     import logging
 
     import jieba
@@ -164,7 +178,7 @@ def jieba_alone(texts: list[str], cfg) -> float:
                 for _ in cut(line, HMM=hmm):
                     pass
 
-    return timed(go)[0]
+    return go
 
 
 def opencc_alone(texts: list[str], profile: str) -> float:
@@ -175,6 +189,11 @@ def opencc_alone(texts: list[str], profile: str) -> float:
 
 
 def trafilatura_alone(folder: Path, as_zhnews: bool) -> float:
+    return timed(trafilatura_work(folder, as_zhnews))[0]
+
+
+def trafilatura_work(folder: Path, as_zhnews: bool) -> Callable[[], None]:
+    """trafilatura over every page in ``folder``, imported and warm: call to run it."""
     import trafilatura
 
     from pipeline.stages.extract.decode import decode
@@ -190,7 +209,41 @@ def trafilatura_alone(folder: Path, as_zhnews: bool) -> float:
         def go() -> None:
             for html in pages:
                 trafilatura.extract(html)
-    return timed(go)[0]
+    return go
+
+
+def forked_wall(work: Callable[[], None], procs: int) -> float:
+    """Wall seconds for ``procs`` forked processes each running ``work`` at once."""
+    t = time.perf_counter()
+    pids = []
+    for _ in range(procs):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            code = 0
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - reported, then the child exits
+                print(f"  library run failed: {exc}", file=sys.stderr)
+                code = 1
+            os._exit(code)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return time.perf_counter() - t
+
+
+def library_scaling(work: Callable[[], None], procs: int, pairs: int) -> list[float]:
+    """How much faster the library alone gets on this host in ``procs`` processes than in one:
+    ``procs`` x (one process's wall) / (the wall of ``procs`` processes that each do the same
+    work at once), for ``pairs`` pairs, every other one in the other order. This is the
+    ceiling the host gives ``-j N``: two processes on two cores do not run twice as fast
+    when the cores share caches or a physical core, or when the host lends them out."""
+    ratios = []
+    for k in range(pairs):
+        order = (1, procs) if k % 2 == 0 else (procs, 1)
+        wall = {n: forked_wall(work, n) for n in order}
+        ratios.append(procs * wall[1] / wall[procs])
+    return ratios
 
 
 def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
@@ -422,10 +475,20 @@ def main() -> int:
             print(f"  trafilatura  {pages / t_traf:8.1f} pages/s (extract, defaults); "
                   f"{pages / t_trafm:.1f} pages/s (extract as zhnews calls it: fast, no metadata)")
 
-        for label, folder, unit, amount, again in (
-            ("text", text_dir, "k chars/s", chars / 1e3, lambda: jieba_alone(texts, cfg)),
+        # what the library alone does in -j processes at once: a few seconds of work each
+        head, size = [], 0
+        for text in texts:
+            if size >= SCALING_CHARS:
+                break
+            head.append(text)
+            size += len(text)
+        for label, folder, unit, amount, again, alone in (
+            ("text", text_dir, "k chars/s", chars / 1e3, lambda: jieba_alone(texts, cfg),
+             (lambda: jieba_work(head, cfg), f"jieba on the first {size / 1e6:.1f} M chars")),
             ("HTML", html_dir, "pages/s", pages,
-             lambda: trafilatura_alone(html_dir, as_zhnews=False)),
+             lambda: trafilatura_alone(html_dir, as_zhnews=False),
+             (lambda: trafilatura_work(html_dir, as_zhnews=True),
+              "trafilatura as zhnews calls it, every page")),
         ):
             if not amount:
                 continue
@@ -466,7 +529,15 @@ def main() -> int:
                 print(f"  -j 1 / -j {args.j} alternated {len(walls1)} times (the 2nd, 4th, ... "
                       f"pair ran -j {args.j} first): "
                       f"{', '.join(f'{a:.2f}/{b:.2f} s = {a / b:.2f}x' for a, b in zip(walls1, wallsj))}; "
+                      f"median {median([a / b for a, b in zip(walls1, wallsj)]):.2f}x, "
                       f"best of each: {min(walls1) / min(wallsj):.2f}x")
+            if args.j > 1:
+                make, what = alone
+                ratios = library_scaling(make(), args.j, args.pairs)
+                print(f"  the library alone in {args.j} processes at once vs one ({what}), "
+                      f"alternated {len(ratios)} times: "
+                      f"{', '.join(f'{r:.2f}x' for r in ratios)}; median "
+                      f"{median(ratios):.2f}x: the ceiling this host gives -j {args.j} now")
             one = whole(folder, work / f"{label}-core", cfg, 1, cores={min(os.sched_getaffinity(0))})
             print(f"  -j 1 confined to one core: {one:.2f} s wall; -j {args.j} on all cores is "
                   f"{one / wj:.2f}x that (-j 1 unconfined already runs its worker and the "
