@@ -51,8 +51,8 @@ except ImportError:  # pragma: no cover
     def _run_words(cfg):
         return None
 
-DRIVER = ("runwords", "dedup", "emit")
-SCALING_CHARS = 2_000_000  # text the library alone cuts in each process of its scaling runs  # serial, in input order, in the driver process
+DRIVER = ("runwords", "dedup", "emit")  # serial, in input order, in the driver process
+SCALING_CHARS = 2_000_000  # text jieba alone cuts in each process of its scaling runs
 
 RAW = ROOT / "raw"
 PORTAL = ROOT.parent / "shared" / "data" / "extraction" / "portal-pages"  # see --shared
@@ -236,8 +236,8 @@ def library_scaling(work: Callable[[], None], procs: int, pairs: int) -> list[fl
     """How much faster the library alone gets on this host in ``procs`` processes than in one:
     ``procs`` x (one process's wall) / (the wall of ``procs`` processes that each do the same
     work at once), for ``pairs`` pairs, every other one in the other order. This is the
-    ceiling the host gives ``-j N``: two processes on two cores do not run twice as fast
-    when the cores share caches or a physical core, or when the host lends them out."""
+    ceiling the host gives ``-j N`` at that moment: two processes on two cores need not run
+    twice as fast (shared caches, a host that lends its cores to other guests)."""
     ratios = []
     for k in range(pairs):
         order = (1, procs) if k % 2 == 0 else (procs, 1)
