@@ -119,7 +119,7 @@ def expect(paths: Iterable[str]) -> None:
     formats: set[str] = set()
     for path in paths:
         formats.add("warc" if is_warc(path, b"") else detect_format(strip_gz(path), ""))
-        if len(formats) == 5:
+        if len(formats) == len(FORMATS):  # every reader asked for already
             break
     for fmt in sorted(formats):
         reader = importlib.import_module(f"pipeline.stages.extract.{fmt}")
