@@ -24,6 +24,7 @@ from pipeline.article import Article
 from pipeline.io import atomic_write
 from pipeline.stages.segment import SegmentState
 from pipeline.stages.segment import prepare as prepare_segment
+from pipeline.stages.segment.keywords import MEMO_LIMIT
 from pipeline.stages.segment.newwords import NewWord, NgramCounter, Settings, dictionary_lines
 from pipeline.stages.segment.runidf import TokenTable
 
@@ -150,6 +151,21 @@ def lazy_phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, .
     return phrase
 
 
+def remembered(ask: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``ask`` with its answers kept (up to MEMO_LIMIT of them, then it starts over)."""
+    memo: dict[Any, bool] = {}
+
+    def answer(key: Any) -> bool:
+        got = memo.get(key)
+        if got is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            got = memo[key] = ask(key)
+        return got
+
+    return answer
+
+
 def suggested_freq(state: SegmentState, word: str, count: int) -> int:
     """A frequency that keeps ``word`` whole against its current cut (jieba's suggest_freq
     rule: the product of the parts' probabilities times the total, plus one), at least its
@@ -180,7 +196,10 @@ class RunWords:
                                 tk.median_idf)
         self.idf: np.ndarray | None = None  # by token id, from the last checkpoint
         self.idf_default = 0.0
-        self._phrase = lazy_phrase_test(self.state, self.counter.s)
+        # Each checkpoint meets most of the last one's candidates again: the dictionary's
+        # answers about them (a known word? a phrase?) are kept for the run.
+        self._known = remembered(self.state.tokenizer.known)
+        self._phrase = remembered(lazy_phrase_test(self.state, self.counter.s))
 
     def add(self, article: Article, learn: bool = True,
             token_offsets: list[list[list[int]]] | None = None) -> Article:
@@ -288,7 +307,7 @@ class RunWords:
         return changed
 
     def _discover(self) -> list[NewWord]:
-        return self.counter.discover(self.state.tokenizer.known, self._phrase)
+        return self.counter.discover(self._known, self._phrase)
 
     def final_words(self) -> list[NewWord]:
         """Discovery over the whole run (what ``write`` saves)."""
