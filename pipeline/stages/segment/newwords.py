@@ -245,21 +245,17 @@ class NgramCounter:
             ids.extend(map(get, tokens))
             ids.append(0)  # a paragraph's edge ends every run
         out = np.frombuffer(ids, np.int64)
-        self.add_ids(out)
-        return out
-
-    def add_ids(self, ids: np.ndarray) -> None:
-        """An article's tokens as ids of ``vocab``, a 0 after each paragraph."""
-        self._pending.append(ids)
-        self._pending_size += len(ids)
+        self._pending.append(out)
+        self._pending_size += len(out)
         if self._pending_size >= FLUSH_TOKENS:
             self._flush()
+        return out
 
     def _flush(self) -> None:
         """Count the buffered ids: each length's sequences from the previous length's."""
         if not self._pending:
             return
-        ids = np.concatenate(self._pending).astype(np.int64, copy=False)
+        ids = np.concatenate(self._pending)
         self._pending.clear()
         self._pending_size = 0
         if self.vocab.every:  # tokens that are not all Han end runs, as with their id 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 from typing import Any
@@ -151,21 +152,6 @@ def lazy_phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, .
     return phrase
 
 
-def remembered(ask: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    """``ask`` with its answers kept (up to MEMO_LIMIT of them, then it starts over)."""
-    memo: dict[Any, bool] = {}
-
-    def answer(key: Any) -> bool:
-        got = memo.get(key)
-        if got is None:
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            got = memo[key] = ask(key)
-        return got
-
-    return answer
-
-
 def suggested_freq(state: SegmentState, word: str, count: int) -> int:
     """A frequency that keeps ``word`` whole against its current cut (jieba's suggest_freq
     rule: the product of the parts' probabilities times the total, plus one), at least its
@@ -198,8 +184,8 @@ class RunWords:
         self.idf_default = 0.0
         # Each checkpoint meets most of the last one's candidates again: the dictionary's
         # answers about them (a known word? a phrase?) are kept for the run.
-        self._known = remembered(self.state.tokenizer.known)
-        self._phrase = remembered(lazy_phrase_test(self.state, self.counter.s))
+        self._known = lru_cache(MEMO_LIMIT)(self.state.tokenizer.known)
+        self._phrase = lru_cache(MEMO_LIMIT)(lazy_phrase_test(self.state, self.counter.s))
 
     def add(self, article: Article, learn: bool = True,
             token_offsets: list[list[list[int]]] | None = None) -> Article:
