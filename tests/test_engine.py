@@ -113,9 +113,10 @@ from pipeline.stages.repair import LEXICON_BEFORE_BYTES
 
 state = prepared(config.load(None), stages.ARTICLE_STAGES)
 decider = dict((name, st) for name, _p, st in state.chain.steps)["repair"].decider
-names, size = sys.argv[1].split(","), int(sys.argv[2]) * LEXICON_BEFORE_BYTES // 2
+parts = [(name, int(halves) * LEXICON_BEFORE_BYTES // 2)
+         for name, halves in (part.split("=") for part in sys.argv[1].split(","))]
 before = {m: m in sys.modules for m in ("pipeline.stages.extract.text", "trafilatura")}
-expect_input(state, names, size)
+expect_input(state, parts)
 after = {m: m in sys.modules for m in before}
 print(before["trafilatura"], after["pipeline.stages.extract.text"], after["trafilatura"],
       decider._lexicon is not None)
@@ -123,22 +124,29 @@ print(before["trafilatura"], after["pipeline.stages.extract.text"], after["trafi
 
 
 def test_a_run_prepares_what_its_workers_share_before_they_fork():
-    """The readers the input's names call for are imported, and a big input's repair lexicon
-    is loaded, in the process that forks the workers, so they share one of each."""
+    """The readers the input's names call for are imported, and the repair lexicon is loaded
+    when the input holds enough text, in the process that forks the workers, so they share
+    one of each. A page is mostly markup: its bytes count for a thirtieth of theirs, a
+    gzipped byte for three."""
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
-    def probe(names: str, halves: int) -> list[str]:
-        out = subprocess.run([sys.executable, "-c", _EXPECT_PROBE, names, str(halves)],
+    def probe(parts: str) -> list[str]:
+        """``parts``: name=size, sizes in halves of the lexicon's threshold."""
+        out = subprocess.run([sys.executable, "-c", _EXPECT_PROBE, parts],
                              cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
         return out.stdout.split()
 
     # text only, a small dump: the text reader, not trafilatura, and no lexicon yet
-    assert probe("a/1.txt,a/2.txt", 1) == ["False", "True", "False", "False"]
-    # pages by name (WARC too) and a big dump: both
-    assert probe("a/1.txt,b/2.HTML", 2) == ["False", "True", "True", "True"]
-    assert probe("c/crawl.warc.gz", 2) == ["False", "False", "True", "True"]
+    assert probe("a/1.txt=0,a/2.txt=1") == ["False", "True", "False", "False"]
+    # text enough: the lexicon
+    assert probe("a/1.txt=1,a/2.txt=1") == ["False", "True", "False", "True"]
+    # pages by name (WARC too): trafilatura; as many bytes of pages are far less text
+    assert probe("a/1.txt=1,b/2.HTML=1") == ["False", "True", "True", "False"]
+    assert probe("b/2.HTML=60") == ["False", "False", "True", "True"]
+    assert probe("c/crawl.warc=20") == ["False", "False", "True", "False"]
+    assert probe("c/crawl.warc.gz=20") == ["False", "False", "True", "True"]
     # crawler JSONL may hold text: its reader, not trafilatura (15 MB in every worker)
-    assert probe("c/crawl.jsonl.gz", 2) == ["False", "True", "False", "True"]
+    assert probe("c/crawl.jsonl.gz=1") == ["False", "True", "False", "True"]

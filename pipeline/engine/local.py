@@ -57,7 +57,7 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
         return
     state = prepared(cfg, names)  # build once in the parent; forked workers inherit it
     units = list(units) if not isinstance(units, list) else units
-    expect_input(state, (unit.inp.path for unit in units), sum(map(unit_bytes, units)))
+    expect_input(state, ((unit.inp.path, unit_bytes(unit)) for unit in units))
     timeout = float(run.get("article_timeout", 0))
     stall = max(30.0, 3 * timeout) if timeout > 0 else None
     pending = iter(units)

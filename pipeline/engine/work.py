@@ -84,18 +84,22 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
     return _STATE[key]
 
 
-def expect_input(state: Prepared, paths: Iterable[str], input_bytes: int) -> None:
-    """Tell the stages what the run will read, before workers fork: what every worker would
-    otherwise build for itself (segment's compiled cut, repair's lexicon, the readers'
-    modules) is then built once and shared. Only state the input will use, or that pays for
-    itself on an input this big, is built."""
-    stages.get("extract").expect(paths)
+def expect_input(state: Prepared, parts: Iterable[tuple[str, int]]) -> None:
+    """Tell the stages what the run will read (``parts``: each unit's path and bytes), before
+    workers fork: what every worker would otherwise build for itself (segment's compiled cut,
+    repair's lexicon, the readers' modules) is then built once and shared. Only state the
+    input will use, or that pays for itself on this much text, is built: the stages are told
+    the bytes of text the input holds, about, not its bytes (a page is mostly markup)."""
+    extract = stages.get("extract")
+    parts = list(parts)
+    extract.expect(path for path, _size in parts)
     if state.chain is None:
         return
+    text_bytes = sum(extract.expected_text(path, size) for path, size in parts)
     for name, _process, stage_state in state.chain.steps:
         expect = getattr(stages.get(name), "expect", None)
         if expect is not None:
-            expect(stage_state, input_bytes)
+            expect(stage_state, text_bytes)
 
 
 @dataclass

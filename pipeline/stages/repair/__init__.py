@@ -58,17 +58,17 @@ def prepare(cfg: Any) -> RepairState:
     return RepairState(unconditional, phrases, gate, decider, bool(sec["gate"]))
 
 
-# Input from which a run loads the lexicon before its workers fork (``expect``): each worker
+# Text from which a run loads the lexicon before its workers fork (``expect``): each worker
 # would otherwise build its own on its first laundered article (0.25 s and about 30 MB).
 # Below this a dump may well hold no laundered article, and then the lexicon is never needed.
 LEXICON_BEFORE_BYTES = 4 << 20
 
 
-def expect(state: RepairState, input_bytes: int) -> None:
-    """A run is about to repair ``input_bytes`` of input: on a big one, load the lexicon now
+def expect(state: RepairState, text_bytes: int) -> None:
+    """A run is about to repair ``text_bytes`` of text: on a big one, load the lexicon now
     so that the workers forked next share one (and a process that runs many dumps loads it
     once)."""
-    if input_bytes >= LEXICON_BEFORE_BYTES:
+    if text_bytes >= LEXICON_BEFORE_BYTES:
         _ = state.decider.lexicon
 
 

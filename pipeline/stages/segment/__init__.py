@@ -50,9 +50,9 @@ def _prepare(cfg: Any, use_cache: bool) -> SegmentState:
                         stopwords)
 
 
-def expect(state: SegmentState, input_bytes: int) -> None:
-    """A run is about to cut ``input_bytes`` of input (see ``Tokenizer.expect``)."""
-    state.tokenizer.expect(input_bytes)
+def expect(state: SegmentState, text_bytes: int) -> None:
+    """A run is about to cut ``text_bytes`` of text (see ``Tokenizer.expect``)."""
+    state.tokenizer.expect(text_bytes)
 
 
 def keywords(article: Article, state: SegmentState, idf: dict[str, float] | None = None,

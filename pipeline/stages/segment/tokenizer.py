@@ -484,11 +484,11 @@ class Tokenizer:
                 self._logp = None  # only our pass needed it here (read again if asked)
         return bool(self._compiled)
 
-    def expect(self, input_bytes: int) -> None:
-        """The process is about to cut ``input_bytes`` of input: build the compiled cut now when
+    def expect(self, text_bytes: int) -> None:
+        """The process is about to cut ``text_bytes`` of text: build the compiled cut now when
         that much text (UTF-8 Chinese is 3 bytes a character) pays for it, so that workers
         forked next share it instead of each building its own."""
-        if input_bytes >= 3 * COMPILED_AFTER_CHARS:
+        if text_bytes >= 3 * COMPILED_AFTER_CHARS:
             self.compiled()
 
     def _build_compiled(self) -> Any:
