@@ -221,6 +221,25 @@ def test_word_index_answers_as_the_full_table(userdict):
     assert Tokenizer(userdict, hmm=False).word_index.get("中国") == words["中国"]  # from cache
 
 
+def test_short_cut_from_the_word_index_gives_cuts_tokens(userdict, ours, sample_run):
+    """A run's end asks for the cut of each new word (its suggested frequency) where the word
+    table may never have been loaded: ``cut_short`` finds the same tokens from the word index,
+    on every window of two to eight characters of the samples' paragraphs and on mixed text
+    (letters glued, numbers merged, prefixes that are no word: 沐曦股)."""
+    windows = {"沐曦股份", "沐曦股", "GDP增长3个点", "５Ｇ手机", "龘龘", "一", "约合人民币",
+               "两千万元", "A股B股"}
+    for para in _sample_lines(sample_run)[:60]:
+        for n in range(2, 9):
+            windows.update(para[i:i + n] for i in range(0, max(len(para) - n, 0), 3))
+    light = Tokenizer(userdict, hmm=False, backend="python")
+    short = {w: light.cut_short(w) for w in sorted(windows)}
+    assert light._logp is None  # answered without the word table
+    assert len(short) > 5000
+    assert short == {w: ours.cut(w)[0] for w in short}
+    assert short["沐曦股份"] == ["沐曦股份"] and short["GDP增长3个点"][0] == "GDP"
+    assert light.cut_short("长" * 40) == ours.cut("长" * 40)[0]  # too long: the table
+
+
 def test_offsets_point_into_the_original_paragraph(ours):
     text = "英伟达ＧＰＵ在　科创板上市，涨幅３０％。摩尔线程 MUSA"
     tokens, offsets = ours.cut(text)

@@ -157,7 +157,7 @@ def suggested_freq(state: SegmentState, word: str, count: int) -> int:
     rule: the product of the parts' probabilities times the total, plus one), at least its
     count in the run."""
     tk = state.tokenizer
-    tokens, _ = tk.cut(word)
+    tokens = tk.cut_short(word)
     index = tk.word_index
     logp = sum(index.get(t) or tk.unknown_logp for t in tokens)
     return max(int(math.exp(logp - tk.unknown_logp)) + 1, count)
