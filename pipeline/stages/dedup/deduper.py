@@ -16,7 +16,6 @@ wire-story cluster when they are duplicates, or when the paragraphs they share h
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
@@ -26,6 +25,7 @@ import msgspec
 import numpy as np
 
 from pipeline.article import Article, edit_file_fields
+from pipeline.stages.dedup.bands import BandTable, band_salts
 from pipeline.stages.dedup.params import band_shape
 from pipeline.stages.dedup.signature import (
     Signer,
@@ -105,6 +105,7 @@ class Record:
     current: bool = False
     order: tuple = ()
     para_total: int = 0
+    band_number: int = -1  # in the LSH tables, while it has a signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +119,11 @@ class Change:
     current: bool  # from this run (else from the persistent index)
 
 
-def _hold_each(tables: Iterable[dict], keys: Iterable[Any], x: str, cap: int = sys.maxsize,
-               watch: int = 0) -> bool:
+def _hold_each(tables: Iterable[dict], keys: Iterable[Any], x: str, watch: int = 0) -> bool:
     """Add ``x`` to the holders of each key in its table (a bare id while it is the only one,
-    then a set of at most ``cap``); whether a key reached ``watch`` holders. One loop, not a
-    call per key: it runs some sixty times an article in the run's serial process, where a
-    call per key cost a fifth of dedup's time."""
+    then a set); whether a key reached ``watch`` holders. One loop, not a call per key: it
+    runs for every paragraph of an article in the run's serial process, where a call per key
+    cost a fifth of dedup's time."""
     reached = False
     for table, key in zip(tables, keys):
         held = table.get(key)
@@ -132,7 +132,7 @@ def _hold_each(tables: Iterable[dict], keys: Iterable[Any], x: str, cap: int = s
         elif held.__class__ is str:
             if held != x:
                 table[key] = {held, x}
-        elif len(held) < cap:
+        else:
             held.add(x)
             reached = reached or len(held) == watch
     return reached
@@ -170,39 +170,39 @@ class Bands:
     ``MinHashLSH.insert`` and ``query`` each re-hash every band by byte-swapping numpy slices
     (which alone cost more than the signature), and its tables hold a set per band key. Here a
     band key is one 64-bit integer (a collision only adds a candidate, which is verified), and
-    a key held by one article stores the bare id.
+    the keys live in sorted arrays (:mod:`~pipeline.stages.dedup.bands`), 12 bytes each.
     """
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         self.b, self.r = band_shape(threshold, num_perm)
         mult = [(0x9E3779B97F4A7C15 * (2 * i + 1)) % (1 << 64) | 1 for i in range(self.r)]
         self._mult = np.array(mult, dtype=np.uint64)
-        self.tables: list[dict[int, str | set[str]]] = [{} for _ in range(self.b)]
+        self._salts = band_salts(self.b)
+        self.table = BandTable(MAX_BUCKET)
+        self._ids: list[str] = []  # record number -> id
 
-    def keys(self, signature: np.ndarray) -> list[int]:
+    def keys(self, signature: np.ndarray) -> np.ndarray:
         rows = signature[: self.b * self.r].astype(np.uint64).reshape(self.b, self.r)
-        return (rows * self._mult).sum(axis=1, dtype=np.uint64).tolist()
+        return (rows * self._mult).sum(axis=1, dtype=np.uint64) ^ self._salts
 
-    def insert(self, key: str, bands: list[int]) -> None:
-        """Add ``key`` under its band keys (``keys`` of its signature)."""
-        _hold_each(self.tables, bands, key, MAX_BUCKET)
+    def insert(self, key: str, bands: np.ndarray) -> tuple[int, set[str]]:
+        """Add ``key`` under its band keys (``keys`` of its signature); returns its number
+        (what ``remove`` takes) and the ids that shared a band key with it before (what
+        ``query`` would now answer but ``key``: one search for both)."""
+        held = self.table.holders(bands)
+        number = len(self._ids)
+        self._ids.append(key)
+        self.table.hold(number, bands, held)
+        ids = self._ids
+        return number, {ids[n] for now in held.values() for n in now}
 
-    def remove(self, key: str, signature: np.ndarray) -> None:
-        for table, band in zip(self.tables, self.keys(signature)):
-            _release(table, band, key)
+    def remove(self, number: int) -> None:
+        self.table.remove(number)
 
-    def query(self, bands: list[int]) -> set[str]:
+    def query(self, bands: np.ndarray) -> set[str]:
         """The ids that share a band key with ``bands``."""
-        found: set[str] = set()
-        for table, band in zip(self.tables, bands):
-            held = table.get(band)
-            if held is None:
-                continue
-            if held.__class__ is str:
-                found.add(held)
-            else:
-                found |= held
-        return found
+        ids = self._ids
+        return {ids[n] for held in self.table.holders(bands).values() for n in held}
 
 
 class Groups:
@@ -316,8 +316,8 @@ class Deduper:
         return Record(id=article.id, published_at=article.published_at, length=fp.length,
                       exact=fp.exact, signature=sig, paragraphs=fp.paragraphs)
 
-    def _insert(self, rec: Record, bands: list[int] | None = None) -> None:
-        """Hold ``rec`` (``bands``: its band keys, when the caller has them already)."""
+    def _insert(self, rec: Record) -> set[str] | None:
+        """Hold ``rec``; returns its LSH candidates (None without a signature)."""
         # earliest published; among equal or unknown dates an earlier run saw it first (so
         # yesterday's canonical keeps its role), then longest, then the id for a total order
         rec.order = (published_key(rec.published_at, self.naive_offset), rec.first_run,
@@ -330,26 +330,29 @@ class Deduper:
                 _share(rec, other)
         self.records[rec.id] = rec
         _hold_each((self.exact,), (rec.exact,), rec.id)
+        candidates = None
         if rec.signature is not None:
-            self.lsh.insert(rec.id, self.lsh.keys(rec.signature) if bands is None else bands)
+            rec.band_number, candidates = self.lsh.insert(rec.id, self.lsh.keys(rec.signature))
         if _hold_each(repeat(self.paras), rec.paragraphs, rec.id, watch=MAX_PARAGRAPH_DF + 1):
             self.dirty = True
         self.dups.add(rec.id)
         self.clusters.add(rec.id)
+        return candidates
 
     def _remove(self, rec: Record) -> None:
         self.dirty = True
         del self.records[rec.id]
         _release(self.exact, rec.exact, rec.id)
         if rec.signature is not None:
-            self.lsh.remove(rec.id, rec.signature)
+            self.lsh.remove(rec.band_number)
         for h in rec.paragraphs:
             _release(self.paras, h, rec.id)
             self.clusters.covered.pop(h, None)
 
     def _link(self, rec: Record, dups: Groups, clusters: Groups,
-              bands: list[int] | None = None) -> None:
-        """Join ``rec`` to its duplicates and cluster mates among the records held now.
+              candidates: set[str] | None = None) -> None:
+        """Join ``rec`` to its duplicates and cluster mates among the records held now
+        (``candidates``: its LSH candidates, when ``_insert`` just gave them).
 
         Groups are connected components, so a candidate already in ``rec``'s group needs no
         check: a story reposted ten thousand times costs a few checks per copy, not ten
@@ -374,9 +377,9 @@ class Deduper:
                 clusters.union(me, other)
         if rec.signature is not None:
             find = dups.find
-            if bands is None:
-                bands = self.lsh.keys(rec.signature)
-            for other in sorted(self.lsh.query(bands)):
+            if candidates is None:
+                candidates = self.lsh.query(self.lsh.keys(rec.signature))
+            for other in sorted(candidates):
                 if other == me or find(other) == find(me):
                     continue
                 sig = self.records[other].signature
@@ -455,9 +458,7 @@ class Deduper:
         if rec is None:
             return apply(article, NONE)
         rec.first_run = old.first_run if old is not None else self.run
-        bands = None if rec.signature is None else self.lsh.keys(rec.signature)
-        self._insert(rec, bands)
-        self._link(rec, self.dups, self.clusters, bands)
+        self._link(rec, self.dups, self.clusters, self._insert(rec))
         rec.current = True
         rec.written = self._verdict(rec, self.dups, self.clusters)
         return apply(article, rec.written)
