@@ -16,7 +16,7 @@ import numpy as np
 
 from pipeline.errors import ZhnewsError
 from pipeline.io import atomic_path
-from pipeline.stages.dedup.deduper import Deduper, Record
+from pipeline.stages.dedup.deduper import Deduper, Paragraphs, Record
 from pipeline.stages.dedup.signature import SCHEME, SEED, SIGNATURE_VERSION
 
 _SCHEMA = """
@@ -73,8 +73,7 @@ def load(path: Path, dedup: Deduper, keep: Callable[[str], bool] | None = None) 
         if keep is not None and not keep(id_):
             continue
         signature = np.frombuffer(sig, dtype="<u4").astype(np.uint32) if sig else None
-        paras = dict(zip(np.frombuffer(hashes, dtype="<i8").tolist(),
-                         np.frombuffer(lengths, dtype="<u4").tolist()))
+        paras = Paragraphs(bytes(hashes), bytes(lengths))
         records.append(Record(id=id_, published_at=published, length=length, exact=exact,
                               signature=signature, paragraphs=paras, first_run=first_run,
                               written=(dup, cluster, sim)))
@@ -98,8 +97,6 @@ def save(path: Path, dedup: Deduper) -> None:
 
 def _row(rec: Record) -> tuple:
     sig = rec.signature.astype("<u4").tobytes() if rec.signature is not None else None
-    hashes = np.fromiter(rec.paragraphs.keys(), dtype="<i8", count=len(rec.paragraphs))
-    lengths = np.fromiter(rec.paragraphs.values(), dtype="<u4", count=len(rec.paragraphs))
     dup, cluster, sim = rec.written
-    return (rec.id, rec.published_at, rec.length, rec.exact, sig, hashes.tobytes(),
-            lengths.tobytes(), rec.first_run, dup, cluster, sim)
+    return (rec.id, rec.published_at, rec.length, rec.exact, sig, rec.paragraphs.hashes,
+            rec.paragraphs.lengths, rec.first_run, dup, cluster, sim)
