@@ -218,24 +218,28 @@ class Bands:
         rows = signature[: self.b * self.r].astype(np.uint64).reshape(self.b, self.r)
         return (rows * self._mult).sum(axis=1, dtype=np.uint64) ^ self._salts
 
-    def insert(self, key: str, bands: np.ndarray) -> tuple[int, set[str]]:
+    def insert(self, key: str, bands: np.ndarray) -> tuple[int, dict[int, list[int]]]:
         """Add ``key`` under its band keys (``keys`` of its signature); returns its number
-        (what ``remove`` takes) and the ids that shared a band key with it before (what
-        ``query`` would now answer but ``key``: one search for both)."""
+        (what ``remove`` takes) and the holders of those keys before it (``ids_of`` them is
+        what ``query`` would now answer but ``key``: one search for both)."""
         held = self.table.holders(bands)
         number = len(self._ids)
         self._ids.append(key)
         self.table.hold(number, bands, held)
-        ids = self._ids
-        return number, {ids[n] for now in held.values() for n in now}
+        return number, held
 
     def remove(self, number: int) -> None:
         self.table.remove(number)
 
     def query(self, bands: np.ndarray) -> set[str]:
         """The ids that share a band key with ``bands``."""
+        return self.ids_of(self.table.holders(bands))
+
+    def ids_of(self, held: dict[int, list[int]]) -> set[str]:
+        """The ids of the holders in ``held``: the copies of a story hold the same full
+        buckets under all 25 keys, so the numbers are made distinct first, at C speed."""
         ids = self._ids
-        return {ids[n] for held in self.table.holders(bands).values() for n in held}
+        return {ids[n] for n in set().union(*held.values())}
 
 
 class Groups:
@@ -349,8 +353,9 @@ class Deduper:
         return Record(id=article.id, published_at=article.published_at, length=fp.length,
                       exact=fp.exact, signature=sig, paragraphs=fp.paragraphs)
 
-    def _insert(self, rec: Record) -> set[str] | None:
-        """Hold ``rec``; returns its LSH candidates (None without a signature)."""
+    def _insert(self, rec: Record) -> dict[int, list[int]] | None:
+        """Hold ``rec``; returns the holders of its band keys before it (None without a
+        signature): its LSH candidates, which an exact copy never needs spelled out."""
         # earliest published; among equal or unknown dates an earlier run saw it first (so
         # yesterday's canonical keeps its role), then longest, then the id for a total order
         rec.order = (published_key(rec.published_at, self.naive_offset), rec.first_run,
@@ -383,9 +388,9 @@ class Deduper:
             self.clusters.covered.pop(h, None)
 
     def _link(self, rec: Record, dups: Groups, clusters: Groups,
-              candidates: set[str] | None = None) -> None:
+              candidates: dict[int, list[int]] | None = None) -> None:
         """Join ``rec`` to its duplicates and cluster mates among the records held now
-        (``candidates``: its LSH candidates, when ``_insert`` just gave them).
+        (``candidates``: the holders of its band keys, when ``_insert`` just gave them).
 
         Groups are connected components, so a candidate already in ``rec``'s group needs no
         check: a story reposted ten thousand times costs a few checks per copy, not ten
@@ -410,9 +415,8 @@ class Deduper:
                 clusters.union(me, other)
         if rec.signature is not None:
             find = dups.find
-            if candidates is None:
-                candidates = self.lsh.query(self.lsh.keys(rec.signature))
-            for other in sorted(candidates):
+            for other in sorted(self.lsh.query(self.lsh.keys(rec.signature))
+                                if candidates is None else self.lsh.ids_of(candidates)):
                 if other == me or find(other) == find(me):
                     continue
                 sig = self.records[other].signature
