@@ -107,6 +107,13 @@ def _looks_like_page(low: str) -> bool:
     return low.startswith("<") and ("<body" in low or "<p" in low or "<div" in low)
 
 
+def format_by_name(path: str) -> str:
+    """The format ``path``'s name suggests (a gzipped file by the name inside)."""
+    from pipeline.sniff import strip_gz
+
+    return "warc" if is_warc(path, b"") else detect_format(strip_gz(path), "")
+
+
 def expect(paths: Iterable[str]) -> None:
     """A run is about to read ``paths``: import now the readers their names suggest, before
     workers fork, so that the workers share them instead of each importing its own (the HTML
@@ -114,11 +121,9 @@ def expect(paths: Iterable[str]) -> None:
     compile; WARC records are pages). Crawler JSONL may hold text or pages, and importing
     trafilatura for text records would only add 15 MB to every worker. A name that misleads
     costs only that import in each worker, as before."""
-    from pipeline.sniff import strip_gz
-
     formats: set[str] = set()
     for path in paths:
-        formats.add("warc" if is_warc(path, b"") else detect_format(strip_gz(path), ""))
+        formats.add(format_by_name(path))
         if len(formats) == len(FORMATS):  # every reader asked for already
             break
     for fmt in sorted(formats):
@@ -142,9 +147,8 @@ def expected_text(path: str, size: int) -> int:
     than a 2 MB text dump). Crawler JSONL may hold pages or text: counted as text."""
     from pipeline.sniff import strip_gz
 
-    name = strip_gz(path)
-    share = GZIP_RATIO if name != path else 1
-    if is_warc(path, b"") or detect_format(name, "") == "html":
+    share = GZIP_RATIO if strip_gz(path) != path else 1
+    if format_by_name(path) in ("warc", "html"):
         share *= PAGE_TEXT_SHARE
     return int(size * share)
 
