@@ -140,8 +140,10 @@ def test_compiled_cut_keeps_jiebas_total(tmp_path, monkeypatch):
 
 
 def test_compiled_cut_is_built_when_it_pays(userdict, monkeypatch):
-    """Built after COMPILED_AFTER_CHARS characters in a process, or up front for a big run's
-    input; never with HMM or backend="python"; without rjieba our pass goes on."""
+    """Built after COMPILED_AFTER_CHARS characters in a process, or up front for a run's
+    workers whatever the amount of text (else each would load the word table our pass reads);
+    never with HMM or backend="python" (then the run loads that table up front); without
+    rjieba our pass goes on."""
     import sys
 
     from pipeline.stages.segment import SegmentState, expect
@@ -155,10 +157,16 @@ def test_compiled_cut_is_built_when_it_pays(userdict, monkeypatch):
     assert tk._compiled is None
     assert tk.cut(text) == first[0] and tk._compiled  # the fourth cut crossed the line
     state = SegmentState(Tokenizer(userdict, hmm=False), 10, 2, frozenset())
-    expect(state, 3 * 3 * len(text) - 1)
-    assert state.tokenizer._compiled is None
-    expect(state, 3 * 3 * len(text))
-    assert state.tokenizer._compiled
+    expect(state, 0)  # no text to cut: nothing to share
+    assert state.tokenizer._compiled is None and state.tokenizer._logp is None
+    expect(state, 3 * len(text))
+    assert state.tokenizer._compiled and state.tokenizer._logp is None
+    python = SegmentState(Tokenizer(userdict, hmm=False, backend="python"), 10, 2, frozenset())
+    expect(python, 3 * len(text))
+    assert python.tokenizer._logp is not None
+    hmm = SegmentState(Tokenizer(userdict, hmm=True), 10, 2, frozenset())
+    expect(hmm, 3 * len(text))
+    assert hmm.tokenizer._logp is None  # jieba's own cut reads its own table
     assert not Tokenizer(userdict, hmm=True).compiled()
     assert not Tokenizer(userdict, hmm=False, backend="python").compiled()
     with pytest.raises(ValueError, match="backend"):

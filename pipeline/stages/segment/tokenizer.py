@@ -510,11 +510,15 @@ class Tokenizer:
         return bool(self._compiled)
 
     def expect(self, text_bytes: int) -> None:
-        """The process is about to cut ``text_bytes`` of text: build the compiled cut now when
-        that much text (UTF-8 Chinese is 3 bytes a character) pays for it, so that workers
-        forked next share it instead of each building its own."""
-        if text_bytes >= 3 * COMPILED_AFTER_CHARS:
-            self.compiled()
+        """Workers forked next will cut ``text_bytes`` of text: prepare what their cut needs
+        now, so that they share one instead of each loading its own on its first article.
+        That is the compiled cut (0.17 s and 36 MB here, and it cuts 3x faster), or, where
+        there is none (HMM on, ``backend="python"``, no rjieba), the word table our pass
+        reads (0.17-0.19 s and 77 MB in every worker, measured); jieba's own cut (HMM on) is
+        ready already. Whatever the amount of text: each worker that cuts any would pay as
+        much as this process does once."""
+        if text_bytes > 0 and not self.compiled() and self._jieba is None:
+            _ = self.logp
 
     def _build_compiled(self) -> Any:
         jieba_rs = _rjieba_class()
