@@ -73,6 +73,23 @@ class TokenTable:
         """:meth:`counts_of` for an article's tokens, looked up here."""
         return self.counts_of(list(map(self.vocab.__getitem__, chain.from_iterable(paragraphs))))
 
+    def glued(self, ids: np.ndarray, counts: np.ndarray,
+              glues: list[tuple[str, tuple[str, ...]]]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`counts_of` after ``glues``: each (word, parts) merged one run of ``parts``
+        into ``word``, so the word counts once more and each part once less. The same arrays
+        as counting the merged tokens again, with a look-up per glue instead of per token."""
+        get = self.vocab.__getitem__
+        plus = [get(word) for word, _parts in glues]
+        minus = [get(part) for _word, parts in glues for part in parts]
+        self._fill()  # a glued word may be new
+        uniq, where = np.unique(np.concatenate([ids, np.array(plus + minus, np.int64)]),
+                                return_inverse=True)
+        total = np.zeros(len(uniq), np.int64)
+        np.add.at(total, where, np.concatenate([counts, np.ones(len(plus), np.int64),
+                                                np.full(len(minus), -1, np.int64)]))
+        keep = total > 0
+        return uniq[keep], total[keep]
+
     def learn(self, ids: np.ndarray) -> None:
         """Count an article's distinct tokens (``ids`` from :meth:`counts`) into the run's
         document frequencies."""

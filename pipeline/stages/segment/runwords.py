@@ -196,12 +196,16 @@ class RunWords:
         cut = None  # the ids of the tokens as cut, when the counter looked them up
         if learn and self.discover:  # learn from the tokens as cut, before any merge
             cut = self.counter.add_paragraphs(article.tokens)
-        changed = self.by_first and self._merge(article, token_offsets)
-        rescore = bool(changed) or self.idf is not None
+        glues = self._merge(article, token_offsets) if self.by_first else []
+        rescore = bool(glues) or self.idf is not None
         count = learn and bool(self.idf_min_docs)
         if rescore or count:  # both read the tokens after the merge
-            ids, counts = (self.table.counts_of(cut) if cut is not None and not changed
-                           else self.table.counts(article.tokens))
+            if cut is None:
+                ids, counts = self.table.counts(article.tokens)
+            else:  # the counts of the tokens as cut, moved by what the merge glued
+                ids, counts = self.table.counts_of(cut)
+                if glues:
+                    ids, counts = self.table.glued(ids, counts, glues)
             if rescore:
                 article.keywords = self.table.top(ids, counts, self.idf, self.idf_default,
                                                   self.state.top_k)
@@ -253,11 +257,12 @@ class RunWords:
             if not self.table.df.any():  # no token learned: the tokenizer's median for all
                 self.idf, self.idf_default = self.idf[:0], self.state.tokenizer.median_idf
 
-    def _merge(self, article: Article,
-               token_offsets: list[list[list[int]]] | None = None) -> bool:
-        """Glue runs of tokens that spell a discovered word, left to right; True when anything
-        changed. Tokens glue only where they touch in the text (no space between them)."""
-        changed = False
+    def _merge(self, article: Article, token_offsets: list[list[list[int]]] | None = None
+               ) -> list[tuple[str, tuple[str, ...]]]:
+        """Glue runs of tokens that spell a discovered word, left to right; returns each glue
+        as (word, the tokens it replaced). Tokens glue only where they touch in the text (no
+        space between them)."""
+        glues: list[tuple[str, tuple[str, ...]]] = []
         all_offsets = token_offsets  # read on a first match (a LightArticle has none)
         by_first = self.by_first
         firsts = by_first.keys()
@@ -272,16 +277,19 @@ class RunWords:
                 if i < done:
                     continue  # inside the word just glued
                 for k, seqs in by_first[tokens[i]]:
-                    if tuple(tokens[i:i + k]) not in seqs:
+                    parts = tuple(tokens[i:i + k])
+                    if parts not in seqs:
                         continue
                     if all_offsets is None:
                         all_offsets = article.token_offsets
                     offsets = offsets or all_offsets[p]
                     if all(offsets[j][1] == offsets[j + 1][0] for j in range(i, i + k - 1)):
+                        word = "".join(parts)
                         out_t += tokens[done:i]
                         out_o += offsets[done:i]
-                        out_t.append("".join(tokens[i:i + k]))
+                        out_t.append(word)
                         out_o.append([offsets[i][0], offsets[i + k - 1][1]])
+                        glues.append((word, parts))
                         done = i + k
                         break
             if done:
@@ -289,8 +297,7 @@ class RunWords:
                 out_o += offsets[done:]
                 assert all_offsets is not None  # set by the match that made done > 0
                 article.tokens[p], all_offsets[p] = out_t, out_o
-                changed = True
-        return changed
+        return glues
 
     def _discover(self) -> list[NewWord]:
         return self.counter.discover(self._known, self._phrase)
