@@ -150,3 +150,19 @@ def test_a_run_prepares_what_its_workers_share_before_they_fork():
     assert probe("c/crawl.warc.gz=20") == ["False", "False", "True", "True"]
     # crawler JSONL may hold text: its reader, not trafilatura (15 MB in every worker)
     assert probe("c/crawl.jsonl.gz=1") == ["False", "True", "False", "True"]
+
+
+def test_input_kinds_keep_what_expect_input_decides_from():
+    """A Ray worker is told the input by kind of name, not file by file: the same readers
+    (one path per format) and the same bytes of text, give or take the rounding per file."""
+    from pipeline.engine.work import input_kinds
+    from pipeline.stages.extract import expected_text, format_by_name
+
+    parts = [("a/1.txt", 1000), ("a/2.txt", 3001), ("b/3.html", 60_000), ("b/4.HTML", 29),
+             ("c/crawl.warc.gz", 5000), ("c/x.jsonl", 700), ("c/y.jsonl.gz", 7), ("d/e.md", 10)]
+    kinds = input_kinds(parts)
+    assert len(kinds) == 6  # txt, html, warc.gz, jsonl, jsonl.gz, md
+    assert {format_by_name(p) for p, _ in kinds} == {format_by_name(p) for p, _ in parts}
+    assert sum(size for _, size in kinds) == sum(size for _, size in parts)
+    whole = sum(expected_text(p, s) for p, s in parts)
+    assert abs(sum(expected_text(p, s) for p, s in kinds) - whole) < len(parts)

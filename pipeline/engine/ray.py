@@ -26,7 +26,9 @@ from pipeline.engine.units import (
     plan,
     run_unit,
     split_bytes,
+    unit_bytes,
 )
+from pipeline.engine.work import expect_input, input_kinds, prepared
 from pipeline.errors import ZhnewsError
 from pipeline.io import InputFile
 
@@ -73,10 +75,17 @@ def _unit(row: dict[str, Any]) -> Unit:
                 None if end < 0 else end, int(row["first"]), int(row["part"]), bool(row["last"]))
 
 
-def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...]) -> dict[str, Any]:
+_EXPECTED: set[tuple[str, tuple[str, ...]]] = set()  # (config, stages) this process prepared
+
+
+def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...],
+                   kinds: list[tuple[str, int]]) -> dict[str, Any]:
     import numpy as np
 
     tune_gc()  # a Ray worker process runs the stages like a local worker
+    if (cfg.hash, names) not in _EXPECTED:  # what a local worker gets before its fork
+        expect_input(prepared(cfg, names), kinds)
+        _EXPECTED.add((cfg.hash, names))
     keys = list(batch)
     columns = [batch[k] for k in keys]
     rows = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
@@ -109,8 +118,9 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
         context.print_on_execution_start = False
         ds = ray.data.from_items([_row(u, i) for i, u in enumerate(units)],
                                  override_num_blocks=min(len(units), MAX_BLOCKS))
+        kinds = input_kinds((unit.inp.path, unit_bytes(unit)) for unit in units)
         ds = ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
-                            fn_kwargs={"cfg": cfg, "names": names})
+                            fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
 
         def payloads() -> Iterator[Result]:
             for expected, row in enumerate(ds.iter_rows()):

@@ -102,6 +102,20 @@ def expect_input(state: Prepared, parts: Iterable[tuple[str, int]]) -> None:
             expect(stage_state, text_bytes)
 
 
+def input_kinds(parts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``parts`` (path, bytes) folded to one part per kind of name (the format the name
+    suggests, gzipped or not) with the kind's bytes: :func:`expect_input` decides the same
+    from it. For an engine whose workers do not fork from the driver (Ray): a few parts to
+    send each worker instead of every input's."""
+    from pipeline.sniff import strip_gz
+
+    format_by_name = stages.get("extract").format_by_name
+    kinds: dict[tuple[str, bool], list[Any]] = {}
+    for path, size in parts:
+        kinds.setdefault((format_by_name(path), strip_gz(path) != path), [path, 0])[1] += size
+    return [(path, size) for path, size in kinds.values()]
+
+
 @dataclass
 class FileResult:
     entry: ManifestEntry

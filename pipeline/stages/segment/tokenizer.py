@@ -55,8 +55,10 @@ _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _ALNUM = re.compile("[a-zA-Z0-9]")
 _MISSING = object()
 
-# The compiled cut (rjieba, jieba's algorithm in Rust) costs about 0.4 s to load our frequencies
-# into and then cuts about 3x faster than our pass: it pays once a process has cut this much.
+# The compiled cut (rjieba, jieba's algorithm in Rust) costs about 0.17 s to load our
+# frequencies into (about what our pass's word table takes to read) and then cuts about 3x
+# faster than our pass: a process that cuts on its own builds it once it has cut this much
+# (a run builds it before its workers fork, see Tokenizer.expect).
 COMPILED_AFTER_CHARS = 400_000
 # ``cut_short`` tries every span of its text against the word index: a few characters only.
 SHORT_TEXT = 16
