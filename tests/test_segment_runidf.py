@@ -70,3 +70,36 @@ def test_ids_met_after_the_run_idf_take_its_default(cfg):
     got = {k.word: k.weight for k in table.top(ids, counts, idf, default, 10)}
     assert got == {"摩尔线程": round(math.log(2) / 3, 6), "芯片": round(math.log(2) / 3, 6),
                    "发布": 0.0}
+
+
+def test_glued_counts_equal_counting_the_merged_tokens(cfg):
+    """A merge glues runs of tokens into words (a word may glue twice, may already be a
+    token elsewhere, may leave none of a part behind): the counts moved by the glues are the
+    counts of the merged tokens, for every document of the samples."""
+    state = prepare(cfg)
+    tk = state.tokenizer
+    table = TokenTable(Vocabulary("", every=True), state.stopwords, state.min_len, tk.idf,
+                       tk.median_idf)
+    checked = 0
+    for doc in _documents(state):
+        ids, counts = table.counts(doc)
+        glues, merged = [], []
+        for tokens in doc:  # glue every second adjacent pair, and every "中国"+X
+            out, i = [], 0
+            while i < len(tokens):
+                if i + 1 < len(tokens) and (i % 2 == 0 or tokens[i] == "中国"):
+                    parts = (tokens[i], tokens[i + 1])
+                    glues.append(("".join(parts), parts))
+                    out.append("".join(parts))
+                    i += 2
+                else:
+                    out.append(tokens[i])
+                    i += 1
+            merged.append(out)
+        if not glues:
+            continue
+        got = table.glued(ids, counts, glues)
+        want = table.counts(merged)
+        assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+        checked += 1
+    assert checked > 60
