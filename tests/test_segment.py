@@ -55,3 +55,31 @@ def test_sample_run_records_dict_hash_and_newwords(sample_run: Path):
     assert (sample_run / "newwords.txt").exists()
     flat = {t for a in arts for para in a["tokens"] for t in para}
     assert {"燧原科技", "壁仞科技", "摩尔线程", "沐曦股份", "英伟达", "赵立东"} <= flat
+
+
+def test_keywords_skipping_words_that_cannot_win_are_the_same(cfg):
+    """Given the IDF table's largest value, keywords skip the words whose count cannot reach
+    the k-th score; the keywords, weights and ties are those of scoring every word, on every
+    paragraph and every article of the samples, for several k."""
+    from pipeline.stages import segment
+    from pipeline.stages.segment.keywords import top_keywords
+    from tests.conftest import RAW
+
+    state = segment.prepare(cfg)
+    tk = state.tokenizer
+    assert tk.max_idf >= max(tk.idf.values()) and tk.max_idf >= tk.median_idf
+    docs = []
+    for path in sorted(RAW.iterdir()):
+        paras = [p for p in path.read_text("utf-8", "replace").splitlines() if p.strip()]
+        tokens = [tk.cut(p)[0] for p in paras]
+        docs += [[t] for t in tokens] + [tokens]
+    assert len(docs) > 150
+    contested = 0
+    for doc in docs:
+        for top_k in (1, 3, 10, 40):
+            every = top_keywords(doc, tk.idf, tk.median_idf, state.stopwords, top_k + 1,
+                                 state.min_len)
+            assert top_keywords(doc, tk.idf, tk.median_idf, state.stopwords, top_k,
+                                state.min_len, max_idf=tk.max_idf) == every[:top_k]
+            contested += len(every) > top_k  # a candidate left out: skipping could apply
+    assert contested > 300

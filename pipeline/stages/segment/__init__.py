@@ -62,7 +62,8 @@ def keywords(article: Article, state: SegmentState, idf: dict[str, float] | None
     article.keywords = top_keywords(
         article.tokens, tk.idf if idf is None else idf,
         tk.median_idf if default_idf is None else default_idf,
-        state.stopwords, state.top_k, state.min_len, state.candidates)
+        state.stopwords, state.top_k, state.min_len, state.candidates,
+        tk.max_idf if idf is None and default_idf is None else None)
 
 
 def process(article: Article, state: SegmentState) -> Article:

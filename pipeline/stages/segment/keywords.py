@@ -13,6 +13,8 @@ import heapq
 import re
 from collections import Counter, _count_elements
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 
 from pipeline.article import Keyword
 
@@ -29,11 +31,17 @@ def is_candidate(word: str, stopwords: frozenset[str], min_len: int) -> bool:
 
 def top_keywords(tokens: Iterable[list[str]], idf: dict[str, float], default_idf: float,
                  stopwords: frozenset[str], top_k: int, min_len: int,
-                 memo: dict[str, bool] | None = None) -> list[Keyword]:
+                 memo: dict[str, bool] | None = None,
+                 max_idf: float | None = None) -> list[Keyword]:
     """The ``top_k`` tokens by tf·idf (tf normalised by candidate count); ties by word.
 
     ``memo`` remembers which words are candidates (a run meets the same words again and
-    again); it must belong to one ``stopwords``/``min_len`` pair.
+    again); it must belong to one ``stopwords``/``min_len`` pair. ``max_idf``, when given,
+    is at least every IDF ``idf`` holds and ``default_idf``: words are then scored by falling
+    count, and once no word left can reach the ``top_k``-th score (a word's score is at most
+    its count times that bound) the rest are not scored at all. The same keywords: most of
+    an article's words occur once, and a word that cannot enter the top is all they skip
+    (scoring was two fifths of the keywords' time on news text, measured).
     """
     counts: Counter[str] = Counter()
     for para in tokens:
@@ -53,5 +61,18 @@ def top_keywords(tokens: Iterable[list[str]], idf: dict[str, float], default_idf
     if not total or top_k <= 0:
         return []
     get = idf.get
-    best = heapq.nsmallest(top_k, ((-c * get(w, default_idf) / total, w) for w, c in cand.items()))
+    if max_idf is None:
+        best = heapq.nsmallest(top_k, ((-c * get(w, default_idf) / total, w)
+                                       for w, c in cand.items()))
+    else:
+        scored: list[tuple[float, str]] = []
+        by_count = sorted(cand.items(), key=itemgetter(1), reverse=True)
+        for c, group in groupby(by_count, itemgetter(1)):
+            # every word left scores at least -c * max_idf / total (rounding is monotonic):
+            # strictly above the k-th smallest score so far, it can neither enter nor tie
+            if len(scored) >= top_k and heapq.nsmallest(top_k, scored)[-1][0] < (
+                    -c * max_idf / total):
+                break
+            scored += [(-c * get(w, default_idf) / total, w) for w, _c in group]
+        best = heapq.nsmallest(top_k, scored)
     return [Keyword(word=w, weight=round(-s, 6)) for s, w in best]

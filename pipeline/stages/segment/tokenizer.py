@@ -339,6 +339,12 @@ class Tokenizer:
                     _write_cache(cache_dir() / f"segment-{self._key}.{name}.marshal", value)
         return self._parts[part]
 
+    @functools.cached_property
+    def max_idf(self) -> float:
+        """The largest IDF a word gets from this tokenizer's table: the table's largest, or
+        its median for words it lacks (what lets keywords skip words that cannot win)."""
+        return max(max(self.idf.values(), default=self.median_idf), self.median_idf)
+
     @property
     def logp(self) -> dict[str, float | None]:
         """Word → jieba's log probability; None for a prefix of a word that is not a word.
