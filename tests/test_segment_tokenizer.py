@@ -140,22 +140,20 @@ def test_compiled_cut_keeps_jiebas_total(tmp_path, monkeypatch):
 
 
 def test_compiled_cut_is_built_when_it_pays(userdict, monkeypatch):
-    """Built after COMPILED_AFTER_CHARS characters in a process, or up front for a run's
-    workers whatever the amount of text (else each would load the word table our pass reads);
-    never with HMM or backend="python" (then the run loads that table up front); without
-    rjieba our pass goes on."""
+    """Built at a process's first cut (never loading the word table our pass reads), or up
+    front for a run's workers whatever the amount of text (else each would load that
+    table); never with HMM or backend="python" (then the run loads that table up front);
+    without rjieba our pass goes on."""
     import sys
 
     from pipeline.stages.segment import SegmentState, expect
-    from pipeline.stages.segment import tokenizer as tk_module
 
     pytest.importorskip("rjieba")
     text = "摩尔线程、沐曦股份已在科创板上市，壁仞科技登陆港交所。"
-    monkeypatch.setattr(tk_module, "COMPILED_AFTER_CHARS", len(text) * 3)
+    first = [Tokenizer(userdict, hmm=False, backend="python").cut(text)]
     tk = Tokenizer(userdict, hmm=False)
-    first = [tk.cut(text) for _ in range(3)]
     assert tk._compiled is None
-    assert tk.cut(text) == first[0] and tk._compiled  # the fourth cut crossed the line
+    assert tk.cut(text) == first[0] and tk._compiled and tk._logp is None
     state = SegmentState(Tokenizer(userdict, hmm=False), 10, 2, frozenset())
     expect(state, 0)  # no text to cut: nothing to share
     assert state.tokenizer._compiled is None and state.tokenizer._logp is None

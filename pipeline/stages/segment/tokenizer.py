@@ -55,11 +55,6 @@ _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _ALNUM = re.compile("[a-zA-Z0-9]")
 _MISSING = object()
 
-# The compiled cut (rjieba, jieba's algorithm in Rust) costs about 0.17 s to load our
-# frequencies into (about what our pass's word table takes to read) and then cuts about 3x
-# faster than our pass: a process that cuts on its own builds it once it has cut this much
-# (a run builds it before its workers fork, see Tokenizer.expect).
-COMPILED_AFTER_CHARS = 400_000
 # ``cut_short`` tries every span of its text against the word index: a few characters only.
 SHORT_TEXT = 16
 # A character no Han block holds (blocks are _HAN_BLOCK matches): the compiled dictionary's
@@ -288,10 +283,13 @@ class Tokenizer:
     Without HMM, ``cut`` runs our own pass over jieba's dictionary: the same best path (same
     log probabilities summed in the same order, same tie-break: the longer word) with one dict
     lookup per candidate and no generators, which is 1.4-1.9x faster than ``jieba.cut`` and
-    gives identical tokens (tests/test_segment_tokenizer.py checks it on real text). Once a
-    process has cut enough text (or the runner asks, see ``compiled``), rjieba cuts the same
-    Han blocks with the same frequencies, another 3x faster, with the same tokens (tested the
-    same way). ``backend="python"`` keeps our pass. With HMM on, jieba itself cuts.
+    gives identical tokens (tests/test_segment_tokenizer.py checks it on real text). Where
+    rjieba is installed it cuts instead, from a process's first cut (or before a run's
+    workers fork, see ``expect``): the same Han blocks with the same frequencies, another 3x
+    faster, with the same tokens (tested the same way). Building it costs about 0.17 s and
+    36 MB, no more than reading the 77 MB word table our pass needs (0.17-0.19 s warm, 0.4 s
+    in a fresh process, measured). ``backend="python"`` keeps our pass. With HMM on, jieba
+    itself cuts.
     """
 
     def __init__(self, userdict: bytes, hmm: bool, use_cache: bool = True,
@@ -313,7 +311,6 @@ class Tokenizer:
         self._total = total
         # the compiled cut: None until built, False when unavailable or not wanted
         self._compiled: Any = False if hmm or backend == "python" else None
-        self._chars_cut = 0
         self._jieba: Any = None
         if hmm:  # jieba's own cut needs its integer frequencies
             import jieba
@@ -473,9 +470,7 @@ class Tokenizer:
         else:
             compiled = self._compiled
             if compiled is None:
-                self._chars_cut += len(folded)
-                if self._chars_cut > COMPILED_AFTER_CHARS:
-                    compiled = self.compiled()
+                compiled = self.compiled()
             self._cut_folded(folded, tokens, offsets,
                              self._cut_compiled_block if compiled else self._cut_block)
         spans = [m.span() for m in self.merge_rx.finditer(folded)]
