@@ -498,8 +498,8 @@ class Tokenizer:
             pos += len(block)
 
     def compiled(self) -> bool:
-        """Build the compiled cut now (the runner does when a dump is big enough to pay for
-        it, before its workers fork); False when rjieba is missing or HMM is on.
+        """Build the compiled cut now (the first cut does, and a run before its workers fork);
+        False when rjieba is missing, HMM is on or ``backend="python"``.
 
         rjieba gets every word with a frequency, as jieba holds them after our dictionary. Its
         total would then lack the old frequencies of words our dictionary re-adds (jieba adds
