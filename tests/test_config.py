@@ -42,3 +42,15 @@ def test_wrong_type_is_an_error(tmp_path: Path):
     bad.write_text("[segment]\nhmm = 'yes'\n", "utf-8")
     with pytest.raises(config.ConfigError, match="segment.hmm"):
         config.load(str(bad))
+
+
+def test_installed_version_reads_the_dist_info_folder_as_metadata_does():
+    """Cache keys name the versions of jieba, OpenCC and datasketch without importing
+    ``importlib.metadata`` (every run and stage command paid for it): the same versions."""
+    from importlib.metadata import version
+
+    from pipeline.cache import installed_version
+
+    for dist in ("jieba", "opencc", "datasketch", "numpy"):
+        assert installed_version(dist) == version(dist)
+    assert installed_version("no-such-distribution-zhnews") == "unknown"

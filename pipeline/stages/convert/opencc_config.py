@@ -96,13 +96,10 @@ PROTECTED_FORMAT = "protected-forms-1"  # bump when protected_forms changes what
 def cached_protected_forms(terms: list[list[str]]) -> dict[str, str]:
     """:func:`protected_forms`, read from the user cache when these terms were seen with this
     OpenCC before: deriving them builds three converters, 0.06-0.09 s at every start."""
-    from importlib.metadata import PackageNotFoundError, version
+    from pipeline.cache import cached_marshal, installed_version
 
-    from pipeline.cache import cached_marshal
-
-    try:
-        opencc_version = version("opencc")
-    except PackageNotFoundError:
+    opencc_version = installed_version("opencc")
+    if opencc_version == "unknown":
         return protected_forms(terms)
     text = "\n".join("\t".join(term) for term in terms)
     return cached_marshal("convert-protected", f"{PROTECTED_FORMAT}|{opencc_version}|{text}",

@@ -9,23 +9,15 @@ datasketch version, which is part of the cache key, so an upgrade recomputes the
 from __future__ import annotations
 
 import json
-from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
-from pipeline.cache import cache_dir
+from pipeline.cache import cache_dir, installed_version
 from pipeline.io import atomic_write
 
 
-def _datasketch_version() -> str:
-    try:
-        return version("datasketch")
-    except PackageNotFoundError:  # pragma: no cover - a declared dependency
-        return "unknown"
-
-
 def _cached(name: str, compute) -> dict:
-    path = cache_dir() / f"{name}-datasketch{_datasketch_version()}.json"
+    path = cache_dir() / f"{name}-datasketch{installed_version('datasketch')}.json"
     try:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):

@@ -33,7 +33,7 @@ from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.cache import cache_dir
+from pipeline.cache import cache_dir, installed_version
 from pipeline.io import atomic_write
 
 if TYPE_CHECKING:
@@ -112,21 +112,13 @@ def jieba_paths() -> tuple[Path, Path]:
 
 
 def _jieba_version() -> str:
-    """jieba's version: from the name of its one ``dist-info`` folder beside the package where
-    it has one (a look at one folder, where ``importlib.metadata`` costs 0.05 s to import and
-    search at every start), else from the package's metadata or the module."""
-    site = jieba_paths()[0].parent.parent
-    found = [p.name for p in site.glob("jieba-*.dist-info")]
-    if len(found) == 1:
-        return found[0][len("jieba-"):-len(".dist-info")]
-    try:
-        from importlib.metadata import PackageNotFoundError, version
+    """jieba's version (see :func:`pipeline.cache.installed_version`), else the module's."""
+    found = installed_version("jieba")
+    if found != "unknown":
+        return found
+    import jieba
 
-        return version("jieba")
-    except (ImportError, PackageNotFoundError):  # not installed as a distribution
-        import jieba
-
-        return str(jieba.__version__)
+    return str(jieba.__version__)
 
 
 @functools.lru_cache(maxsize=8)
