@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -197,6 +198,101 @@ def to_json_file(article: Article) -> bytes:
     parts = [_file_field(key, one_line, getattr(article, name))
              for name, key, one_line in _FILE_FIELDS]
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
+
+
+# The fields of an article file that ``zhnews run``'s serial process may set after a worker
+# rendered it: numbering, dedup, run-wide keywords.
+DRIVER_FIELDS = ("id", "source", "keywords", "duplicate_of", "cluster", "scores")
+
+
+class FileOnDisk(msgspec.Struct, array_like=True):
+    """An article's file as a worker wrote it to a temp file in the output folder, for the
+    driver to patch and rename into place: the file's bytes then never cross a pipe, and the
+    driver writes only from the first field it changes to the end (on a dump of reposts, the
+    dedup fields: 270 of 48k bytes). ``starts``: where each top-level field's piece starts,
+    in file order; ``pieces``: the pieces of :data:`DRIVER_FIELDS` as the worker rendered
+    them (what the driver compares its values with)."""
+
+    path: str
+    size: int
+    starts: list[int]
+    pieces: list[bytes]
+
+    def _end(self, i: int) -> int:
+        return self.starts[i + 1] - 2 if i + 1 < len(self.starts) else self.size - 3
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            data = fh.read()
+        if len(data) != self.size:
+            raise OSError(f"{self.path}: changed since a worker wrote it")
+        return data
+
+    def fields(self, names: tuple[str, ...]) -> dict[str, Any] | None:
+        """Top-level fields ``names`` (neighbours in file order), read and decoded alone."""
+        first, last = _FIELD_ORDER[names[0]], _FIELD_ORDER[names[-1]]
+        start, end = self.starts[first], self._end(last)
+        with open(self.path, "rb") as fh:
+            fh.seek(start)
+            span = fh.read(end - start)
+        fields = _FILE_FIELDS[first:last + 1]
+        return _decode_span(span, names, (0, len(span), fields))
+
+    def patch(self, source: Any, names: tuple[str, ...]) -> None:
+        """Set fields ``names`` to ``source``'s values in place: byte for byte the file
+        :func:`to_json_file` writes for the article with those values (see
+        :func:`set_file_fields`). Nothing is written when no piece changes."""
+        changed: dict[int, bytes] = {}
+        for name in names:
+            i = _FIELD_ORDER[name]
+            _name, key, one_line = _FILE_FIELDS[i]
+            piece = _file_field(key, one_line, getattr(source, name))
+            k = _DRIVER_INDEX.get(name)
+            if k is None or self.pieces[k] != piece:
+                changed[i] = piece
+        if not changed:
+            return
+        first = min(changed)
+        at = self.starts[first]
+        fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        try:
+            tail = os.pread(fd, self.size - at, at)
+            if len(tail) != self.size - at:
+                raise OSError(f"{self.path}: changed since a worker wrote it")
+            out = [changed.get(i) or tail[self.starts[i] - at:self._end(i) - at]
+                   for i in range(first, len(self.starts))]
+            data = b",\n".join(out) + b"\n}\n"
+            done = 0
+            while done < len(data):
+                done += os.pwrite(fd, memoryview(data)[done:], at + done)
+            os.ftruncate(fd, at + len(data))
+        finally:
+            os.close(fd)
+        self.size = at + len(data)
+
+
+_DRIVER_INDEX = {name: k for k, name in enumerate(DRIVER_FIELDS)}
+
+
+def render_file(article: Article) -> tuple[bytes, list[int]]:
+    """:func:`to_json_file` and where each top-level field's piece starts in it."""
+    parts = [_file_field(key, one_line, getattr(article, name))
+             for name, key, one_line in _FILE_FIELDS]
+    starts, at = [], 2  # after "{\n"
+    for part in parts:
+        starts.append(at)
+        at += len(part) + 2  # and ",\n"
+    return b"{\n" + b",\n".join(parts) + b"\n}\n", starts
+
+
+def write_file_to(folder: str, article: Article) -> FileOnDisk:
+    """Render ``article``'s file into a new temp file in ``folder`` (a worker's part)."""
+    from pipeline.io import write_temp
+
+    data, starts = render_file(article)
+    pieces = [data[starts[i]:(starts[i + 1] - 2)] for i in map(_FIELD_ORDER.__getitem__,
+                                                                 DRIVER_FIELDS)]
+    return FileOnDisk(write_temp(folder, data), len(data), starts, pieces)
 
 
 def _file_span(data: bytes, names: tuple[str, ...], at: int = 0) -> tuple[int, int, list] | None:

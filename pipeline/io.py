@@ -98,7 +98,7 @@ def _replacing(tmp: str, path: Path) -> Iterator[None]:
     """Rename ``tmp`` over ``path`` when the block ends without error; remove it if it raises."""
     try:
         yield
-        os.replace(tmp, path)
+        rename_into(tmp, path)  # a blank may sit in another folder than path's
     except BaseException:
         try:
             os.unlink(tmp)
@@ -124,6 +124,36 @@ def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = _new_temp(path.parent, "")
     with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
         fh.write(data)
+
+
+def write_temp(folder: str | Path, data: bytes) -> str:
+    """A new ``.tmp-*`` file in ``folder`` holding ``data``; its path. For a file another
+    process renames into place (a worker writes an article, the runner places it)."""
+    fd, tmp = _new_temp(Path(folder), "")
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    os.close(fd)
+    return tmp
+
+
+def rename_into(tmp: str, path: Path) -> None:
+    """``os.replace(tmp, path)``, making ``path``'s folder when it is missing."""
+    try:
+        os.replace(tmp, path)
+    except FileNotFoundError:
+        if not os.path.exists(tmp):
+            raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, path)
 
 
 def make_blanks(folder: Path, count: int) -> list[str]:
@@ -194,6 +224,15 @@ class Blanks:
                 os.close(fd)
             if self.may_hold(path):
                 self.keep(path)
+        if self._written is not None:
+            self._written.add(hash(os.fspath(path)))
+
+    def place(self, tmp: str, path: Path) -> None:
+        """Rename ``tmp``, a filled temp file in this pool's folder, over ``path`` (made if
+        missing), keeping the file it replaces as a blank, as :meth:`write` does."""
+        if self.may_hold(path):
+            self.keep(path)
+        rename_into(tmp, path)
         if self._written is not None:
             self._written.add(hash(os.fspath(path)))
 

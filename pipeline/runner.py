@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 
 from pipeline import __version__, stages
-from pipeline.article import Article
+from pipeline.article import DRIVER_FIELDS, Article, FileOnDisk
 from pipeline.engine import tune_gc
 from pipeline.engine.units import whole
 from pipeline.engine.work import prepared
@@ -36,6 +36,7 @@ from pipeline.io import (
     input_stamp,
     manifest_bytes,
     remove_stale_temps,
+    rename_into,
     walk_inputs,
 )
 
@@ -263,6 +264,8 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
         if bar is not None:
             bar.close()
         blanks.close()
+    if summary.failed:  # a worker that died mid-unit may have left files it was writing
+        remove_stale_temps(outdir)
     journal.finish()
     summary.alarms = drop_alarms(stats, cfg)
     return summary
@@ -303,23 +306,25 @@ def _place(outdir: Path, article: Any, cfg: Any, blanks: Blanks | None = None) -
 
 # What the driver may change in a worker's article: numbering, dedup, run-wide keywords (and
 # tokens it merges, with their offsets read from the file).
-_SET_BY_DRIVER = ("id", "source", "keywords", "duplicate_of", "cluster", "scores")
+_SET_BY_DRIVER = DRIVER_FIELDS
 
 
-def _file_offsets(file: bytes) -> list[list[list[int]]] | None:
+def _file_offsets(file: bytes | FileOnDisk) -> list[list[list[int]]] | None:
     """The token offsets of a file a worker rendered, decoded without the rest of it."""
     from pipeline.article import file_fields
 
-    fields = file_fields(file, ("token_offsets",))
+    names = ("token_offsets",)
+    fields = file.fields(names) if isinstance(file, FileOnDisk) else file_fields(file, names)
     return None if fields is None else fields["token_offsets"]
 
 
-def _place_file(outdir: Path, part: Any, file: bytes, cfg: Any,
+def _place_file(outdir: Path, part: Any, file: bytes | FileOnDisk, cfg: Any,
                 blanks: Blanks | None = None,
                 offsets: list[list[list[int]]] | None = None) -> None:
     """:func:`_place` for an article a worker rendered: only the fields the driver sets are
     rendered again (``part`` holds them; with ``offsets``, the tokens it merged too), the rest
-    is written as the worker made it."""
+    is written as the worker made it. A file the worker wrote to disk is patched where these
+    fields changed and renamed into place."""
     from types import SimpleNamespace
 
     from pipeline.article import set_file_fields
@@ -331,6 +336,15 @@ def _place_file(outdir: Path, part: Any, file: bytes, cfg: Any,
         names = (*_SET_BY_DRIVER, "tokens", "token_offsets")
         source = SimpleNamespace(**{name: getattr(part, name) for name in _SET_BY_DRIVER},
                                  tokens=part.tokens, token_offsets=offsets)
+    if isinstance(file, FileOnDisk):
+        file.patch(source, names)
+        target = emit.file_path(dedup_stage.folder_for(outdir, part.duplicate_of, cfg), part.id)
+        if blanks is not None:
+            blanks.place(file.path, target)
+        else:
+            rename_into(file.path, target)
+        _drop_others(outdir, target, blanks)
+        return
     data = set_file_fields(file, source, names)
     if data is None:  # cannot happen for a file to_json_file wrote; never write a wrong one
         article = whole(part, file)

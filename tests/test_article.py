@@ -118,3 +118,57 @@ def test_a_light_part_decodes_its_tokens_only_when_read():
     assert part.tokens == art.tokens and part.tokens_read()
     part.tokens[1] = ["记者张三"]  # a run-wide word merged
     assert whole(part, file).tokens == [["新华社", "北京", "电"], ["记者张三"]]
+
+
+def _dedup(a: Article) -> None:
+    a.duplicate_of = a.cluster = "ab" * 8
+    a.scores["duplicate_similarity"] = 0.93
+
+
+def _keywords(a: Article) -> None:
+    from pipeline.article import Keyword
+
+    a.keywords = [Keyword(word="新华社", weight=0.5)]
+
+
+def _numbering(a: Article) -> None:
+    a.id = make_id(None, "x.jsonl", 12)
+    a.source.index = 12
+
+
+def _merged(a: Article) -> None:
+    """The first two tokens glued into one word, as run words merge them."""
+    a.tokens[0][0:2] = ["".join(a.tokens[0][:2])]
+    a.token_offsets[0][0:2] = [[a.token_offsets[0][0][0], a.token_offsets[0][1][1]]]
+
+
+def test_a_file_a_worker_wrote_is_patched_to_what_to_json_file_renders(sample_run, tmp_path):
+    """The runner patches a worker's file in place (FileOnDisk.patch): from the first field
+    it changes to the end, byte for byte what rendering the changed article writes, and
+    without touching the file when no field changes."""
+    import copy
+    from types import SimpleNamespace
+
+    from pipeline.article import DRIVER_FIELDS, write_file_to
+
+    files = sorted(sample_run.glob("*.json"))
+    assert len(files) >= 5
+    for path in files:
+        art = from_json_line(path.read_bytes())
+        for edit in (_dedup, _keywords, _numbering, _merged, (_dedup, _keywords)):
+            changed = copy.deepcopy(art)
+            for step in edit if isinstance(edit, tuple) else (edit,):
+                step(changed)
+            disk = write_file_to(str(tmp_path), art)
+            names = DRIVER_FIELDS
+            if edit is _merged:
+                names = (*DRIVER_FIELDS, "tokens", "token_offsets")
+                assert disk.fields(("token_offsets",)) == {"token_offsets": art.token_offsets}
+            disk.patch(SimpleNamespace(**{n: getattr(changed, n) for n in names}), names)
+            data = (tmp_path / disk.path).read_bytes()
+            assert data == to_json_file(changed), (path.name, edit)
+            assert disk.size == len(data) and disk.read() == data
+            (tmp_path / disk.path).unlink()
+        disk = write_file_to(str(tmp_path), art)
+        (tmp_path / disk.path).unlink()  # a patch that changes nothing does not open the file
+        disk.patch(copy.deepcopy(art), DRIVER_FIELDS)

@@ -40,3 +40,19 @@ def test_a_pool_for_a_new_folder_knows_without_looking_which_paths_hold_files(tm
     old.write_bytes(b"from an earlier run")
     assert Blanks(tmp_path).may_hold(old) and Blanks(tmp_path).may_hold(b)  # not fresh: look
     blanks.close()
+
+
+def test_a_blank_or_a_worker_file_goes_into_a_folder_not_made_yet(tmp_path):
+    """Duplicates go aside (``duplicates = "aside"``) into a folder the first of them makes:
+    through a blank of the output folder, or as a file a worker wrote there."""
+    from pipeline.io import write_temp
+
+    blanks = Blanks(tmp_path, fresh=True)
+    blanks.give(make_blanks(tmp_path, 1))
+    blanks.write(tmp_path / "aside" / "a.json", b"a")
+    blanks.place(write_temp(tmp_path, b"b"), tmp_path / "other" / "b.json")
+    assert (tmp_path / "aside" / "a.json").read_bytes() == b"a"
+    assert (tmp_path / "other" / "b.json").read_bytes() == b"b"
+    assert not blanks.may_hold(tmp_path / "c.json") and blanks.may_hold(tmp_path / "aside" / "a.json")
+    blanks.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aside", "other"]

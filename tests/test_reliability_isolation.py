@@ -136,6 +136,36 @@ def test_a_segfaulting_input_is_failed_and_the_run_goes_on(tmp_path: Path, monke
     assert emitted >= 3 and len(list(out.glob("*.json"))) == emitted
 
 
+def test_files_a_crashed_worker_was_writing_are_removed(tmp_path: Path, monkeypatch):
+    """A worker writes its articles' files into the output folder before it reports them
+    (units.run_unit): one that dies midway leaves temp files nobody will place. The run
+    removes them; the unit fails, the other inputs are emitted."""
+    from pipeline import runner
+    from pipeline.engine import units
+
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    for p in sorted(RAW.iterdir())[:2]:
+        (dump / p.name).write_bytes(p.read_bytes())
+    _jsonl(dump / "crash.jsonl", ["第一篇新闻的正文。", "第二篇新闻的正文。", "第三篇新闻的正文。"])
+    real = units.write_file_to
+
+    def crashing(folder, article):
+        disk = real(folder, article)
+        if article.title == "第1条":  # the first one's file is written by now
+            _segfault()
+        return disk
+
+    monkeypatch.setattr(units, "write_file_to", crashing)  # forked workers inherit it
+    out = tmp_path / "out"
+    summary = runner.run([str(dump)], out, _cfg(), workers=2, progress=False)
+    assert (summary.ok, summary.failed) == (2, 1)
+    names = [p.name for p in out.rglob("*")]
+    assert not [n for n in names if n.startswith(".tmp-")], names
+    manifest = [json.loads(x) for x in (out / "manifest.jsonl").read_text().splitlines()]
+    assert sum(m["articles"] for m in manifest) == len(list(out.glob("*.json"))) >= 2
+
+
 def _die_after(item: int, tick) -> str:
     if item == 1:  # answer, then die before the next task arrives
         import threading

@@ -126,19 +126,19 @@ class _Interrupt(BaseException):
 
 
 def _interrupted_run(dump: Path, out: Path, after_writes: int, monkeypatch) -> None:
-    from pipeline.stages import emit
-
-    real = emit.write_file
+    """A run stopped as it places its article number ``after_writes`` + 1 (the worker wrote
+    that article's file already: it stays behind as a temp file)."""
+    real = runner._place_file
     count = [0]
 
-    def failing(outdir, article_id, data, blanks=None):
+    def failing(*args, **kwargs):
         count[0] += 1
         if count[0] > after_writes:
             raise _Interrupt
-        return real(outdir, article_id, data, blanks)
+        return real(*args, **kwargs)
 
     with monkeypatch.context() as m:
-        m.setattr(emit, "write_file", failing)
+        m.setattr(runner, "_place_file", failing)
         with pytest.raises(_Interrupt):
             runner.run([str(dump)], out, _cfg(), workers=1, progress=False)
 

@@ -41,7 +41,9 @@ def default_workers() -> int:
 
 def _task(unit: Unit, tick: Any, cfg: Any, names: tuple[str, ...],
           blank_dir: str | None = None) -> bytes:
-    return run_unit(unit, cfg, names, tick, blank_dir)
+    # A worker here shares the runner's disk: it writes each article's file into the output
+    # folder itself (units.run_unit), and the runner's one process only patches and renames.
+    return run_unit(unit, cfg, names, tick, blank_dir, write_files=blank_dir is not None)
 
 
 def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
