@@ -40,17 +40,17 @@ def default_workers() -> int:
 
 
 def _task(unit: Unit, tick: Any, cfg: Any, names: tuple[str, ...],
-          blank_dir: str | None = None) -> bytes:
-    # A worker here shares the runner's disk: it writes each article's file into the output
-    # folder itself (units.run_unit), and the runner's one process only patches and renames.
-    return run_unit(unit, cfg, names, tick, blank_dir, write_files=blank_dir is not None)
+          write_dir: str | None = None) -> bytes:
+    return run_unit(unit, cfg, names, tick, write_dir)
 
 
 def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
                  workers: int, blanks: Blanks | None = None) -> Iterator[Result]:
     """(unit, done, articles) in input order. In-process only with ``-j 1`` and
     ``[run] isolate = false`` (no serialisation, no crash isolation: for debugging).
-    With ``blanks``, workers make the empty files the driver writes the articles into."""
+    With ``blanks`` (the runner's, for its output folder), a worker here shares the runner's
+    disk: it writes each article's file into that folder itself (units.run_unit), and the
+    runner's one process only patches the fields it sets and renames the file."""
     run = cfg.section("run")
     if workers <= 1 and not run.get("isolate", True):
         for unit in units:
@@ -63,16 +63,14 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
     timeout = float(run.get("article_timeout", 0))
     stall = max(30.0, 3 * timeout) if timeout > 0 else None
     pending = iter(units)
-    blank_dir = str(blanks.folder) if blanks is not None else None
-    results = supervised.imap(partial(_task, cfg=cfg, names=names, blank_dir=blank_dir),
+    write_dir = str(blanks.folder) if blanks is not None else None
+    results = supervised.imap(partial(_task, cfg=cfg, names=names, write_dir=write_dir),
                               units, workers,
                               crashed=crashed_unit, stall=stall,
                               nice=int(run.get("worker_nice", 0)))
     try:
         for data in results:
             done, articles = decode_unit(data)
-            if blanks is not None:
-                blanks.give(done.blanks)
             yield next(pending), done, articles
     finally:
         results.close()  # workers stop as soon as the consumer does
@@ -82,7 +80,7 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
            workers: int, blanks: Blanks | None = None) -> Iterator[StreamedFile]:
     """One StreamedFile per input, in input order: iterate its ``articles`` before reading
     its ``entry`` (complete once the articles are exhausted). Memory stays bounded.
-    ``blanks``: the runner's pool of files to write articles into, which workers fill."""
+    ``blanks``: the runner's pool of files for its output folder (see unit_results)."""
     units = plan(inputs, split_bytes(cfg))
     return group(unit_results(units, cfg, names, workers, blanks))
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -33,7 +32,7 @@ from pipeline.article import (
     write_file_to,
 )
 from pipeline.engine.work import FileResult, one_line, prepared, process_file
-from pipeline.io import InputFile, ManifestEntry, make_blanks
+from pipeline.io import InputFile, ManifestEntry
 from pipeline.stages.dedup.deduper import Fingerprint
 from pipeline.stages.extract import InputContext, detect_format
 
@@ -124,7 +123,7 @@ def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
 _encoder = msgspec.msgpack.Encoder()
 _result_decoder = msgspec.msgpack.Decoder(
     tuple[ManifestEntry, int, dict[str, list[int]],
-          list[tuple[msgspec.Raw, Fingerprint | None, bytes | FileOnDisk | None]], list[str]]
+          list[tuple[msgspec.Raw, Fingerprint | None, bytes | FileOnDisk | None]]]
 )
 _article_decoder = msgspec.msgpack.Decoder(Article)
 _light_decoder = msgspec.msgpack.Decoder(LightArticle)
@@ -139,8 +138,6 @@ class UnitDone:
     records: int = 0
     # stage → [articles in, articles out, characters in, characters out] (drop-rate alarm)
     stats: dict[str, list[int]] = field(default_factory=dict)
-    # empty files the worker made for the driver to write articles into (io.Blanks)
-    blanks: list[str] = field(default_factory=list)
 
 
 # An article with dedup's fingerprint of it when a worker computed one (else None). On a
@@ -164,28 +161,24 @@ def unit_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
 
 
 def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
-             tick: Callable[[], None] | None = None, blank_dir: str | None = None,
-             write_files: bool = False) -> bytes:
+             tick: Callable[[], None] | None = None, write_dir: str | None = None) -> bytes:
     """:func:`unit_articles` as msgpack for a trip between processes. Articles are encoded as
     soon as they are done, so a worker holds compact bytes, not a chunk of token lists. On a
-    full run each goes as its file and light part with its dedup fingerprint, and with
-    ``blank_dir`` the worker makes an empty file there per article for the driver to write it
-    into (io.Blanks): work the driver, the serial part of a parallel run, then does not do.
-    With ``write_files`` too, the worker writes each article's file there itself and sends
-    where it is (FileOnDisk) instead of its bytes: the driver then patches the fields it sets
-    and renames the file into place."""
+    full run each goes as its light part with its dedup fingerprint and its file: the file's
+    bytes, or, with ``write_dir`` (the output folder, where the worker shares the driver's
+    disk), where the worker wrote it there (FileOnDisk): the driver then patches the fields
+    it sets and renames the file into place, work its one serial process does not do."""
     done, articles = unit_articles(unit, cfg, names, tick)
     fingerprint = prepared(cfg, names).fingerprint
     raw: list[tuple[msgspec.Raw, Fingerprint | None, bytes | FileOnDisk | None]] = []
-    to_disk = blank_dir if write_files else None
     try:
         for article in articles:
             if fingerprint is None:
                 raw.append((msgspec.Raw(_encoder.encode(article)), None, None))
             else:
                 raw.append((msgspec.Raw(_encoder.encode(light(article))), fingerprint(article),
-                            to_json_file(article) if to_disk is None
-                            else write_file_to(to_disk, article)))
+                            to_json_file(article) if write_dir is None
+                            else write_file_to(write_dir, article)))
             if tick is not None:
                 tick()
     except BaseException:
@@ -193,12 +186,7 @@ def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
             if isinstance(file, FileOnDisk):
                 _unlink(file.path)
         raise
-    # A worker that wrote the files makes no blanks: the driver's own writes (late dedup
-    # verdicts) recycle the files they replace (io.Blanks.keep), and making a file is the
-    # dear part of writing one here (0.6-0.7 ms against 0.03 ms for 48 kB, measured).
-    blanks = make_blanks(Path(blank_dir), len(raw)) if blank_dir and raw and not write_files \
-        else []
-    return _encoder.encode((done.entry, done.records, done.stats, raw, blanks))
+    return _encoder.encode((done.entry, done.records, done.stats, raw))
 
 
 def _unlink(path: str) -> None:
@@ -211,13 +199,13 @@ def _unlink(path: str) -> None:
 def crashed_unit(unit: Unit, reason: str) -> bytes:
     """What a unit whose worker died or hung reports: failed, no articles."""
     entry = ManifestEntry(path=unit.inp.path, status="failed", error=reason)
-    return _encoder.encode((entry, 0, {}, [], []))
+    return _encoder.encode((entry, 0, {}, []))
 
 
 def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Carried]]:
     """The unit's report now, its articles one at a time (never a whole decoded chunk)."""
-    entry, records, stats, raws, blanks = _result_decoder.decode(data)
-    return (UnitDone(entry, records, stats, blanks),
+    entry, records, stats, raws = _result_decoder.decode(data)
+    return (UnitDone(entry, records, stats),
             ((_article_decoder.decode(r) if file is None else _light_decoder.decode(r), fp, file)
              for r, fp, file in raws))
 

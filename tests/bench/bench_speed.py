@@ -260,10 +260,16 @@ def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
         t = time.process_time()
         articles = [a for a in (process(a, st) for a in articles) if a is not None]
         times[name] = time.process_time() - t
-    # dedup's fingerprints are made in the workers; linking, run words and emit in the driver
+    # dedup's fingerprints are made in the workers, and each article's file is rendered and
+    # written there (to a temp file in the output folder); linking, run words and placing the
+    # files (patching the fields the driver set, renaming) in the driver
     assert state.fingerprint is not None
     fingerprint = state.fingerprint
     times["fingerprint"], fps = timed(lambda: [fingerprint(a) for a in articles])
+    from pipeline.article import DRIVER_FIELDS, write_file_to
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    times["render"], disks = timed(lambda: [write_file_to(str(outdir), a) for a in articles])
     dedup = stages.get("dedup").prepare(cfg)
     times["dedup"] = timed(lambda: [dedup.add(a, fp) for a, fp in zip(articles, fps)])[0]
     words = _run_words(cfg)
@@ -271,25 +277,17 @@ def per_stage(folder: Path, cfg, outdir: Path) -> dict[str, float]:
         times["runwords"] = timed(lambda: [words.add(a, learn=a.duplicate_of is None)
                                            for a in articles])[0]
         times["runwords"] += timed(words.write, outdir)[0]
-    emit = stages.get("emit")
-    outdir.mkdir(parents=True, exist_ok=True)
-    # workers render each file and make an empty one to write it into; the driver re-renders
-    # the fields it set and writes (pipeline.runner._place_file)
-    from pipeline.article import to_json_file
-    from pipeline.io import Blanks, make_blanks
-    from pipeline.runner import _SET_BY_DRIVER
+    from pipeline.io import Blanks
+    from pipeline.stages import emit
 
-    times["render"], files = timed(lambda: [to_json_file(a) for a in articles])
-    blanks = Blanks(outdir)
-    times["render"] += timed(lambda: blanks.give(make_blanks(outdir, len(articles))))[0]
+    blanks = Blanks(outdir, fresh=True)
 
-    def write() -> None:
-        from pipeline.article import set_file_fields
+    def place() -> None:
+        for a, disk in zip(articles, disks):
+            disk.patch(a, DRIVER_FIELDS)
+            blanks.place(disk.path, emit.file_path(outdir, a.id))
 
-        for a, data in zip(articles, files):
-            emit.write_file(outdir, a.id, set_file_fields(data, a, _SET_BY_DRIVER), blanks)
-
-    times["emit"] = timed(write)[0]
+    times["emit"] = timed(place)[0]
     blanks.close()
     return times
 
