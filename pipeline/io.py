@@ -120,7 +120,7 @@ def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_path`), through the descriptor
-    the temp file was created with: the runner writes every article this way."""
+    the temp file was created with."""
     fd, tmp = _new_temp(path.parent, "")
     with _replacing(tmp, path), os.fdopen(fd, "wb") as fh:
         fh.write(data)
