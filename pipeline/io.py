@@ -126,14 +126,19 @@ def atomic_write(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until all of ``data`` is written (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_temp(folder: str | Path, data: bytes) -> str:
     """A new ``.tmp-*`` file in ``folder`` holding ``data``; its path. For a file another
     process renames into place (a worker writes an article, the runner places it)."""
     fd, tmp = _new_temp(Path(folder), "")
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
     except BaseException:
         os.close(fd)
         try:
@@ -212,9 +217,7 @@ class Blanks:
             fd, tmp = _new_temp(path.parent, "")
         with _replacing(tmp, path):
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, data)
                 # A kept blank still holds the article it replaced, about as long as this
                 # one: writing over its blocks and cutting off the rest costs a third less
                 # than freeing them all at the open (0.10 against 0.15-0.25 ms a file).
