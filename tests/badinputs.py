@@ -113,7 +113,10 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
     put("cut-head.warc", warc[:60],
         Expect("failed", "broken WARC", "WARC cut inside its first record's headers"))
     put("cut.warc.gz", gzip.compress(warc, mtime=0)[:-30],
-        Expect("failed", "truncated gzip", "truncated WARC.gz"))
+        Expect("ok", "truncated gzip", "WARC.gz cut inside its second record",
+               text="人民大会堂"))
+    put("cut-early.warc.gz", gzip.compress(warc, mtime=0)[:200],
+        Expect("failed", "truncated gzip", "WARC.gz cut inside its first record"))
     lines = [
         json.dumps({"url": "https://news.example.cn/1.html", "title": "第一条",
                     "content": BODY}, ensure_ascii=False),
@@ -129,6 +132,9 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
     put("crawl.jsonl", ("\n".join(lines) + "\n").encode(),
         Expect("ok", "bad JSONL line(s): 2, 4, 6, 7", "crawler JSONL with broken lines 2, 4, 6, 7",
                text="行政院"))
+    put("cut.jsonl.gz", gzip.compress(("\n".join(lines[:3] * 40) + "\n").encode(),
+                                      mtime=0)[:-40],
+        Expect("ok", "truncated gzip", "gzipped crawler JSONL cut short", text="行政院"))
     escape = [json.dumps({"url": "../../../../../tmp/zhnews-escape", "id": "../../escape",
                           "title": "../../../etc/passwd", "content": BODY},
                          ensure_ascii=False),

@@ -120,10 +120,10 @@ def test_a_segfaulting_input_is_failed_and_the_run_goes_on(tmp_path: Path, monke
     (dump / "001_crash.txt").write_text("会让工作进程崩溃的输入\n", "utf-8")
     real = units.process_file
 
-    def crashing(inp, cfg, names, tick=None):
+    def crashing(inp, cfg, names, tick=None, sink=None):
         if "crash" in inp.path:
             _segfault()
-        return real(inp, cfg, names, tick)
+        return real(inp, cfg, names, tick, sink)
 
     monkeypatch.setattr(units, "process_file", crashing)  # forked workers inherit it
     out = tmp_path / "out"

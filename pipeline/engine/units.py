@@ -168,19 +168,27 @@ def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
     bytes, or, with ``write_dir`` (the output folder, where the worker shares the driver's
     disk), where the worker wrote it there (FileOnDisk): the driver then patches the fields
     it sets and renames the file into place, work its one serial process does not do."""
-    done, articles = unit_articles(unit, cfg, names, tick)
     fingerprint = prepared(cfg, names).fingerprint
     raw: list[tuple[msgspec.Raw, Fingerprint | None, bytes | FileOnDisk | None]] = []
+
+    def keep(article: Article) -> None:
+        if fingerprint is None:
+            raw.append((msgspec.Raw(_encoder.encode(article)), None, None))
+        else:
+            raw.append((msgspec.Raw(_encoder.encode(light(article))), fingerprint(article),
+                        to_json_file(article) if write_dir is None
+                        else write_file_to(write_dir, article)))
+
     try:
-        for article in articles:
-            if fingerprint is None:
-                raw.append((msgspec.Raw(_encoder.encode(article)), None, None))
-            else:
-                raw.append((msgspec.Raw(_encoder.encode(light(article))), fingerprint(article),
-                            to_json_file(article) if write_dir is None
-                            else write_file_to(write_dir, article)))
-            if tick is not None:
-                tick()
+        if unit.end is None:  # each article encoded as the file's reader gives it
+            result = process_file(unit.inp, cfg, names, tick, sink=keep)
+            done = UnitDone(result.entry, stats=result.stats)
+        else:
+            done, articles = unit_articles(unit, cfg, names)
+            for article in articles:
+                keep(article)
+                if tick is not None:
+                    tick()
     except BaseException:
         for _raw, _fp, file in raw:  # the unit fails as a whole: leave no temp files
             if isinstance(file, FileOnDisk):

@@ -15,7 +15,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,10 @@ import msgspec
 
 from pipeline import __version__, sniff, stages
 from pipeline.article import Article
-from pipeline.errors import SkipInput, ZhnewsError
+from pipeline.engine import containers
+from pipeline.errors import InputError, SkipInput, ZhnewsError
 from pipeline.io import InputFile, ManifestEntry
+from pipeline.stages.extract import InputContext
 
 MAX_WARNINGS = 10
 
@@ -122,6 +124,17 @@ class FileResult:
     articles: list[Article] = field(default_factory=list)
     # stage → [articles in, articles out, characters in, characters out]
     stats: dict[str, list[int]] = field(default_factory=dict)
+    # Takes each article as it is done instead of ``articles`` (a worker encodes it at once:
+    # a big input's articles are never all held).
+    sink: Callable[[Article], None] | None = None
+    count: int = 0  # articles done
+
+    def add(self, article: Article) -> None:
+        self.count += 1
+        if self.sink is None:
+            self.articles.append(article)
+        else:
+            self.sink(article)
 
 
 def one_line(exc: BaseException) -> str:
@@ -170,9 +183,14 @@ class _Alarm:
             signal.signal(signal.SIGALRM, self._old)
 
 
+_HEAD = 1 << 16  # bytes read first: enough to tell an input read as a stream
+
+
 def _read_input(inp: InputFile, limits: Limits,
-                entry: ManifestEntry) -> tuple[bytes, bool] | None:
-    """(bytes, is a multi-page container), or None with ``entry`` set to skipped/failed."""
+                entry: ManifestEntry) -> tuple[bytes, bool] | tuple[str, bool] | None:
+    """(bytes, is a multi-page container), or, for an input read as a stream (a WARC, a
+    gzipped JSONL file: ``containers.streamed_kind``), (its kind, gzipped) unread; None with
+    ``entry`` set to skipped/failed."""
     if inp.error:
         entry.status, entry.error = "failed", inp.error
         return None
@@ -185,7 +203,10 @@ def _read_input(inp: InputFile, limits: Limits,
             entry.status, entry.error = "skipped", "not a regular file (device, fifo or socket)"
             return None
         with open(inp.path, "rb") as fh:
-            head = fh.read(64)
+            head = fh.read(_HEAD)
+            streamed = containers.streamed_kind(inp.path, head)
+            if streamed is not None:
+                return streamed
             container = sniff.is_container(inp.path, head)
             cap, key = limits.cap(container)
             if st.st_size > cap:
@@ -256,14 +277,16 @@ def _drop_long_lines(data: bytes, limit: int, entry: ManifestEntry) -> bytes:
     return b"".join(parts)
 
 
-def _not_utf8_warning(data: bytes, encoding: str | None) -> str | None:
+def _not_utf8_warning(data: bytes, encoding: str | None, offset: int = 0) -> str | None:
+    """What the manifest says of a file that is not clean UTF-8 (``offset``: where ``data``
+    starts in the file)."""
     if not encoding or not encoding.startswith("utf-8") or encoding == "utf-8-sig":
         return None
     try:
         data.decode("utf-8")
         return None
     except UnicodeDecodeError as exc:
-        first = exc.start
+        first = offset + exc.start
     if "+" in encoding:
         return f"mixed encodings ({encoding}), decoded line by line; first non-UTF-8 byte at {first}"
     bad = data.decode("utf-8", errors="replace").count("\ufffd")
@@ -299,40 +322,164 @@ def _add_rows(stats: dict[str, list[int]], rows: list[tuple[str, list[int]]]) ->
 
 
 def process_file(inp: InputFile, cfg: Any, names: tuple[str, ...],
-                 tick: Callable[[], None] | None = None) -> FileResult:
-    """Extract one file and pass each article through ``names``; never raises.
+                 tick: Callable[[], None] | None = None,
+                 sink: Callable[[Article], None] | None = None) -> FileResult:
+    """Extract one file and pass each article through ``names``; never raises for anything
+    the input can cause.
 
-    ``tick`` is called after each article (the supervisor's sign of life).
+    ``tick`` is called after each article (the supervisor's sign of life). With ``sink``,
+    each article goes there as soon as it is done, not into the result's list.
     """
     state = prepared(cfg, names)
     limits = state.limits
     entry = ManifestEntry(path=inp.path, status="ok")
-    result = FileResult(entry)
+    result = FileResult(entry, sink=sink)
     read = _read_input(inp, limits, entry)
-    data = _unwrap(read[0], read[1], limits, entry) if read is not None else None
-    if data is None:
-        return result
-    _extract_and_process(data, inp, cfg, state, result, tick)
-    warning = _not_utf8_warning(data, entry.encoding)
-    if warning:
-        entry.warnings.insert(0, warning)
+    if read is not None and isinstance(read[0], str):
+        _stream_and_process(read[0], read[1], inp, cfg, state, result, tick)
+    else:
+        data = _unwrap(read[0], read[1], limits, entry) if read is not None else None
+        if data is None:
+            return result
+        _extract_and_process(data, inp, cfg, state, result, tick)
+        warning = _not_utf8_warning(data, entry.encoding)
+        if warning:
+            entry.warnings.insert(0, warning)
     if len(entry.warnings) > MAX_WARNINGS:
         more = len(entry.warnings) - MAX_WARNINGS
         entry.warnings = entry.warnings[:MAX_WARNINGS] + [f"(+{more} more)"]
     return result
 
 
-def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
-                         result: FileResult, tick: Callable[[], None] | None) -> None:
-    from pipeline.stages.extract import InputContext, extract
+def _stream_and_process(kind: str, gz: bool, inp: InputFile, cfg: Any, state: Prepared,
+                        result: FileResult, tick: Callable[[], None] | None) -> None:
+    """:func:`_extract_and_process` for an input read as a stream, a record (WARC) or a block
+    of lines (gzipped JSONL) at a time: memory holds one of them, never the file."""
+    entry, limits = result.entry, state.limits
+    mb = 1 << 20
+    over = f"over [run] max_record_mb = {limits.max_record_bytes / mb:g}"
+    try:
+        fh = open(inp.path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
+        return
+    with fh:
+        stream = containers.ByteStream(fh, gz)
+        ctx = _BlockContext(path=inp.path, relpath=inp.relpath)
+        if kind == "warc":
+            records = containers.WarcRecords(stream, limits.max_record_bytes)
+            articles = _warc_articles(records, ctx, state)
+        else:
+            blocks = containers.JsonlBlocks(stream, _block_bytes(cfg), limits.max_record_bytes)
+            articles = _jsonl_articles(blocks, ctx, state)
+        _extract_and_process(None, inp, cfg, state, result, tick, articles, ctx)
+    if kind == "warc":
+        entry.warnings[:0] = [f"WARC record {n}: {size / mb:.1f} MB skipped ({over})"
+                              for n, size in records.skipped]
+        problem = records.problem
+        if problem is not None:
+            whole = f"{records.count} whole record(s)"
+            if records.count == 0:
+                entry.status, entry.articles = "failed", 0
+                entry.error = problem if stream.problem else f"broken WARC: {problem}"
+            elif stream.problem:
+                entry.warnings.insert(0, f"{problem}; kept the {whole} before it")
+            else:
+                entry.warnings.insert(0, f"WARC {problem}; kept the {whole} before it")
+        return
+    entry.warnings[:0] = [f"line {n}: {size / mb:.1f} MB record skipped ({over})"
+                          for n, size in blocks.skipped]
+    if ctx.utf8_warning:
+        entry.warnings.insert(0, ctx.utf8_warning)
+    if stream.problem:
+        entry.warnings.insert(0, f"{stream.problem}; kept the lines before it")
+        if not result.count and entry.status != "failed":
+            entry.status, entry.error = "failed", stream.problem
+
+
+def _block_bytes(cfg: Any) -> int:
+    """Bytes of JSONL lines read at a time from a stream: ``[run] split_mb`` (the size of a
+    plain JSONL file's units), 4 MB when splitting is off."""
+    mb = float(cfg.section("run").get("split_mb", 4)) or 4
+    return int(mb * (1 << 20))
+
+
+@dataclass
+class _BlockContext(InputContext):
+    """An extract context over one input read in parts: record numbers run on from part to
+    part (the reader numbers within what it is given), and each part says the line number
+    it starts at."""
+
+    first_line: int = 1
+    base: int = 0  # record numbers the parts before used
+    issued: int = 0  # record numbers the reader used in this part
+    utf8_warning: str | None = None
+
+    def article(self, index: int, url: str | None = None, fmt: str | None = None) -> Article:
+        self.issued = max(self.issued, index + 1)
+        return super().article(self.base + index, url=url, fmt=fmt)
+
+    def next_part(self) -> None:
+        self.base += self.issued
+        self.issued = 0
+
+
+def _warc_articles(records: containers.WarcRecords, ctx: _BlockContext,
+                   state: Prepared) -> Iterator[Article]:
+    from pipeline.stages.extract import warc
+
+    ctx.fmt = "warc"
+    try:
+        yield from warc.read_records(records, ctx, state.extract_state)
+    except SkipInput:
+        if records.count or records.problem is None:
+            raise  # with no whole record, the damage is what the manifest says
+
+
+def _jsonl_articles(blocks: containers.JsonlBlocks, ctx: _BlockContext,
+                    state: Prepared) -> Iterator[Article]:
+    """Each block decoded on its own (as a plain JSONL file's byte ranges are); the file is
+    an error only if no block held a usable line."""
+    from pipeline.stages.extract import jsonl
+    from pipeline.stages.extract.decode import decode
+
+    ctx.fmt = "jsonl"
+    first_encoding, last_error, good = None, None, 0
+    for block, first_line, offset in blocks:
+        text, encoding = decode(block)
+        ctx.encoding, ctx.first_line = encoding, first_line
+        first_encoding = first_encoding or encoding
+        if ctx.utf8_warning is None:
+            ctx.utf8_warning = _not_utf8_warning(block, encoding, offset)
+        del block
+        try:
+            for article in jsonl.read(text, ctx, state.extract_state):
+                good += 1
+                yield article
+        except InputError as exc:
+            last_error = exc
+        ctx.next_part()
+    ctx.encoding = first_encoding
+    if not good and last_error is not None:
+        raise last_error
+
+
+def _extract_and_process(data: bytes | None, inp: InputFile, cfg: Any, state: Prepared,
+                         result: FileResult, tick: Callable[[], None] | None,
+                         articles: Iterator[Article] | None = None, ctx: Any = None) -> None:
+    """The articles of ``data`` (or the ``articles`` a stream's reader gives, with its
+    ``ctx``) through the stages, into ``result``."""
+    from pipeline.stages.extract import extract
 
     entry, limits = result.entry, state.limits
-    ctx = InputContext(path=inp.path, relpath=inp.relpath)
     errors: list[str] = []
     dropped: dict[str, int] = {}
     seen = current = 0
     timeout = f"timed out after {limits.article_timeout:g} s ([run] article_timeout)"
-    articles = extract(data, ctx, state.extract_state)
+    if articles is None:
+        assert data is not None
+        ctx = InputContext(path=inp.path, relpath=inp.relpath)
+        articles = extract(data, ctx, state.extract_state)
     with _Alarm(limits.article_timeout) as alarm:
         try:
             while True:
@@ -343,7 +490,7 @@ def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
                     except StopIteration:
                         break
                     except SkipInput as exc:
-                        if result.articles or errors:  # the rest of a file, not all of it
+                        if result.count or errors:  # the rest of a file, not all of it
                             entry.warnings.append(one_line(exc))
                         else:
                             entry.status, entry.error = "skipped", one_line(exc)
@@ -370,12 +517,12 @@ def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
     # Warnings the reader recorded (e.g. broken JSONL lines), when it records them.
     entry.warnings.extend(getattr(ctx, "warnings", None) or [])
     entry.format, entry.encoding = ctx.fmt, ctx.encoding
-    entry.articles = len(result.articles)
+    entry.articles = result.count
     if errors:
         entry.status = "failed"
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         entry.error = "; ".join(errors[:3]) + more
-    elif entry.status == "ok" and not result.articles:
+    elif entry.status == "ok" and not result.count:
         entry.status = "skipped"
         by_stage = {name: n for name, n in dropped.items() if name}
         if by_stage:
@@ -383,7 +530,8 @@ def _extract_and_process(data: bytes, inp: InputFile, cfg: Any, state: Prepared,
                 f"{name} ({n} dropped)" for name, n in by_stage.items())
         else:
             entry.error = "no article text found"
-            hazard = sniff.html_hazard(data) if ctx.fmt in ("html", "markdown") else None
+            hazard = (sniff.html_hazard(data) if data is not None
+                      and ctx.fmt in ("html", "markdown") else None)
             if hazard:
                 entry.status, entry.error = "failed", f"no article text: {hazard}"
 
@@ -407,7 +555,7 @@ def _process_one(article: Article, cfg: Any, state: Prepared, result: FileResult
     article.pipeline.version = __version__
     article.pipeline.config_hash = cfg.hash
     if state.chain is None:
-        result.articles.append(article)
+        result.add(article)
         return None
     try:
         out, dropped_by = _run_chain(article, state.chain, result.stats)
@@ -420,7 +568,7 @@ def _process_one(article: Article, cfg: Any, state: Prepared, result: FileResult
     elif not out.text.strip():  # nothing to index: not an article
         dropped[""] = dropped.get("", 0) + 1
     else:
-        result.articles.append(out)
+        result.add(out)
     return None
 
 

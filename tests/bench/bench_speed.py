@@ -27,6 +27,7 @@ possibly shared machine: the load average is printed with them.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -394,11 +395,45 @@ class RssWatch(threading.Thread):
             time.sleep(0.2)
 
 
-def big_run(megabytes: int, workers: int) -> None:
+def build_big(work: Path, megabytes: int, fmt: str) -> tuple[Path, int]:
+    """The --big-mb dump in format ``fmt`` (jsonl, jsonl.gz, warc, warc.gz; ``megabytes`` of
+    JSONL, the same records as WARC responses): its path and record count. A gzipped WARC
+    has a gzip member per record, as crawlers write them."""
+    jsonl = work / "dump.jsonl"
+    records = build_big_jsonl(jsonl, megabytes)
+    if fmt == "jsonl":
+        return jsonl, records
+    dump = work / f"dump.{fmt}"
+    if fmt == "jsonl.gz":
+        import gzip
+
+        with jsonl.open("rb") as src, gzip.open(dump, "wb", compresslevel=1) as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+    else:
+        from warcio.statusandheaders import StatusAndHeaders
+        from warcio.warcwriter import WARCWriter
+
+        with jsonl.open(encoding="utf-8") as src, dump.open("wb") as out:
+            writer = WARCWriter(out, gzip=fmt.endswith(".gz"))
+            for line in src:
+                record = json.loads(line)
+                body = record.get("html") or (
+                    "<html><head><meta charset='utf-8'></head><body>"
+                    + "".join(f"<p>{p}</p>" for p in record["content"].splitlines())
+                    + "</body></html>")
+                http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                        protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(
+                    record["url"], "response", payload=io.BytesIO(body.encode("utf-8")),
+                    http_headers=http))
+    jsonl.unlink()
+    return dump, records
+
+
+def big_run(megabytes: int, workers: int, fmt: str = "jsonl") -> None:
     work = Path(tempfile.mkdtemp(prefix="zhnews-big-", dir="/tmp"))
     try:
-        dump = work / "dump.jsonl"
-        records = build_big_jsonl(dump, megabytes)
+        dump, records = build_big(work, megabytes, fmt)
         size = dump.stat().st_size
         print(f"\n1 GB-class dump: {dump} {size / 2**20:.0f} MB, {records} records, -j {workers}")
         env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -432,6 +467,10 @@ def main() -> int:
     ap.add_argument("--ray", action="store_true", help="check the Ray engine's output too")
     ap.add_argument("--big-mb", type=int, default=0, help="also run a crawler JSONL this big")
     ap.add_argument("--big-only", action="store_true", help="only the --big-mb run")
+    ap.add_argument("--big-format", default="jsonl", choices=("jsonl", "jsonl.gz", "warc",
+                                                              "warc.gz"),
+                    help="the --big-mb dump's format (its records as JSONL lines or WARC "
+                         "responses, gzipped or not)")
     ap.add_argument("-j", type=int, default=2, help="workers for the parallel runs")
     ap.add_argument("--pairs", type=int, default=3,
                     help="-j 1 / -j N runs alternated this many times (best of each compared)")
@@ -443,7 +482,7 @@ def main() -> int:
         PORTAL = args.shared / "data" / "extraction" / "portal-pages"
 
     if args.big_only:
-        big_run(args.big_mb, args.j)
+        big_run(args.big_mb, args.j, args.big_format)
         return 0
     cfg = config.load(str(ROOT / "config" / "pipeline.toml"))
     work = Path(tempfile.mkdtemp(prefix="zhnews-bench-", dir="/tmp"))
@@ -573,7 +612,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.big_mb:
-        big_run(args.big_mb, args.j)
+        big_run(args.big_mb, args.j, args.big_format)
     return 0
 
 

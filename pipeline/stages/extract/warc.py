@@ -1,13 +1,15 @@
 """WARC and WARC.gz archives (warcio): every HTML response record becomes one article.
 
 The record's URL and WARC-Date become ``source.url`` and ``source.crawled_at``; the HTTP
-Content-Type charset is passed to the one decoder as the declared charset.
+Content-Type charset is passed to the one decoder as the declared charset. ``read`` takes a
+whole archive's bytes (``zhnews extract``); ``read_records`` takes its records one at a time
+(``zhnews run``, which streams big archives: ``engine/containers.py``).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pipeline.article import Article
 from pipeline.errors import InputError, SkipInput
@@ -58,9 +60,28 @@ def _records(data: bytes):
 
 
 def read(data: bytes, ctx, state) -> Iterator[Article]:
+    yield from _articles(_records(data), ctx, state)
+
+
+def read_records(records: Iterable[bytes], ctx, state) -> Iterator[Article]:
+    """The articles of an archive's records, each record's bytes parsed alone. A record warcio
+    cannot read costs only that record (a warning in ``ctx.warnings``), not the rest."""
+
+    def items() -> Iterator[tuple | None]:
+        for number, data in enumerate(records, 1):
+            try:
+                yield from _records(data)
+            except InputError as exc:
+                ctx.warnings.append(f"WARC record {number}: {exc}")
+                yield None
+
+    yield from _articles(items(), ctx, state)
+
+
+def _articles(items: Iterable[tuple | None], ctx, state) -> Iterator[Article]:
     index = 0
     seen = 0
-    for item in _records(data):
+    for item in items:
         seen += 1
         if item is None:
             continue

@@ -1,0 +1,262 @@
+"""Multi-page inputs read as a stream: WARC records and blocks of crawler-JSONL lines.
+
+Why: a WARC file or a gzipped JSONL file can be gigabytes (a Common Crawl WARC is about 1 GB
+gzipped and 4-5 GB inflated), and a gzip stream only inflates from its start, so such a file
+cannot be cut into byte ranges the way a plain JSONL file is. Its worker reads it a record (or
+a block of lines) at a time instead, and holds that, never the file: memory stays bounded
+whatever the input's size. Damage is handled as when the file was read whole: a WARC keeps the
+whole records before the place it is cut or broken, with a warning; a gzip stream that ends
+early or is corrupt keeps what inflated before the damage, with a warning.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from pipeline.sniff import GZIP_MAGIC
+
+CHUNK = 1 << 20  # bytes read (and at most inflated) at a time
+MAX_HEADER_LINE = 1 << 16  # a WARC header line longer than this is not a WARC
+MAX_HEADERS = 1 << 20  # nor is a header block longer than this
+_WARC_MAGIC = b"WARC/"
+_CONTENT_LENGTH = b"content-length:"
+
+
+class _Damaged(Exception):
+    """The gzip stream ends early or is corrupt (the message says which)."""
+
+
+def _plain_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    while chunk := fh.read(CHUNK):
+        yield chunk
+
+
+def _gunzip_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    """Every member of a gzip stream inflated, CHUNK bytes at most at a time; bytes after the
+    last member that start no new one are padding (as ``sniff.gunzip`` reads them)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    pending = b""
+    while True:
+        data = pending or fh.read(CHUNK)
+        pending = b""
+        if not data:
+            if not inflater.eof:
+                raise _Damaged("truncated gzip: the stream ends early")
+            return
+        if inflater.eof:  # one member done: another starts here, or padding
+            while len(data) < len(GZIP_MAGIC) and (more := fh.read(CHUNK)):
+                data += more
+            if not data.startswith(GZIP_MAGIC):
+                return
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(data, CHUNK)
+        except zlib.error as exc:
+            raise _Damaged(f"corrupt gzip: {exc}") from None
+        pending = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+        if out:
+            yield out
+
+
+class ByteStream:
+    """``read`` and ``readline`` over a file, inflated when ``gz``. Damage to the gzip stream
+    ends it early, as if the file ended there, and is kept in ``problem``."""
+
+    def __init__(self, fh: BinaryIO, gz: bool) -> None:
+        self._chunks = _gunzip_chunks(fh) if gz else _plain_chunks(fh)
+        self._buf = b""
+        self._pos = 0
+        self.problem: str | None = None
+        self.consumed = 0  # bytes handed out so far
+
+    def _more(self) -> bytes:
+        if self.problem is not None:
+            return b""
+        try:
+            return next(self._chunks, b"")
+        except _Damaged as exc:
+            self.problem = str(exc)
+            return b""
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes; fewer only at the end."""
+        parts = [self._buf[self._pos:self._pos + n]]
+        have = len(parts[0])
+        self._pos += have
+        while have < n:
+            chunk = self._more()
+            if not chunk:
+                break
+            take = chunk[:n - have]
+            parts.append(take)
+            have += len(take)
+            self._buf, self._pos = chunk, len(take)
+        self.consumed += have
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def readline(self, limit: int) -> bytes:
+        """Up to and with the next newline, at most ``limit`` bytes; b"" at the end."""
+        while True:
+            end = self._buf.find(b"\n", self._pos, self._pos + limit)
+            if end >= 0:
+                return self.read(end + 1 - self._pos)
+            if len(self._buf) - self._pos >= limit:
+                return self.read(limit)
+            chunk = self._more()
+            if not chunk:
+                return self.read(limit)
+            self._buf = self._buf[self._pos:] + chunk
+            self._pos = 0
+
+    def skip_line(self, limit: int) -> int:
+        """Read past the rest of a line, ``limit`` bytes at a time; how many bytes it held."""
+        skipped = 0
+        while True:
+            part = self.readline(limit)
+            skipped += len(part)
+            if not part or part.endswith(b"\n"):
+                return skipped
+
+
+@dataclass
+class WarcRecords:
+    """The whole records of a WARC stream, each as its bytes, in order. A record bigger than
+    ``max_record`` is skipped unread (its number and size in ``skipped``). Where the stream
+    stops being a WARC (cut inside a record, no Content-Length, not ``WARC/``), reading stops
+    and ``problem`` says why, as ``sniff.complete_warc_prefix`` would for the whole file."""
+
+    stream: ByteStream
+    max_record: int
+    count: int = 0  # whole records read or skipped
+    problem: str | None = None
+    skipped: list[tuple[int, int]] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[bytes]:
+        stream = self.stream
+        while True:
+            line = stream.readline(MAX_HEADER_LINE)
+            if line in (b"\r\n", b"\n"):
+                continue  # the blank lines between records
+            if not line:
+                break
+            number = self.count + 1
+            if not line.startswith(_WARC_MAGIC):
+                self.problem = f"record {number} does not start with WARC/"
+                break
+            head = [line]
+            size, length = len(line), None
+            while line != b"\r\n":
+                line = stream.readline(MAX_HEADER_LINE)
+                size += len(line)
+                if not line.endswith(b"\n") or size > MAX_HEADERS:
+                    break
+                head.append(line)
+                if line.lower().startswith(_CONTENT_LENGTH):
+                    try:
+                        length = int(line[len(_CONTENT_LENGTH):].strip())
+                    except ValueError:
+                        pass
+            if line != b"\r\n":
+                self.problem = f"record {number} is cut off in its headers"
+                break
+            if length is None or length < 0:
+                self.problem = f"record {number} has no valid Content-Length"
+                break
+            if length > self.max_record:
+                got = 0
+                while got < length and (part := stream.read(min(CHUNK, length - got))):
+                    got += len(part)
+                body = None
+            else:
+                body = stream.read(length)
+                got = len(body)
+            if got < length:
+                self.problem = f"record {number} is truncated ({got} of {length} bytes)"
+                break
+            self.count += 1
+            if body is None:
+                self.skipped.append((number, length))
+                continue
+            yield b"".join(head) + body
+        if stream.problem:  # the damage, not the record it cut short
+            self.problem = stream.problem
+
+
+@dataclass
+class JsonlBlocks:
+    """Blocks of about ``size`` bytes of whole JSONL lines, each with the number of its first
+    line. A line longer than ``max_record`` is left out (its newline kept, so line numbers
+    hold), and named in ``skipped`` with its size."""
+
+    stream: ByteStream
+    size: int
+    max_record: int
+    skipped: list[tuple[int, int]] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[tuple[bytes, int, int]]:
+        """(block, number of its first line, where it starts in the inflated stream)."""
+        stream, line = self.stream, 1
+        while True:
+            offset = stream.consumed
+            block = stream.read(self.size)
+            if not block:
+                return
+            cut = None  # the block's last line, when it is too long to keep
+            if not block.endswith(b"\n"):  # up to the end of its last line
+                rest = stream.readline(self.max_record + 1)
+                if rest.endswith(b"\n") or len(rest) <= self.max_record:
+                    block += rest  # the line ends there (or the file does)
+                else:  # a line longer than max_record: skip the rest of it, keep its newline
+                    start = block.rfind(b"\n") + 1
+                    length = len(block) - start + len(rest) + stream.skip_line(CHUNK)
+                    cut = (line + block.count(b"\n", 0, start), length)
+                    block = block[:start] + b"\n"
+            block = self._without_long_lines(block, line)
+            if cut is not None:
+                self.skipped.append(cut)
+            yield block, line, offset
+            line += block.count(b"\n")
+
+    def _without_long_lines(self, block: bytes, first_line: int) -> bytes:
+        if len(block) <= self.max_record:
+            return block
+        parts, pos, line = [], 0, first_line
+        while pos < len(block):
+            end = block.find(b"\n", pos)
+            end = len(block) if end < 0 else end
+            if end - pos > self.max_record:
+                self.skipped.append((line, end - pos))
+            else:
+                parts.append(block[pos:end])
+            parts.append(b"\n" if end < len(block) else b"")
+            pos, line = end + 1, line + 1
+        return b"".join(parts)
+
+
+PEEK = 1 << 18  # inflated bytes looked at to tell a gzipped input's kind
+
+
+def streamed_kind(path: str, head: bytes) -> tuple[str, bool] | None:
+    """("warc" or "jsonl", gzipped) for an input read as a stream, from its name and first
+    bytes (``head``: 64 KB or all of a smaller file); None for one read whole. Streamed: a
+    WARC (by its first bytes, inflated: an ARC file or a .warc name on something else is left
+    to warcio as a whole) and a gzipped crawler JSONL file (a plain one is cut into byte
+    ranges instead, ``engine/units.py``)."""
+    from pipeline.sniff import strip_gz
+    from pipeline.stages.extract import detect_format
+
+    gz = head.startswith(GZIP_MAGIC)
+    peek = head
+    if gz:
+        try:
+            peek = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, PEEK)
+        except zlib.error:
+            return None
+    if peek.startswith(_WARC_MAGIC):
+        return "warc", gz
+    if gz and detect_format(strip_gz(path), peek.decode("utf-8", "replace")) == "jsonl":
+        return "jsonl", True
+    return None
