@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from pathlib import Path
+
+import pytest
 
 from pipeline.engine.units import plan
 from pipeline.io import InputFile
@@ -81,6 +85,96 @@ def test_cut_jsonl_gives_the_same_output_at_any_cut_and_worker_count(tmp_path: P
     indexes = sorted(a["source"]["index"] for a in arts)
     assert indexes == list(range(240))  # the broken line and blank lines have no number
     assert sum(a["duplicate_of"] is not None for a in arts) > 0
+
+
+def write_warc(path: Path, records: int = 120, gz: bool = False) -> Path:
+    """The same kind of dump as WARC responses (pages of sample lines, reposts among them),
+    with a request record between responses, as crawlers write them."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    paras = sample_paragraphs()
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=gz)
+        for i in range(records):
+            seed = i - 1 if i % 40 == 39 else i
+            body = "".join(f"<p>{paras[(seed * 7 + k) % len(paras)]}</p>"
+                           for k in range(3 + seed % 5))
+            page = (f"<html><head><meta charset='utf-8'><title>第{i % 60}条新闻</title></head>"
+                    f"<body><article><h1>第{i % 60}条新闻</h1>{body}</article></body></html>")
+            url = f"https://news.example.cn/{i}.html"
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                    protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(page.encode()), http_headers=http,
+                warc_headers_dict={"WARC-Date": "2024-05-01T08:00:00Z",
+                                   "WARC-Record-ID": f"<urn:uuid:{i:08d}>"}))
+            if i % 10 == 0:
+                writer.write_record(writer.create_warc_record(
+                    url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"),
+                    warc_headers_dict={"WARC-Record-ID": f"<urn:uuid:r{i:07d}>"}))
+    return path
+
+
+def _same_at_any_cut(tmp_path: Path, dump: Path, manifest: bool = True) -> Path:
+    """Run ``dump`` whole, cut in parts, and cut with two workers: the same tree each time
+    (the manifest's warnings aside, with ``manifest`` false: each part names the bad lines
+    it met in a warning of its own)."""
+    whole, cut, cut2 = tmp_path / "whole", tmp_path / "cut", tmp_path / "cut2"
+    zhnews("run", str(dump), "-o", str(whole), "-j", "1", "--no-progress",
+           "-c", str(_config(tmp_path, 0)))
+    zhnews("run", str(dump), "-o", str(cut), "-j", "1", "--no-progress",
+           "-c", str(_config(tmp_path, 0.01)))
+    zhnews("run", str(dump), "-o", str(cut2), "-j", "2", "--no-progress",
+           "-c", str(_config(tmp_path, 0.02)))
+    trees = [_tree(out) for out in (whole, cut, cut2)]
+    if not manifest:
+        for tree in trees:
+            del tree["manifest.jsonl"]
+    assert trees[0] == trees[1] == trees[2]
+    return cut
+
+
+def test_a_gzipped_jsonl_file_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path):
+    plain = write_jsonl(tmp_path / "dump.jsonl")
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(gzip.compress(plain.read_bytes(), mtime=0))
+    units = list(plan([InputFile(str(dump), dump.name)], 8 * 1024))
+    assert len(units) > 5 and all(u.data is not None for u in units)
+    assert b"".join(u.data for u in units) == plain.read_bytes()
+    assert [u.first_line for u in units][:2] == [1, 1 + units[0].data.count(b"\n")]
+    cut = _same_at_any_cut(tmp_path, dump)
+    manifest = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
+    assert len(manifest) == 1 and manifest[0]["status"] == "ok"
+    assert manifest[0]["articles"] == 240 and manifest[0]["format"] == "jsonl"
+    arts = [json.loads(p.read_text("utf-8")) for p in cut.glob("*.json")]
+    assert sorted(a["source"]["index"] for a in arts) == list(range(240))
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_warc_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path, gz: bool):
+    dump = write_warc(tmp_path / ("dump.warc.gz" if gz else "dump.warc"), gz=gz)
+    units = list(plan([InputFile(str(dump), dump.name)], 8 * 1024))
+    assert len(units) > 5 and all(u.data is not None and u.kind == "warc" for u in units)
+    cut = _same_at_any_cut(tmp_path, dump)
+    manifest = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
+    assert len(manifest) == 1 and manifest[0]["status"] == "ok"
+    assert manifest[0]["articles"] == 120 and manifest[0]["format"] == "warc"
+    arts = [json.loads(p.read_text("utf-8")) for p in cut.glob("*.json")]
+    assert sorted(a["source"]["index"] for a in arts) == list(range(120))
+    assert sum(a["duplicate_of"] is not None for a in arts) > 0
+
+
+def test_a_cut_container_damaged_midway_says_so_once(tmp_path: Path):
+    plain = write_jsonl(tmp_path / "dump.jsonl")
+    dump = tmp_path / "dump.jsonl.gz"
+    packed = gzip.compress(plain.read_bytes(), mtime=0)
+    dump.write_bytes(packed[:len(packed) // 2])
+    cut = _same_at_any_cut(tmp_path, dump, manifest=False)
+    (entry,) = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
+    assert entry["status"] == "ok" and 60 < entry["articles"] < 200
+    damage = [w for w in entry["warnings"] if "truncated gzip" in w]
+    assert damage == ["truncated gzip: the stream ends early; kept the lines before it"]
 
 
 def test_extract_streams_cut_files_in_order(tmp_path: Path):

@@ -10,7 +10,9 @@ neither the workers nor the parent ever hold more than a bounded slice of a dump
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -28,7 +30,7 @@ from pipeline.engine.units import (
     unit_articles,
     unit_bytes,
 )
-from pipeline.engine.work import FileResult, expect_input, prepared
+from pipeline.engine.work import FileResult, Limits, expect_input, prepared
 from pipeline.io import Blanks, InputFile
 
 
@@ -45,7 +47,8 @@ def _task(unit: Unit, tick: Any, cfg: Any, names: tuple[str, ...],
 
 
 def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
-                 workers: int, blanks: Blanks | None = None) -> Iterator[Result]:
+                 workers: int, blanks: Blanks | None = None,
+                 sizes: list[tuple[str, int]] | None = None) -> Iterator[Result]:
     """(unit, done, articles) in input order. In-process only with ``-j 1`` and
     ``[run] isolate = false`` (no serialisation, no crash isolation: for debugging).
     With ``blanks`` (the runner's, for its output folder), a worker here shares the runner's
@@ -58,20 +61,31 @@ def unit_results(units: Iterable[Unit], cfg: Any, names: tuple[str, ...],
             yield unit, done, ((article, None, None) for article in articles)
         return
     state = prepared(cfg, names)  # build once in the parent; forked workers inherit it
-    units = list(units) if not isinstance(units, list) else units
-    expect_input(state, ((unit.inp.path, unit_bytes(unit)) for unit in units))
+    if sizes is None:
+        units = list(units) if not isinstance(units, list) else units
+        sizes = [(unit.inp.path, unit_bytes(unit)) for unit in units]
+    expect_input(state, sizes)
     timeout = float(run.get("article_timeout", 0))
     stall = max(30.0, 3 * timeout) if timeout > 0 else None
-    pending = iter(units)
+    # Units are planned as the workers take them (the driver reads the parts of a big WARC
+    # or gzipped JSONL file then); each result is paired with its unit without the bytes a
+    # carried part holds, which only its worker needs.
+    sent: deque[Unit] = deque()
+
+    def feed() -> Iterator[Unit]:
+        for unit in units:
+            sent.append(replace(unit, data=None) if unit.data is not None else unit)
+            yield unit
+
     write_dir = str(blanks.folder) if blanks is not None else None
     results = supervised.imap(partial(_task, cfg=cfg, names=names, write_dir=write_dir),
-                              units, workers,
+                              feed(), workers,
                               crashed=crashed_unit, stall=stall,
                               nice=int(run.get("worker_nice", 0)))
     try:
         for data in results:
             done, articles = decode_unit(data)
-            yield next(pending), done, articles
+            yield sent.popleft(), done, articles
     finally:
         results.close()  # workers stop as soon as the consumer does
 
@@ -81,8 +95,21 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
     """One StreamedFile per input, in input order: iterate its ``articles`` before reading
     its ``entry`` (complete once the articles are exhausted). Memory stays bounded.
     ``blanks``: the runner's pool of files for its output folder (see unit_results)."""
-    units = plan(inputs, split_bytes(cfg))
-    return group(unit_results(units, cfg, names, workers, blanks))
+    inputs = list(inputs)
+    limits = Limits.from_cfg(cfg)
+    units = plan(inputs, split_bytes(cfg), limits.max_record_bytes)
+    return group(unit_results(units, cfg, names, workers, blanks, _sizes(inputs)))
+
+
+def _sizes(inputs: list[InputFile]) -> list[tuple[str, int]]:
+    """Each input's path and bytes, for ``expect_input`` (what its units add up to)."""
+    out = []
+    for inp in inputs:
+        try:
+            out.append((inp.path, os.path.getsize(inp.path)))
+        except OSError:
+            out.append((inp.path, 0))
+    return out
 
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],

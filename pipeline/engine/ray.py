@@ -104,7 +104,9 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
            workers: int, blanks: Any = None) -> Iterator[StreamedFile]:
     """One StreamedFile per input in input order, like ``local.stream``. ``blanks`` is not
     used: Ray's workers may run on machines that do not see the output folder."""
-    units = list(plan(inputs, split_bytes(cfg)))
+    # A big WARC or gzipped JSONL file stays one unit, streamed by its worker: parts the
+    # driver read would all sit in the dataset at once.
+    units = list(plan(inputs, split_bytes(cfg), carry=False))
     if not units:
         return
     ray = _import_ray()

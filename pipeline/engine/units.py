@@ -12,14 +12,14 @@ the records of the units before: ids do not depend on where the file was cut. Ev
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
 
-from pipeline import __version__
 from pipeline.article import (
     LIGHT_FIELDS,
     Article,
@@ -31,10 +31,18 @@ from pipeline.article import (
     to_json_file,
     write_file_to,
 )
-from pipeline.engine.work import FileResult, one_line, prepared, process_file
+from pipeline.engine.work import (
+    MAX_WARNINGS,
+    FileResult,
+    PartContext,
+    extract_and_process,
+    not_utf8_warning,
+    prepared,
+    process_file,
+)
 from pipeline.io import InputFile, ManifestEntry
 from pipeline.stages.dedup.deduper import Fingerprint
-from pipeline.stages.extract import InputContext, detect_format
+from pipeline.stages.extract import detect_format
 
 _HEAD_BYTES = 256 * 1024
 
@@ -42,7 +50,13 @@ _HEAD_BYTES = 256 * 1024
 @dataclass(frozen=True)
 class Unit:
     """``inp`` whole (``end`` is None) or bytes ``[start, end)`` starting at line
-    ``first_line`` (1-based); ``part`` counts from 0 and ``last`` closes the file."""
+    ``first_line`` (1-based); ``part`` counts from 0 and ``last`` closes the file.
+
+    A part of a container the driver read itself (gzipped, or a WARC: ``containers``) carries
+    its bytes in ``data``: whole lines of crawler JSONL, or whole WARC records (``kind``),
+    inflated; ``start``/``end`` are then offsets in the inflated stream. ``notes`` are what
+    reading the file found (records skipped, damage), for its manifest line: on its last
+    part."""
 
     inp: InputFile
     start: int = 0
@@ -50,10 +64,15 @@ class Unit:
     first_line: int = 1
     part: int = 0
     last: bool = True
+    data: bytes | None = None
+    kind: str = "jsonl"
+    notes: tuple[str, ...] = ()
 
 
 def unit_bytes(unit: Unit) -> int:
     """How many input bytes ``unit`` covers (0 when its file cannot be read)."""
+    if unit.data is not None:
+        return len(unit.data)
     if unit.end is not None:
         return unit.end - unit.start
     try:
@@ -78,17 +97,94 @@ def is_jsonl(path: str) -> bool:
     return detect_format(path, head.decode("utf-8", "replace")) == "jsonl"
 
 
-def plan(files: Iterable[InputFile], size: int) -> Iterator[Unit]:
-    """Units in input order; reads big JSONL files once, sequentially, to find cut points."""
+def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
+         carry: bool = True) -> Iterator[Unit]:
+    """Units in input order; reads big JSONL files once, sequentially, to find cut points.
+
+    A container bigger than ``size`` that is read as a stream (a WARC, a gzipped JSONL file:
+    ``containers.streamed_kind``) is read here, in the driver, and cut into parts of whole
+    records that carry their bytes (``carry``; an engine whose units all go out at once,
+    Ray, leaves such a file whole to one worker, which streams it): a gzip stream inflates
+    only from its start, so no worker could begin in its middle. Inflating costs the driver
+    about a second per GB (zlib), against the minutes the workers spend on that GB."""
     for inp in files:
         try:
-            big = size > 0 and os.path.getsize(inp.path) > size and is_jsonl(inp.path)
+            big = size > 0 and os.path.getsize(inp.path) > size
         except OSError:
             big = False
-        if big:
+        if big and is_jsonl(inp.path):
             yield from _ranges(inp, size)
-        else:
+            continue
+        kind = _streamed_kind(inp.path) if big and carry else None
+        if kind is None:
             yield Unit(inp)
+        else:
+            yield from _carried_parts(inp, kind[0], kind[1], size, max_record)
+
+
+def _streamed_kind(path: str) -> tuple[str, bool] | None:
+    from pipeline.engine.containers import streamed_kind
+
+    try:
+        with open(path, "rb") as fh:
+            return streamed_kind(path, fh.read(1 << 16))
+    except OSError:
+        return None
+
+
+def _carried_parts(inp: InputFile, kind: str, gz: bool, size: int,
+                   max_record: int) -> Iterator[Unit]:
+    """The container cut into parts of about ``size`` inflated bytes of whole records. When
+    nothing whole comes out of it (damage in its first record), one unit of the whole file:
+    its worker reads it and says why."""
+    from pipeline.engine import containers
+    from pipeline.engine.work import stream_notes
+
+    try:
+        fh = open(inp.path, "rb")  # noqa: SIM115
+    except OSError:
+        yield Unit(inp)  # process_file reports why it cannot be read
+        return
+    with fh:
+        stream = containers.ByteStream(fh, gz)
+        reader: containers.WarcRecords | containers.JsonlBlocks
+        if kind == "warc":
+            reader = containers.WarcRecords(stream, max_record)
+            pieces: Iterator[tuple[bytes, int]] = _record_groups(reader, size)
+        else:
+            reader = containers.JsonlBlocks(stream, size, max_record)
+            pieces = ((block, line) for block, line, _at in reader)
+        pending: Unit | None = None
+        start = part = 0
+        for data, first in pieces:
+            if pending is not None:
+                yield pending
+            pending = Unit(inp, start, start + len(data), first, part, last=False, data=data,
+                           kind=kind)
+            start += len(data)
+            part += 1
+        notes, error = stream_notes(reader, stream, max_record)
+    if pending is None or error is not None:
+        yield Unit(inp)
+        return
+    yield replace(pending, last=True, notes=tuple(notes))
+
+
+def _record_groups(records: Any, size: int) -> Iterator[tuple[bytes, int]]:
+    """Whole WARC records joined into archives of about ``size`` bytes, each with the number
+    of its first record."""
+    group: list[bytes] = []
+    held = 0
+    first = 1
+    for record in records:
+        group.append(record)
+        held += len(record) + 4
+        if held >= size:
+            yield b"\r\n\r\n".join(group) + b"\r\n\r\n", first
+            first = records.count + 1
+            group, held = [], 0
+    if group:
+        yield b"\r\n\r\n".join(group) + b"\r\n\r\n", first
 
 
 def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
@@ -151,13 +247,14 @@ Result = tuple[Unit, UnitDone, Iterator[Carried]]
 
 def unit_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
                   tick: Callable[[], None] | None = None) -> tuple[UnitDone, Iterator[Article]]:
-    """One unit through extract and ``names``; a byte range's articles are produced as they
-    are consumed. Never raises for bad input."""
+    """One unit through extract and ``names``, its articles in a list (the in-process engine;
+    a worker hands each to :func:`run_unit`'s encoder as it is done). Never raises for bad
+    input."""
     if unit.end is None:
         result = process_file(unit.inp, cfg, names, tick)
         return UnitDone(result.entry, stats=result.stats), iter(result.articles)
-    done = UnitDone(ManifestEntry(path=unit.inp.path, status="ok", format="jsonl"))
-    return done, _range_articles(unit, cfg, names, done)
+    result, records = process_part(unit, cfg, names, tick)
+    return UnitDone(result.entry, records, result.stats), iter(result.articles)
 
 
 def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
@@ -184,11 +281,8 @@ def run_unit(unit: Unit, cfg: Any, names: tuple[str, ...],
             result = process_file(unit.inp, cfg, names, tick, sink=keep)
             done = UnitDone(result.entry, stats=result.stats)
         else:
-            done, articles = unit_articles(unit, cfg, names)
-            for article in articles:
-                keep(article)
-                if tick is not None:
-                    tick()
+            result, records = process_part(unit, cfg, names, tick, sink=keep)
+            done = UnitDone(result.entry, records, result.stats)
     except BaseException:
         for _raw, _fp, file in raw:  # the unit fails as a whole: leave no temp files
             if isinstance(file, FileOnDisk):
@@ -218,60 +312,50 @@ def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Carried]]:
              for r, fp, file in raws))
 
 
-def _range_articles(unit: Unit, cfg: Any, names: tuple[str, ...],
-                    done: UnitDone) -> Iterator[Article]:
-    from pipeline.stages.extract import jsonl as reader
+def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
+                 tick: Callable[[], None] | None = None,
+                 sink: Callable[[Article], None] | None = None) -> tuple[FileResult, int]:
+    """A part of a file (a byte range of a crawler JSONL file, or a part the driver read and
+    carries) through extract and ``names`` as :func:`process_file` takes a whole file: the
+    same per-article limits, drop counts and manifest wording, so output does not depend on
+    where a file was cut. Returns the result and how many record numbers the reader used
+    (the driver numbers the file's records from them). Never raises for bad input."""
+    from pipeline.engine import containers
+    from pipeline.stages.extract import jsonl, warc
     from pipeline.stages.extract.decode import decode
 
-    assert unit.end is not None
-    entry = done.entry
     state = prepared(cfg, names)
-    try:
-        with open(unit.inp.path, "rb") as fh:
-            fh.seek(unit.start)
-            data = fh.read(unit.end - unit.start)
-    except OSError as exc:
-        entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
-        return
-    text, entry.encoding = decode(data)
+    entry = ManifestEntry(path=unit.inp.path, status="ok", format=unit.kind)
+    result = FileResult(entry, sink=sink)
+    data = unit.data
+    if data is None:
+        assert unit.end is not None
+        try:
+            with open(unit.inp.path, "rb") as fh:
+                fh.seek(unit.start)
+                data = fh.read(unit.end - unit.start)
+        except OSError as exc:
+            entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
+            return result, 0
+    ctx = PartContext(path=unit.inp.path, relpath=unit.inp.relpath, fmt=unit.kind,
+                      first_line=unit.first_line)
+    if unit.kind == "warc":
+        stream = containers.ByteStream(io.BytesIO(data), gz=False)
+        records = containers.WarcRecords(stream, state.limits.max_record_bytes)
+        articles = warc.read_records(records, ctx, state.extract_state)
+    else:
+        text, ctx.encoding = decode(data)
+        ctx.utf8_warning = not_utf8_warning(data, ctx.encoding, unit.start)
+        articles = jsonl.read(text, ctx, state.extract_state)
     del data
-    ctx = _CountingContext(path=unit.inp.path, relpath=unit.inp.relpath,
-                           encoding=entry.encoding, fmt="jsonl", first_line=unit.first_line)
-    errors: list[str] = []
-    try:
-        for article in reader.read(text, ctx, state.extract_state):
-            done.records = ctx.issued
-            article.pipeline.version = __version__
-            article.pipeline.config_hash = cfg.hash
-            try:
-                out = state.chain(article) if state.chain else article
-            except Exception as exc:  # one bad article never costs the others
-                errors.append(f"line {unit.first_line}+ article: {one_line(exc)}")
-                continue
-            if out is not None:
-                entry.articles += 1
-                yield out
-    except Exception as exc:  # e.g. no usable line in this part: the others may have some
-        entry.status, entry.error = "failed", one_line(exc)
-    done.records = ctx.issued
-    if hasattr(entry, "warnings"):
-        entry.warnings.extend(ctx.warnings)
-    if errors and entry.status == "ok":
-        entry.error = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)"
-                                               if len(errors) > 3 else "")
-
-
-@dataclass
-class _CountingContext(InputContext):
-    """An extract context that remembers how many record numbers the reader used, and tells
-    it the line number its text starts at (for the line numbers of skipped lines)."""
-
-    first_line: int = 1
-    issued: int = 0
-
-    def article(self, index: int, url: str | None = None, fmt: str | None = None) -> Article:
-        self.issued = max(self.issued, index + 1)
-        return super().article(index, url=url, fmt=fmt)
+    extract_and_process(None, unit.inp, cfg, state, result, tick, articles, ctx)
+    entry.warnings[:0] = unit.notes
+    if ctx.utf8_warning:
+        entry.warnings.insert(0, ctx.utf8_warning)
+    if len(entry.warnings) > MAX_WARNINGS:
+        more = len(entry.warnings) - MAX_WARNINGS
+        entry.warnings = entry.warnings[:MAX_WARNINGS] + [f"(+{more} more)"]
+    return result, ctx.issued
 
 
 def renumber(article: Article | LightArticle, relpath: str,

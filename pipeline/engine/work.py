@@ -277,7 +277,7 @@ def _drop_long_lines(data: bytes, limit: int, entry: ManifestEntry) -> bytes:
     return b"".join(parts)
 
 
-def _not_utf8_warning(data: bytes, encoding: str | None, offset: int = 0) -> str | None:
+def not_utf8_warning(data: bytes, encoding: str | None, offset: int = 0) -> str | None:
     """What the manifest says of a file that is not clean UTF-8 (``offset``: where ``data``
     starts in the file)."""
     if not encoding or not encoding.startswith("utf-8") or encoding == "utf-8-sig":
@@ -341,8 +341,8 @@ def process_file(inp: InputFile, cfg: Any, names: tuple[str, ...],
         data = _unwrap(read[0], read[1], limits, entry) if read is not None else None
         if data is None:
             return result
-        _extract_and_process(data, inp, cfg, state, result, tick)
-        warning = _not_utf8_warning(data, entry.encoding)
+        extract_and_process(data, inp, cfg, state, result, tick)
+        warning = not_utf8_warning(data, entry.encoding)
         if warning:
             entry.warnings.insert(0, warning)
     if len(entry.warnings) > MAX_WARNINGS:
@@ -353,11 +353,9 @@ def process_file(inp: InputFile, cfg: Any, names: tuple[str, ...],
 
 def _stream_and_process(kind: str, gz: bool, inp: InputFile, cfg: Any, state: Prepared,
                         result: FileResult, tick: Callable[[], None] | None) -> None:
-    """:func:`_extract_and_process` for an input read as a stream, a record (WARC) or a block
+    """:func:`extract_and_process` for an input read as a stream, a record (WARC) or a block
     of lines (gzipped JSONL) at a time: memory holds one of them, never the file."""
     entry, limits = result.entry, state.limits
-    mb = 1 << 20
-    over = f"over [run] max_record_mb = {limits.max_record_bytes / mb:g}"
     try:
         fh = open(inp.path, "rb")  # noqa: SIM115
     except OSError as exc:
@@ -365,39 +363,48 @@ def _stream_and_process(kind: str, gz: bool, inp: InputFile, cfg: Any, state: Pr
         return
     with fh:
         stream = containers.ByteStream(fh, gz)
-        ctx = _BlockContext(path=inp.path, relpath=inp.relpath)
+        ctx = PartContext(path=inp.path, relpath=inp.relpath)
+        reader: containers.WarcRecords | containers.JsonlBlocks
         if kind == "warc":
-            records = containers.WarcRecords(stream, limits.max_record_bytes)
-            articles = _warc_articles(records, ctx, state)
+            reader = containers.WarcRecords(stream, limits.max_record_bytes)
+            articles = _warc_articles(reader, ctx, state)
         else:
-            blocks = containers.JsonlBlocks(stream, _block_bytes(cfg), limits.max_record_bytes)
-            articles = _jsonl_articles(blocks, ctx, state)
-        _extract_and_process(None, inp, cfg, state, result, tick, articles, ctx)
-    if kind == "warc":
-        entry.warnings[:0] = [f"WARC record {n}: {size / mb:.1f} MB skipped ({over})"
-                              for n, size in records.skipped]
-        problem = records.problem
-        if problem is not None:
-            whole = f"{records.count} whole record(s)"
-            if records.count == 0:
-                entry.status, entry.articles = "failed", 0
-                entry.error = problem if stream.problem else f"broken WARC: {problem}"
-            elif stream.problem:
-                entry.warnings.insert(0, f"{problem}; kept the {whole} before it")
-            else:
-                entry.warnings.insert(0, f"WARC {problem}; kept the {whole} before it")
-        return
-    entry.warnings[:0] = [f"line {n}: {size / mb:.1f} MB record skipped ({over})"
-                          for n, size in blocks.skipped]
+            reader = containers.JsonlBlocks(stream, block_bytes(cfg), limits.max_record_bytes)
+            articles = _jsonl_articles(reader, ctx, state)
+        extract_and_process(None, inp, cfg, state, result, tick, articles, ctx)
+    notes, error = stream_notes(reader, stream, limits.max_record_bytes)
+    entry.warnings[:0] = notes
+    if error is not None:
+        entry.status, entry.articles, entry.error = "failed", 0, error
     if ctx.utf8_warning:
         entry.warnings.insert(0, ctx.utf8_warning)
-    if stream.problem:
-        entry.warnings.insert(0, f"{stream.problem}; kept the lines before it")
-        if not result.count and entry.status != "failed":
-            entry.status, entry.error = "failed", stream.problem
+    if kind == "jsonl" and stream.problem and not result.count and entry.status != "failed":
+        entry.status, entry.error = "failed", stream.problem
 
 
-def _block_bytes(cfg: Any) -> int:
+def stream_notes(reader: containers.WarcRecords | containers.JsonlBlocks,
+                 stream: containers.ByteStream, max_record: int) -> tuple[list[str], str | None]:
+    """What reading a container as a stream found, for its manifest line: warnings (records
+    skipped, damage after whole records), and the error when a WARC held no whole record."""
+    mb = 1 << 20
+    over = f"over [run] max_record_mb = {max_record / mb:g}"
+    if isinstance(reader, containers.JsonlBlocks):
+        notes = [f"line {n}: {size / mb:.1f} MB record skipped ({over})"
+                 for n, size in reader.skipped]
+        if stream.problem:
+            notes.insert(0, f"{stream.problem}; kept the lines before it")
+        return notes, None
+    notes = [f"WARC record {n}: {size / mb:.1f} MB skipped ({over})" for n, size in reader.skipped]
+    problem = reader.problem
+    if problem is None:
+        return notes, None
+    if reader.count == 0:
+        return notes, problem if stream.problem else f"broken WARC: {problem}"
+    kept = f"kept the {reader.count} whole record(s) before it"
+    return [f"{problem}; {kept}" if stream.problem else f"WARC {problem}; {kept}", *notes], None
+
+
+def block_bytes(cfg: Any) -> int:
     """Bytes of JSONL lines read at a time from a stream: ``[run] split_mb`` (the size of a
     plain JSONL file's units), 4 MB when splitting is off."""
     mb = float(cfg.section("run").get("split_mb", 4)) or 4
@@ -405,7 +412,7 @@ def _block_bytes(cfg: Any) -> int:
 
 
 @dataclass
-class _BlockContext(InputContext):
+class PartContext(InputContext):
     """An extract context over one input read in parts: record numbers run on from part to
     part (the reader numbers within what it is given), and each part says the line number
     it starts at."""
@@ -424,7 +431,7 @@ class _BlockContext(InputContext):
         self.issued = 0
 
 
-def _warc_articles(records: containers.WarcRecords, ctx: _BlockContext,
+def _warc_articles(records: containers.WarcRecords, ctx: PartContext,
                    state: Prepared) -> Iterator[Article]:
     from pipeline.stages.extract import warc
 
@@ -436,7 +443,7 @@ def _warc_articles(records: containers.WarcRecords, ctx: _BlockContext,
             raise  # with no whole record, the damage is what the manifest says
 
 
-def _jsonl_articles(blocks: containers.JsonlBlocks, ctx: _BlockContext,
+def _jsonl_articles(blocks: containers.JsonlBlocks, ctx: PartContext,
                     state: Prepared) -> Iterator[Article]:
     """Each block decoded on its own (as a plain JSONL file's byte ranges are); the file is
     an error only if no block held a usable line."""
@@ -450,7 +457,7 @@ def _jsonl_articles(blocks: containers.JsonlBlocks, ctx: _BlockContext,
         ctx.encoding, ctx.first_line = encoding, first_line
         first_encoding = first_encoding or encoding
         if ctx.utf8_warning is None:
-            ctx.utf8_warning = _not_utf8_warning(block, encoding, offset)
+            ctx.utf8_warning = not_utf8_warning(block, encoding, offset)
         del block
         try:
             for article in jsonl.read(text, ctx, state.extract_state):
@@ -464,7 +471,7 @@ def _jsonl_articles(blocks: containers.JsonlBlocks, ctx: _BlockContext,
         raise last_error
 
 
-def _extract_and_process(data: bytes | None, inp: InputFile, cfg: Any, state: Prepared,
+def extract_and_process(data: bytes | None, inp: InputFile, cfg: Any, state: Prepared,
                          result: FileResult, tick: Callable[[], None] | None,
                          articles: Iterator[Article] | None = None, ctx: Any = None) -> None:
     """The articles of ``data`` (or the ``articles`` a stream's reader gives, with its
