@@ -1,8 +1,9 @@
 """Recognise binary inputs by their magic bytes before anything tries to decode them as text.
 
 A crawl dump holds PDFs, images and archives saved under .html names; decoding those would give
-an "article" of replacement characters. Gzip is the one wrapper we open ourselves (``x.html.gz``,
-``x.warc.gz`` are common): a truncated stream is reported, never half-read silently.
+an "article" of replacement characters. Gzip is the one wrapper we open ourselves
+(``x.html.gz`` here; a gzipped WARC or JSONL file is inflated as a stream by
+``engine/containers.py``): a truncated stream is reported, never half-read silently.
 """
 
 from __future__ import annotations
@@ -122,50 +123,6 @@ def is_container(name: str, head: bytes) -> bool:
         return True
     head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith((b"{", b"WARC/"))
-
-
-_WARC_MAGIC = b"WARC/"
-_CONTENT_LENGTH = b"content-length:"
-
-
-def is_warc(data: bytes) -> bool:
-    return data.startswith(_WARC_MAGIC)
-
-
-def complete_warc_prefix(data: bytes) -> tuple[int, int, str | None]:
-    """(bytes of complete records, how many, why the rest is unusable or None).
-
-    A WARC cut short (an interrupted download) ends inside its last record; a reader would
-    hand back half a page. Only whole records are kept.
-    """
-    pos = 0
-    count = 0
-    while pos < len(data):
-        while data.startswith(b"\r\n", pos) or data.startswith(b"\n", pos):
-            pos += 2 if data.startswith(b"\r\n", pos) else 1
-        if pos >= len(data):
-            break
-        if not data.startswith(_WARC_MAGIC, pos):
-            return pos, count, f"record {count + 1} does not start with WARC/"
-        end = data.find(b"\r\n\r\n", pos)
-        if end < 0:
-            return pos, count, f"record {count + 1} is cut off in its headers"
-        length = None
-        for line in data[pos:end].split(b"\r\n"):
-            if line.lower().startswith(_CONTENT_LENGTH):
-                try:
-                    length = int(line[len(_CONTENT_LENGTH):].strip())
-                except ValueError:
-                    pass
-        if length is None:
-            return pos, count, f"record {count + 1} has no valid Content-Length"
-        body_end = end + 4 + length
-        if body_end > len(data):
-            return pos, count, (f"record {count + 1} is truncated ({len(data) - end - 4} of "
-                                f"{length} bytes)")
-        pos = body_end
-        count += 1
-    return pos, count, None
 
 
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})[^>]{0,65536}?(/?)>")

@@ -12,6 +12,7 @@ bytes in, a result or a one-line reason, never a stray exception.
 from __future__ import annotations
 
 import copy
+import io
 import os
 
 import msgspec
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from pipeline import sniff, stages
 from pipeline.article import Article, Source, from_json_line, to_json_line
+from pipeline.engine import containers
 from pipeline.errors import ZhnewsError
 
 # The default suite replays a fixed sequence (derandomized: the same examples every run, so a
@@ -124,9 +126,15 @@ def test_byte_front_door_never_raises_unexpectedly(data):
         sniff.gunzip(data, 1 << 20)
     except (sniff.TruncatedGzip, ValueError):
         pass
-    end, count, _why = sniff.complete_warc_prefix(data)
-    assert 0 <= end <= len(data) and count >= 0
     sniff.html_hazard(data)
+    containers.streamed_kind("a.warc", data)
+    stream = containers.ByteStream(io.BytesIO(data), data.startswith(b"\x1f\x8b"))
+    records = containers.WarcRecords(stream, 1 << 20)
+    whole = list(records)
+    assert records.count == len(whole) and (records.problem is None or records.count >= 0)
+    stream = containers.ByteStream(io.BytesIO(data), False)
+    blocks = [b for b, _line, _at in containers.JsonlBlocks(stream, 100, 1000)]
+    assert b"".join(blocks).count(b"\n") == data.count(b"\n")
 
 
 @FUZZ

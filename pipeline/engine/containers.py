@@ -111,22 +111,25 @@ class ByteStream:
             self._buf = self._buf[self._pos:] + chunk
             self._pos = 0
 
-    def skip_line(self, limit: int) -> int:
-        """Read past the rest of a line, ``limit`` bytes at a time; how many bytes it held."""
+    def skip_line(self, limit: int) -> tuple[int, bool]:
+        """Read past the rest of a line, ``limit`` bytes at a time: how many bytes it held
+        before its newline, and whether it had one (the last line of a file may not)."""
         skipped = 0
         while True:
             part = self.readline(limit)
+            if part.endswith(b"\n"):
+                return skipped + len(part) - 1, True
+            if not part:
+                return skipped, False
             skipped += len(part)
-            if not part or part.endswith(b"\n"):
-                return skipped
 
 
 @dataclass
 class WarcRecords:
     """The whole records of a WARC stream, each as its bytes, in order. A record bigger than
-    ``max_record`` is skipped unread (its number and size in ``skipped``). Where the stream
+    ``max_record`` is read past, not kept (its number and size in ``skipped``). Where the stream
     stops being a WARC (cut inside a record, no Content-Length, not ``WARC/``), reading stops
-    and ``problem`` says why, as ``sniff.complete_warc_prefix`` would for the whole file."""
+    and ``problem`` says why."""
 
     stream: ByteStream
     max_record: int
@@ -211,9 +214,10 @@ class JsonlBlocks:
                     block += rest  # the line ends there (or the file does)
                 else:  # a line longer than max_record: skip the rest of it, keep its newline
                     start = block.rfind(b"\n") + 1
-                    length = len(block) - start + len(rest) + stream.skip_line(CHUNK)
-                    cut = (line + block.count(b"\n", 0, start), length)
-                    block = block[:start] + b"\n"
+                    more, newline = stream.skip_line(CHUNK)
+                    cut = (line + block.count(b"\n", 0, start), len(block) - start + len(rest)
+                           + more)
+                    block = block[:start] + (b"\n" if newline else b"")
             block = self._without_long_lines(block, line)
             if cut is not None:
                 self.skipped.append(cut)

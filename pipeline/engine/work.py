@@ -224,8 +224,7 @@ def _too_large(size: int, cap: int, key: str) -> str:
 
 def _unwrap(data: bytes, container: bool, limits: Limits,
             entry: ManifestEntry) -> bytes | None:
-    """Open gzip, refuse binaries, cut a truncated WARC to its whole records, drop JSONL
-    lines over the record limit."""
+    """Open gzip, refuse binaries, drop JSONL lines over the record limit."""
     if data.startswith(sniff.GZIP_MAGIC):
         cap, key = limits.cap(container)
         try:
@@ -241,15 +240,7 @@ def _unwrap(data: bytes, container: bool, limits: Limits,
     if kind:
         entry.status, entry.error = "skipped", f"binary file: {kind}"
         return None
-    if sniff.is_warc(data):
-        end, count, problem = sniff.complete_warc_prefix(data)
-        if problem:
-            if count == 0:
-                entry.status, entry.error = "failed", f"broken WARC: {problem}"
-                return None
-            entry.warnings.append(f"WARC {problem}; kept the {count} whole record(s) before it")
-            data = data[:end]
-    elif container:
+    if container:  # (a WARC is read as a stream: _read_input)
         data = _drop_long_lines(data, limits.max_record_bytes, entry)
     return data
 
