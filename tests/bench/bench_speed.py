@@ -6,7 +6,9 @@ Run from the project root:
     python tests/bench/bench_speed.py --ray           # also: Ray engine output == local output
     python tests/bench/bench_speed.py --big-mb 1024   # also: peak RSS per worker on a 1 GB
                                                       # crawler JSONL dump (made in /tmp, deleted;
-                                                      # --big-only for just that)
+                                                      # --big-only for just that; --big-format
+                                                      # warc.gz or jsonl.gz: the same records
+                                                      # as a gzipped WARC or JSONL file)
 
 The text dump is the sample dump (raw/) varied ``--copies`` times (nearly all of it reposts of
 nine articles); the HTML dump is ../shared/data/extraction/portal-pages varied
