@@ -155,7 +155,14 @@ def test_a_gzipped_jsonl_file_is_cut_by_the_driver_and_gives_the_same_output(tmp
 def test_a_warc_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path, gz: bool):
     dump = write_warc(tmp_path / ("dump.warc.gz" if gz else "dump.warc"), gz=gz)
     units = list(plan([InputFile(str(dump), dump.name)], 8 * 1024))
-    assert len(units) > 5 and all(u.data is not None and u.kind == "warc" for u in units)
+    assert len(units) > 5 and all(u.kind == "warc" for u in units)
+    if gz:  # a gzip stream is read by the driver: its parts carry their records
+        assert all(u.data is not None for u in units)
+    else:  # a plain file is cut into byte ranges of whole records, read by the workers
+        data = dump.read_bytes()
+        assert all(u.data is None and data.startswith(b"WARC/", u.start) for u in units)
+        assert units[-1].end == len(data.rstrip(b"\r\n"))
+        assert [u.end is not None for u in units] == [True] * len(units)
     cut = _same_at_any_cut(tmp_path, dump)
     manifest = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
     assert len(manifest) == 1 and manifest[0]["status"] == "ok"
@@ -163,6 +170,37 @@ def test_a_warc_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path, g
     arts = [json.loads(p.read_text("utf-8")) for p in cut.glob("*.json")]
     assert sorted(a["source"]["index"] for a in arts) == list(range(120))
     assert sum(a["duplicate_of"] is not None for a in arts) > 0
+
+
+def test_a_warc_cut_in_ranges_names_its_skipped_and_cut_records_as_a_whole_one(tmp_path):
+    """A record over max_record_mb inside a range, and a file cut short, are named with their
+    numbers in the whole file, as when one worker reads it whole."""
+    dump = write_warc(tmp_path / "dump.warc", records=60)
+    data = dump.read_bytes()
+    comment = b"<!--" + b"x" * 1_100_000 + b"-->"
+    big = write_warc(tmp_path / "one.warc", records=1).read_bytes().replace(
+        b"</article>", comment + b"</article>")
+    length = int(big.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    big = big.replace(f"Content-Length: {length}".encode(),  # the WARC header's, first
+                      f"Content-Length: {length + len(comment)}".encode(), 1)
+    records = data.split(b"\r\n\r\nWARC/")
+    dump.write_bytes(b"\r\n\r\nWARC/".join(records[:30]) + b"\r\n\r\n" + big
+                     + b"WARC/" + b"\r\n\r\nWARC/".join(records[30:])[:-300])
+    config = tmp_path / "limits" / "pipeline.toml"
+    config.parent.mkdir()
+    outs = []
+    for split in (0, 0.01):
+        config.write_text(f"[run]\nsplit_mb = {split}\nmax_record_mb = 1\n", "utf-8")
+        out = tmp_path / f"out{split}"
+        zhnews("run", str(dump), "-o", str(out), "-j", "2", "--no-progress", "-c", str(config))
+        (entry,) = [json.loads(x) for x in (out / "manifest.jsonl").read_text().splitlines()]
+        outs.append((entry, {p.name for p in out.glob("*.json")}))
+    (whole, whole_files), (cut, cut_files) = outs
+    assert whole_files == cut_files and whole["articles"] == cut["articles"] > 50
+    for entry in (whole, cut):
+        assert entry["status"] == "ok"
+        assert any(w.startswith("WARC record 31: 1.1 MB skipped") for w in entry["warnings"])
+        assert any("is truncated" in w and "kept the" in w for w in entry["warnings"])
 
 
 def test_a_cut_container_damaged_midway_says_so_once(tmp_path: Path):

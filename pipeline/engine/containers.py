@@ -66,11 +66,12 @@ class ByteStream:
     ends it early, as if the file ended there, and is kept in ``problem``."""
 
     def __init__(self, fh: BinaryIO, gz: bool) -> None:
+        self._fh, self._gz = fh, gz
         self._chunks = _gunzip_chunks(fh) if gz else _plain_chunks(fh)
         self._buf = b""
         self._pos = 0
         self.problem: str | None = None
-        self.consumed = 0  # bytes handed out so far
+        self.consumed = 0  # bytes handed out (or skipped) so far
 
     def _more(self) -> bytes:
         if self.problem is not None:
@@ -111,6 +112,28 @@ class ByteStream:
             self._buf = self._buf[self._pos:] + chunk
             self._pos = 0
 
+    def skip(self, n: int) -> int:
+        """Move past ``n`` bytes (fewer at the end); how many. A plain file is sought, not
+        read: planning a big WARC's parts reads only its records' headers."""
+        have = min(n, len(self._buf) - self._pos)
+        self._pos += have
+        left = n - have
+        if left and not self._gz and self._fh.seekable():
+            here = self._fh.tell()
+            end = self._fh.seek(0, 2)
+            moved = min(left, end - here)
+            self._fh.seek(here + moved)
+            have, left = have + moved, 0
+        while left:
+            part = self.read(min(CHUNK, left))
+            if not part:
+                break
+            have += len(part)
+            left -= len(part)
+            self.consumed -= len(part)  # counted once, below
+        self.consumed += have
+        return have
+
     def skip_line(self, limit: int) -> tuple[int, bool]:
         """Read past the rest of a line, ``limit`` bytes at a time: how many bytes it held
         before its newline, and whether it had one (the last line of a file may not)."""
@@ -138,8 +161,21 @@ class WarcRecords:
     skipped: list[tuple[int, int]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[bytes]:
+        for record in self._records(keep=True):
+            assert isinstance(record, bytes)
+            yield record
+
+    def spans(self) -> Iterator[tuple[int, int]]:
+        """Where each whole record starts and ends in the stream, bodies skipped (sought past
+        in a plain file), records over ``max_record`` too."""
+        for span in self._records(keep=False):
+            assert isinstance(span, tuple)
+            yield span
+
+    def _records(self, keep: bool) -> Iterator[bytes | tuple[int, int]]:
         stream = self.stream
         while True:
+            start = stream.consumed
             line = stream.readline(MAX_HEADER_LINE)
             if line in (b"\r\n", b"\n"):
                 continue  # the blank lines between records
@@ -168,22 +204,21 @@ class WarcRecords:
             if length is None or length < 0:
                 self.problem = f"record {number} has no valid Content-Length"
                 break
-            if length > self.max_record:
-                got = 0
-                while got < length and (part := stream.read(min(CHUNK, length - got))):
-                    got += len(part)
-                body = None
-            else:
-                body = stream.read(length)
+            if keep and length <= self.max_record:
+                body: bytes | None = stream.read(length)
                 got = len(body)
+            else:
+                body, got = None, stream.skip(length)
             if got < length:
                 self.problem = f"record {number} is truncated ({got} of {length} bytes)"
                 break
             self.count += 1
-            if body is None:
+            if not keep:
+                yield start, stream.consumed
+            elif body is None:
                 self.skipped.append((number, length))
-                continue
-            yield b"".join(head) + body
+            else:
+                yield b"".join(head) + body
         if stream.problem:  # the damage, not the record it cut short
             self.problem = stream.problem
 

@@ -103,7 +103,8 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
          carry: bool = True) -> Iterator[Unit]:
     """Units in input order; reads big JSONL files once, sequentially, to find cut points.
 
-    A container bigger than ``size`` that is read as a stream (a WARC, a gzipped JSONL file:
+    A plain WARC file bigger than ``size`` is cut into byte ranges of whole records, found
+    from its records' headers. A gzipped container bigger than ``size`` (WARC or JSONL:
     ``containers.streamed_kind``) is read here, in the driver, and cut into parts of whole
     records that carry their bytes (``carry``; an engine whose units all go out at once,
     Ray, leaves such a file whole to one worker, which streams it): a gzip stream inflates
@@ -117,11 +118,13 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
         if big and is_jsonl(inp.path):
             yield from _ranges(inp, size)
             continue
-        kind = _streamed_kind(inp.path) if big and carry else None
-        if kind is None:
-            yield Unit(inp)
-        else:
+        kind = _streamed_kind(inp.path) if big else None
+        if kind == ("warc", False):
+            yield from _warc_ranges(inp, size, max_record)
+        elif kind is not None and carry:
             yield from _carried_parts(inp, kind[0], kind[1], size, max_record)
+        else:
+            yield Unit(inp)
 
 
 def _streamed_kind(path: str) -> tuple[str, bool] | None:
@@ -166,6 +169,43 @@ def _carried_parts(inp: InputFile, kind: str, gz: bool, size: int,
             start += len(data)
             part += 1
         notes, error = stream_notes(reader, stream, max_record)
+    if pending is None or error is not None:
+        yield Unit(inp)
+        return
+    yield replace(pending, last=True, notes=tuple(notes))
+
+
+def _warc_ranges(inp: InputFile, size: int, max_record: int) -> Iterator[Unit]:
+    """A plain WARC file cut into byte ranges of about ``size`` bytes of whole records, found
+    from the records' headers alone (their bodies are sought past): each worker reads its
+    range, as with plain JSONL, and no engine needs the driver to carry the bytes. When
+    nothing whole is found, one unit of the whole file: its worker says why."""
+    from pipeline.engine import containers
+    from pipeline.engine.work import stream_notes
+
+    try:
+        fh = open(inp.path, "rb")  # noqa: SIM115
+    except OSError:
+        yield Unit(inp)
+        return
+    with fh:
+        stream = containers.ByteStream(fh, gz=False)
+        records = containers.WarcRecords(stream, max_record)
+        pending: Unit | None = None
+        begin: int | None = None
+        part, first, end = 0, 1, 0
+        for start, end in records.spans():
+            begin = start if begin is None else begin
+            if end - begin >= size:
+                if pending is not None:
+                    yield pending
+                pending = Unit(inp, begin, end, first, part, last=False, kind="warc")
+                part, first, begin = part + 1, records.count + 1, None
+        if begin is not None:
+            if pending is not None:
+                yield pending
+            pending = Unit(inp, begin, end, first, part, last=False, kind="warc")
+        notes, error = stream_notes(records, stream, max_record)
     if pending is None or error is not None:
         yield Unit(inp)
         return
@@ -341,6 +381,7 @@ def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
             return result, 0
     ctx = PartContext(path=unit.inp.path, relpath=unit.inp.relpath, fmt=unit.kind,
                       first_line=unit.first_line)
+    records = None
     if unit.kind == "warc":
         stream = containers.ByteStream(io.BytesIO(data), gz=False)
         records = containers.WarcRecords(stream, state.limits.max_record_bytes)
@@ -351,6 +392,11 @@ def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
         articles = jsonl.read(text, ctx, state.extract_state)
     del data
     extract_and_process(None, unit.inp, cfg, state, result, tick, articles, ctx)
+    if records is not None and records.skipped:  # in a range a worker read itself
+        over = f"over [run] max_record_mb = {state.limits.max_record_bytes / (1 << 20):g}"
+        entry.warnings[:0] = [f"WARC record {unit.first_line - 1 + n}: "
+                              f"{size / (1 << 20):.1f} MB skipped ({over})"
+                              for n, size in records.skipped]
     entry.warnings[:0] = unit.notes
     if ctx.utf8_warning:
         entry.warnings.insert(0, ctx.utf8_warning)
