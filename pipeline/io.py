@@ -161,20 +161,6 @@ def rename_into(tmp: str, path: Path) -> None:
         os.replace(tmp, path)
 
 
-def make_blanks(folder: Path, count: int) -> list[str]:
-    """Up to ``count`` new empty ``.tmp-*`` files in ``folder``, for a :class:`Blanks` pool
-    to start with. Fewer when the folder refuses them: a write then makes its own."""
-    names = []
-    try:
-        for _ in range(count):
-            fd, tmp = _new_temp(folder, "")
-            os.close(fd)
-            names.append(tmp)
-    except OSError:
-        pass
-    return names
-
-
 class Blanks:
     """Files ready to be filled and renamed into place, so the runner creates none.
 
@@ -194,9 +180,6 @@ class Blanks:
         # folder), so a path holds one only if this pool wrote it. Hashes of the paths
         # written answer ``may_hold`` without a look at the disk (a clash only costs a look).
         self._written: set[int] | None = set() if fresh else None
-
-    def give(self, names: Iterable[str]) -> None:
-        self.ready.extend(names)
 
     def may_hold(self, path: str | Path) -> bool:
         """Whether a file may be at ``path`` (False only when it surely is not): the runner

@@ -1,35 +1,31 @@
-"""pipeline.io: blanks, the files workers make for the runner to write articles into."""
+"""pipeline.io: blanks, the files the runner's writes replace, kept to write the next into."""
 
-from pipeline.io import Blanks, make_blanks
+from pipeline.io import Blanks
 
 
 def test_blanks_write_atomically_and_recycle_the_replaced_file(tmp_path):
     blanks = Blanks(tmp_path)
-    blanks.give(make_blanks(tmp_path, 2))
     target = tmp_path / "a.json"
-    blanks.write(target, b"first")
-    assert target.read_bytes() == b"first" and len(blanks.ready) == 1
-    blanks.write(target, b"second, longer")  # the replaced file becomes the next blank
-    assert target.read_bytes() == b"second, longer" and len(blanks.ready) == 1
+    blanks.write(target, b"first, the longest")  # no blank yet: a temp file of its own
+    assert target.read_bytes() == b"first, the longest" and blanks.ready == []
+    blanks.write(target, b"second")  # the replaced file becomes the next blank
+    assert target.read_bytes() == b"second" and len(blanks.ready) == 1
     blanks.write(target, b"3rd")  # a recycled blank is written over, then cut to length
-    assert target.read_bytes() == b"3rd"
+    assert target.read_bytes() == b"3rd" and len(blanks.ready) == 1
     blanks.ready.append(str(tmp_path / ".tmp-gone"))  # a blank removed under us
-    blanks.write(tmp_path / "b.json", b"b")
-    assert (tmp_path / "b.json").read_bytes() == b"b"
-    blanks.close()
+    blanks.write(tmp_path / "b.json", b"b")  # the next one serves
+    assert (tmp_path / "b.json").read_bytes() == b"b" and blanks.ready == []
+    blanks.write(tmp_path / "b.json", b"bb")
+    blanks.close()  # the blank nobody used is removed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
     blanks.write(tmp_path / "c.json", b"c")  # none left: an ordinary atomic write
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json", "c.json"]
-    assert make_blanks(tmp_path / "missing" / "deeper", 3) != []  # the folder is made
-    (tmp_path / "file").write_bytes(b"")
-    assert make_blanks(tmp_path / "file", 3) == []  # refused: none, and no exception
 
 
 def test_a_pool_for_a_new_folder_knows_without_looking_which_paths_hold_files(tmp_path):
     """On a folder that held no article files, a path holds one only if the pool wrote it,
     so the runner's look for a stale copy of each article costs no system call."""
     blanks = Blanks(tmp_path, fresh=True)
-    blanks.give(make_blanks(tmp_path, 2))
     a, b = tmp_path / "a.json", tmp_path / "aside" / "a.json"
     assert not blanks.may_hold(a) and not blanks.may_hold(b)
     blanks.write(a, b"first")
@@ -48,11 +44,14 @@ def test_a_blank_or_a_worker_file_goes_into_a_folder_not_made_yet(tmp_path):
     from pipeline.io import write_temp
 
     blanks = Blanks(tmp_path, fresh=True)
-    blanks.give(make_blanks(tmp_path, 1))
+    blanks.write(tmp_path / "x.json", b"x")
+    blanks.keep(tmp_path / "x.json")  # one blank in the output folder
+    assert len(blanks.ready) == 1
     blanks.write(tmp_path / "aside" / "a.json", b"a")
+    assert blanks.ready == []
     blanks.place(write_temp(tmp_path, b"b"), tmp_path / "other" / "b.json")
     assert (tmp_path / "aside" / "a.json").read_bytes() == b"a"
     assert (tmp_path / "other" / "b.json").read_bytes() == b"b"
     assert not blanks.may_hold(tmp_path / "c.json") and blanks.may_hold(tmp_path / "aside" / "a.json")
     blanks.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["aside", "other"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aside", "other", "x.json"]
