@@ -101,6 +101,24 @@ def test_a_hung_article_times_out_and_the_file_goes_on(tmp_path: Path, patched_s
     assert result.entry.articles == 2
 
 
+def test_a_part_of_a_cut_file_keeps_the_same_limits(tmp_path: Path, patched_stage):
+    """A byte range of a big JSONL file goes through the same per-article time limit and
+    error handling as a whole file (before this version a range had neither)."""
+    from pipeline.engine.units import Unit, process_part
+
+    inp = _jsonl(tmp_path / "crawl.jsonl", ["第一篇正常的新闻。", "这篇会卡住。", "崩溃了。",
+                                            "第四篇正常。"])
+    size = os.path.getsize(inp.path)
+    started = time.monotonic()
+    result, records = process_part(Unit(inp, 0, size, last=False), patched_stage,
+                                   ("clean", "convert"))
+    assert time.monotonic() - started < 30
+    assert [a.title for a in result.articles] == ["第0条", "第3条"] and records == 4
+    assert result.entry.status == "failed" and result.entry.articles == 2
+    assert result.entry.error == ("article 1: timed out after 0.5 s ([run] article_timeout); "
+                                  "article 2: ValueError: boom")
+
+
 def test_exceptions_and_memoryerror_cost_one_article(tmp_path: Path, patched_stage):
     inp = _jsonl(tmp_path / "crawl.jsonl", ["崩溃了。", "正常。", "内存不够。", "也正常。"])
     result = work.process_file(inp, patched_stage, ("clean", "convert"))
