@@ -161,18 +161,14 @@ class WarcRecords:
     skipped: list[tuple[int, int]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[bytes]:
-        for record in self._records(keep=True):
-            assert isinstance(record, bytes)
+        for _start, _end, record in self.located(keep=True):
+            assert record is not None
             yield record
 
-    def spans(self) -> Iterator[tuple[int, int]]:
-        """Where each whole record starts and ends in the stream, bodies skipped (sought past
-        in a plain file), records over ``max_record`` too."""
-        for span in self._records(keep=False):
-            assert isinstance(span, tuple)
-            yield span
-
-    def _records(self, keep: bool) -> Iterator[bytes | tuple[int, int]]:
+    def located(self, keep: bool) -> Iterator[tuple[int, int, bytes | None]]:
+        """Where each whole record starts and ends in the stream, with its bytes (``keep``)
+        or without: then every body is skipped (sought past in a plain file), and records
+        over ``max_record`` are located too."""
         stream = self.stream
         while True:
             start = stream.consumed
@@ -214,11 +210,11 @@ class WarcRecords:
                 break
             self.count += 1
             if not keep:
-                yield start, stream.consumed
+                yield start, stream.consumed, None
             elif body is None:
                 self.skipped.append((number, length))
             else:
-                yield b"".join(head) + body
+                yield start, stream.consumed, b"".join(head) + body
         if stream.problem:  # the damage, not the record it cut short
             self.problem = stream.problem
 

@@ -119,10 +119,8 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
             yield from _ranges(inp, size)
             continue
         kind = _streamed_kind(inp.path) if big else None
-        if kind == ("warc", False):
-            yield from _warc_ranges(inp, size, max_record)
-        elif kind is not None and carry:
-            yield from _carried_parts(inp, kind[0], kind[1], size, max_record)
+        if kind is not None and (carry or kind == ("warc", False)):
+            yield from _container_parts(inp, kind[0], kind[1], size, max_record)
         else:
             yield Unit(inp)
 
@@ -137,9 +135,17 @@ def _streamed_kind(path: str) -> tuple[str, bool] | None:
         return None
 
 
-def _carried_parts(inp: InputFile, kind: str, gz: bool, size: int,
-                   max_record: int) -> Iterator[Unit]:
-    """The container cut into parts of about ``size`` inflated bytes of whole records. When
+# A piece of a container: where it starts and ends (in the inflated stream), the number of
+# its first record or line, and its bytes when it travels with its unit (None: the worker
+# reads the range itself).
+_Piece = tuple[int, int, int, bytes | None]
+
+
+def _container_parts(inp: InputFile, kind: str, gz: bool, size: int,
+                     max_record: int) -> Iterator[Unit]:
+    """A container cut into units of about ``size`` (inflated) bytes of whole records: byte
+    ranges of a plain WARC file, found from its records' headers alone (the bodies are
+    sought past), or, for a gzipped file, parts read here that carry their bytes. When
     nothing whole comes out of it (damage in its first record), one unit of the whole file:
     its worker reads it and says why."""
     from pipeline.engine import containers
@@ -153,21 +159,18 @@ def _carried_parts(inp: InputFile, kind: str, gz: bool, size: int,
     with fh:
         stream = containers.ByteStream(fh, gz)
         reader: containers.WarcRecords | containers.JsonlBlocks
-        if kind == "warc":
-            reader = containers.WarcRecords(stream, max_record)
-            pieces: Iterator[tuple[bytes, int]] = _record_groups(reader, size)
-        else:
+        pieces: Iterator[_Piece]
+        if kind == "jsonl":
             reader = containers.JsonlBlocks(stream, size, max_record)
-            pieces = ((block, line) for block, line, _at in reader)
+            pieces = ((at, at + len(block), line, block) for block, line, at in reader)
+        else:
+            reader = containers.WarcRecords(stream, max_record)
+            pieces = _record_groups(reader, size, keep=gz)
         pending: Unit | None = None
-        start = part = 0
-        for data, first in pieces:
+        for part, (begin, end, first, data) in enumerate(pieces):
             if pending is not None:
                 yield pending
-            pending = Unit(inp, start, start + len(data), first, part, last=False, data=data,
-                           kind=kind)
-            start += len(data)
-            part += 1
+            pending = Unit(inp, begin, end, first, part, last=False, data=data, kind=kind)
         notes, error = stream_notes(reader, stream, max_record)
     if pending is None or error is not None:
         yield Unit(inp)
@@ -175,58 +178,25 @@ def _carried_parts(inp: InputFile, kind: str, gz: bool, size: int,
     yield replace(pending, last=True, notes=tuple(notes))
 
 
-def _warc_ranges(inp: InputFile, size: int, max_record: int) -> Iterator[Unit]:
-    """A plain WARC file cut into byte ranges of about ``size`` bytes of whole records, found
-    from the records' headers alone (their bodies are sought past): each worker reads its
-    range, as with plain JSONL, and no engine needs the driver to carry the bytes. When
-    nothing whole is found, one unit of the whole file: its worker says why."""
-    from pipeline.engine import containers
-    from pipeline.engine.work import stream_notes
-
-    try:
-        fh = open(inp.path, "rb")  # noqa: SIM115
-    except OSError:
-        yield Unit(inp)
-        return
-    with fh:
-        stream = containers.ByteStream(fh, gz=False)
-        records = containers.WarcRecords(stream, max_record)
-        pending: Unit | None = None
-        begin: int | None = None
-        part, first, end = 0, 1, 0
-        for start, end in records.spans():
-            begin = start if begin is None else begin
-            if end - begin >= size:
-                if pending is not None:
-                    yield pending
-                pending = Unit(inp, begin, end, first, part, last=False, kind="warc")
-                part, first, begin = part + 1, records.count + 1, None
-        if begin is not None:
-            if pending is not None:
-                yield pending
-            pending = Unit(inp, begin, end, first, part, last=False, kind="warc")
-        notes, error = stream_notes(records, stream, max_record)
-    if pending is None or error is not None:
-        yield Unit(inp)
-        return
-    yield replace(pending, last=True, notes=tuple(notes))
-
-
-def _record_groups(records: Any, size: int) -> Iterator[tuple[bytes, int]]:
-    """Whole WARC records joined into archives of about ``size`` bytes, each with the number
-    of its first record."""
+def _record_groups(records: Any, size: int, keep: bool) -> Iterator[_Piece]:
+    """Whole WARC records grouped into pieces of about ``size`` bytes; with ``keep``, each
+    piece holds its records joined into an archive, else only where they lie in the file."""
     group: list[bytes] = []
-    held = 0
-    first = 1
-    for record in records:
-        group.append(record)
-        held += len(record) + 4
-        if held >= size:
-            yield b"\r\n\r\n".join(group) + b"\r\n\r\n", first
-            first = records.count + 1
-            group, held = [], 0
-    if group:
-        yield b"\r\n\r\n".join(group) + b"\r\n\r\n", first
+    begin: int | None = None
+    first, end = 1, 0
+    for start, end, record in records.located(keep):
+        begin = start if begin is None else begin
+        if record is not None:
+            group.append(record)
+        if end - begin >= size:
+            yield begin, end, first, _archive(group) if keep else None
+            first, group, begin = records.count + 1, [], None
+    if begin is not None:
+        yield begin, end, first, _archive(group) if keep else None
+
+
+def _archive(records: list[bytes]) -> bytes:
+    return b"\r\n\r\n".join(records) + b"\r\n\r\n"
 
 
 def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
