@@ -103,13 +103,7 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
 
 def _sizes(inputs: list[InputFile]) -> list[tuple[str, int]]:
     """Each input's path and bytes, for ``expect_input`` (what its units add up to)."""
-    out = []
-    for inp in inputs:
-        try:
-            out.append((inp.path, os.path.getsize(inp.path)))
-        except OSError:
-            out.append((inp.path, 0))
-    return out
+    return [(inp.path, unit_bytes(Unit(inp))) for inp in inputs]
 
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
