@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RAW, zhnews
-from tests.test_engine import write_jsonl
+from tests.test_engine import write_jsonl, write_warc
 
 pytest.importorskip("ray.data")
 
@@ -16,17 +16,25 @@ def _tree(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-def test_ray_on_two_cpus_matches_local_on_samples_and_cut_jsonl(tmp_path: Path):
+def test_ray_on_two_cpus_matches_local_on_samples_and_cut_containers(tmp_path: Path):
+    """Big files cut into units: a JSONL file, a WARC, a gzipped WARC, and a WARC cut short
+    (whose last part carries the note that says so)."""
     (tmp_path / "in").mkdir()
-    dump = write_jsonl(tmp_path / "in" / "dump.jsonl", records=120)
+    write_jsonl(tmp_path / "in" / "dump.jsonl", records=120)
+    warc = write_warc(tmp_path / "in" / "pages.warc", records=60)
+    write_warc(tmp_path / "in" / "pages.warc.gz", records=60, gz=True)
+    cut = tmp_path / "in" / "short.warc"
+    cut.write_bytes(warc.read_bytes()[:-300])
     cfg = tmp_path / "cfg" / "pipeline.toml"
     cfg.parent.mkdir()
     cfg.write_text("[run]\nsplit_mb = 0.01\n", "utf-8")  # the dump becomes several units
-    inputs = [str(RAW), str(dump)]
+    inputs = [str(RAW), str(tmp_path / "in")]
     local, ray = tmp_path / "local", tmp_path / "ray"
     zhnews("run", *inputs, "-o", str(local), "-j", "1", "--no-progress", "-c", str(cfg))
     proc = zhnews("run", *inputs, "-o", str(ray), "-j", "2", "--no-progress", "-c", str(cfg),
                   "--engine", "ray")
     assert _tree(ray) == _tree(local)
     assert len(_tree(local)) > 100
+    manifest = (local / "manifest.jsonl").read_text("utf-8")
+    assert manifest.count('"format":"warc"') == 3 and "kept the 65 whole record" in manifest
     assert b"Traceback" not in proc.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,15 +65,16 @@ def connect(workers: int) -> bool:
 
 
 def _row(unit: Unit, i: int) -> dict[str, Any]:
-    return {"i": i, "path": unit.inp.path, "relpath": unit.inp.relpath, "start": unit.start,
-            "end": -1 if unit.end is None else unit.end, "first": unit.first_line,
-            "part": unit.part, "last": unit.last}
+    """A unit as a row of the dataset: the whole Unit pickled, so that every field (its
+    kind, its notes, its input's error) reaches the worker as the local engine sends it."""
+    assert unit.data is None  # plan(carry=False): no unit carries its bytes on Ray
+    return {"i": i, "unit": pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)}
 
 
 def _unit(row: dict[str, Any]) -> Unit:
-    end = int(row["end"])
-    return Unit(InputFile(str(row["path"]), str(row["relpath"])), int(row["start"]),
-                None if end < 0 else end, int(row["first"]), int(row["part"]), bool(row["last"]))
+    unit = pickle.loads(bytes(row["unit"]))
+    assert isinstance(unit, Unit)
+    return unit
 
 
 _EXPECTED: set[tuple[str, tuple[str, ...]]] = set()  # (config, stages) this process prepared
