@@ -257,3 +257,22 @@ def test_a_streamed_input_is_never_read_whole(tmp_path, cfg, monkeypatch):
     result = process_file(InputFile(str(path), path.name), cfg, ())
     assert result.count == 20 * 3 * len(SAMPLES)
     assert asked and max(asked) <= max(containers.CHUNK, 1 << 16) and -1 not in asked
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_stream_says_where_each_gzip_member_starts_in_the_file(monkeypatch, chunk: int):
+    """What cuts a WARC.gz into ranges a worker inflates alone: the file offset of the member
+    that starts at a given place in the inflated stream, at any chunk size; a place inside a
+    member has none, and the first member at or after it can be asked for instead."""
+    monkeypatch.setattr(containers, "CHUNK", chunk)
+    texts = [s.read_bytes() for s in SAMPLES]
+    members = [gzip.compress(t, mtime=0) for t in texts]
+    stream = containers.ByteStream(io.BytesIO(b"".join(members)), gz=True, members=True)
+    inflated = file_at = 0
+    for text, member in zip(texts, members, strict=True):
+        assert stream.read(len(text)) == text
+        assert stream.member_at(inflated) == file_at
+        assert stream.member_at(inflated + 1) is None
+        assert stream.member_at(inflated + 1, exact=False) in (file_at + len(member), None)
+        inflated, file_at = inflated + len(text), file_at + len(member)
+    assert stream.read(1) == b"" and stream.problem is None

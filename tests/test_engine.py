@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engine.units import plan
+from pipeline.engine.units import Unit, plan
 from pipeline.io import InputFile
 from tests.conftest import RAW, zhnews
 
@@ -144,18 +144,30 @@ def test_a_gzipped_jsonl_file_is_cut_by_the_driver_and_gives_the_same_output(tmp
     assert sorted(a["source"]["index"] for a in arts) == list(range(240))
 
 
-@pytest.mark.parametrize("gz", [False, True])
-def test_a_warc_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path, gz: bool):
-    dump = write_warc(tmp_path / ("dump.warc.gz" if gz else "dump.warc"), gz=gz)
+@pytest.mark.parametrize("packing", ["plain", "gzip members", "one gzip member"])
+def test_a_warc_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path, packing: str):
+    dump = write_warc(tmp_path / ("dump.warc" if packing == "plain" else "dump.warc.gz"),
+                      gz=packing == "gzip members")
+    data = dump.read_bytes()
+    if packing == "one gzip member":  # gzip run over a plain WARC: no member starts a record
+        plain = write_warc(tmp_path / "plain.warc")
+        data = gzip.compress(plain.read_bytes(), mtime=0)
+        dump.write_bytes(data)
     units = list(plan([InputFile(str(dump), dump.name)], 8 * 1024))
     assert len(units) > 5 and all(u.kind == "warc" for u in units)
-    if gz:  # a gzip stream is read by the driver: its parts carry their records
+    if packing == "one gzip member":  # inflated by the driver: its parts carry their records
         assert all(u.data is not None for u in units)
-    else:  # a plain file is cut into byte ranges of whole records, read by the workers
-        data = dump.read_bytes()
-        assert all(u.data is None and data.startswith(b"WARC/", u.start) for u in units)
-        assert units[-1].end == len(data.rstrip(b"\r\n"))
-        assert [u.end is not None for u in units] == [True] * len(units)
+        assert list(plan([InputFile(str(dump), dump.name)], 8 * 1024, carry=False)) == [
+            Unit(InputFile(str(dump), dump.name))]  # Ray: one worker streams it whole
+    else:  # byte ranges of the file, read by the workers, end to end
+        head = b"\x1f\x8b" if packing == "gzip members" else b"WARC/"
+        assert all(u.data is None and data.startswith(head, u.start) for u in units)
+        gaps = [b.start - a.end for a, b in zip(units, units[1:], strict=False)]
+        assert set(gaps) == ({0} if packing == "gzip members" else {4})  # 4: "\r\n\r\n"
+        assert units[-1].end == (len(data) if packing == "gzip members"
+                                 else len(data.rstrip(b"\r\n")))
+        assert all(u.gz == (packing == "gzip members") for u in units)
+        assert list(plan([InputFile(str(dump), dump.name)], 8 * 1024, carry=False)) == units
     cut = _same_at_any_cut(tmp_path, dump)
     manifest = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
     assert len(manifest) == 1 and manifest[0]["status"] == "ok"
@@ -165,9 +177,20 @@ def test_a_warc_is_cut_by_the_driver_and_gives_the_same_output(tmp_path: Path, g
     assert sum(a["duplicate_of"] is not None for a in arts) > 0
 
 
-def test_a_warc_cut_in_ranges_names_its_skipped_and_cut_records_as_a_whole_one(tmp_path):
+def gzip_records(warc: bytes) -> bytes:
+    """A plain WARC gzipped a member per record, as crawlers write WARC.gz files."""
+    records = warc.split(b"\r\n\r\nWARC/")
+    texts = [r if i == 0 else b"WARC/" + r for i, r in enumerate(records)]
+    return b"".join(gzip.compress(t + (b"\r\n\r\n" if i < len(texts) - 1 else b""), mtime=0)
+                    for i, t in enumerate(texts))
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_warc_cut_in_ranges_names_its_skipped_and_cut_records_as_a_whole_one(tmp_path,
+                                                                                gz: bool):
     """A record over max_record_mb inside a range, and a file cut short, are named with their
-    numbers in the whole file, as when one worker reads it whole."""
+    numbers in the whole file, as when one worker reads it whole (a plain WARC, or a gzipped
+    one cut at its members)."""
     dump = write_warc(tmp_path / "dump.warc", records=60)
     data = dump.read_bytes()
     comment = b"<!--" + b"x" * 1_100_000 + b"-->"
@@ -179,6 +202,10 @@ def test_a_warc_cut_in_ranges_names_its_skipped_and_cut_records_as_a_whole_one(t
     records = data.split(b"\r\n\r\nWARC/")
     dump.write_bytes(b"\r\n\r\nWARC/".join(records[:30]) + b"\r\n\r\n" + big
                      + b"WARC/" + b"\r\n\r\nWARC/".join(records[30:])[:-300])
+    if gz:
+        dump = dump.rename(tmp_path / "dump.warc.gz")
+        dump.write_bytes(gzip_records(dump.read_bytes()))
+        assert all(u.gz for u in plan([InputFile(str(dump), dump.name)], 10_000))
     config = tmp_path / "limits" / "pipeline.toml"
     config.parent.mkdir()
     outs = []
@@ -206,6 +233,28 @@ def test_a_cut_container_damaged_midway_says_so_once(tmp_path: Path):
     assert entry["status"] == "ok" and 60 < entry["articles"] < 200
     damage = [w for w in entry["warnings"] if "truncated gzip" in w]
     assert damage == ["truncated gzip: the stream ends early; kept the lines before it"]
+
+
+@pytest.mark.parametrize("damage", ["cut", "corrupt"])
+def test_a_gzipped_warc_cut_at_its_members_keeps_what_came_before_damage(tmp_path: Path,
+                                                                         damage: str):
+    """A WARC.gz cut short or corrupted midway: its ranges end before the damaged member, and
+    whole, cut and two-worker runs write the same files and manifest."""
+    dump = write_warc(tmp_path / "dump.warc.gz", gz=True)
+    packed = dump.read_bytes()
+    middle = packed.index(b"\x1f\x8b", len(packed) // 2) + 200  # inside a member
+    dump.write_bytes(packed[:middle] if damage == "cut"
+                     else packed[:middle] + b"\x00" * 64 + packed[middle + 64:])
+    units = list(plan([InputFile(str(dump), dump.name)], 8 * 1024))
+    assert len(units) > 5 and all(u.gz for u in units)
+    assert units[-1].end == middle - 200 and units[-1].notes
+    cut = _same_at_any_cut(tmp_path, dump)
+    (entry,) = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
+    assert entry["status"] == "ok" and 40 < entry["articles"] < 100
+    problem = "truncated gzip: the stream ends early" if damage == "cut" else "corrupt gzip"
+    assert [w for w in entry["warnings"] if "gzip" in w] == [
+        w for w in entry["warnings"] if w.startswith(problem) and "kept the" in w]
+    assert len(entry["warnings"]) == 1
 
 
 def test_extract_streams_cut_files_in_order(tmp_path: Path):

@@ -12,6 +12,7 @@ early or is corrupt keeps what inflated before the damage, with a warning.
 from __future__ import annotations
 
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -34,13 +35,22 @@ def _plain_chunks(fh: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def _gunzip_chunks(fh: BinaryIO) -> Iterator[bytes]:
+def _gunzip_chunks(fh: BinaryIO,
+                   members: deque[tuple[int, int]] | None = None) -> Iterator[bytes]:
     """Every member of a gzip stream inflated, CHUNK bytes at most at a time; bytes after the
-    last member that start no new one are padding (as ``sniff.gunzip`` reads them)."""
+    last member that start no new one are padding (as ``sniff.gunzip`` reads them). With
+    ``members``, where each member starts is appended to it: (in the inflated stream, in the
+    file)."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     pending = b""
+    taken = made = 0  # bytes read from the file, bytes inflated
+    if members is not None:
+        members.append((0, 0))
     while True:
-        data = pending or fh.read(CHUNK)
+        data = pending
+        if not data:
+            data = fh.read(CHUNK)
+            taken += len(data)
         pending = b""
         if not data:
             if not inflater.eof:
@@ -49,25 +59,32 @@ def _gunzip_chunks(fh: BinaryIO) -> Iterator[bytes]:
         if inflater.eof:  # one member done: another starts here, or padding
             while len(data) < len(GZIP_MAGIC) and (more := fh.read(CHUNK)):
                 data += more
+                taken += len(more)
             if not data.startswith(GZIP_MAGIC):
                 return
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            if members is not None:
+                members.append((made, taken - len(data)))
         try:
             out = inflater.decompress(data, CHUNK)
         except zlib.error as exc:
             raise _Damaged(f"corrupt gzip: {exc}") from None
         pending = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
         if out:
+            made += len(out)
             yield out
 
 
 class ByteStream:
     """``read`` and ``readline`` over a file, inflated when ``gz``. Damage to the gzip stream
-    ends it early, as if the file ended there, and is kept in ``problem``."""
+    ends it early, as if the file ended there, and is kept in ``problem``. With ``members``
+    (gzip only), it can tell where in the file a gzip member starts at a given place in the
+    inflated stream: what lets a worker inflate a part of the file on its own."""
 
-    def __init__(self, fh: BinaryIO, gz: bool) -> None:
+    def __init__(self, fh: BinaryIO, gz: bool, members: bool = False) -> None:
         self._fh, self._gz = fh, gz
-        self._chunks = _gunzip_chunks(fh) if gz else _plain_chunks(fh)
+        self._members: deque[tuple[int, int]] | None = deque() if gz and members else None
+        self._chunks = _gunzip_chunks(fh, self._members) if gz else _plain_chunks(fh)
         self._buf = b""
         self._pos = 0
         self.problem: str | None = None
@@ -81,6 +98,19 @@ class ByteStream:
         except _Damaged as exc:
             self.problem = str(exc)
             return b""
+
+    def member_at(self, offset: int, exact: bool = True) -> int | None:
+        """Where in the file the gzip member that starts at ``offset`` of the inflated stream
+        starts (with ``exact`` false: the first member at or after it); None when none does
+        (or none has been reached yet). Offsets must be asked in increasing order: members
+        before ``offset`` are forgotten, so memory holds those of the current part only."""
+        members = self._members
+        assert members is not None, "ByteStream(members=True) over a gzip stream"
+        while members and members[0][0] < offset:
+            members.popleft()
+        if members and (not exact or members[0][0] == offset):
+            return members[0][1]
+        return None
 
     def read(self, n: int) -> bytes:
         """Up to ``n`` bytes; fewer only at the end."""
@@ -157,6 +187,7 @@ class WarcRecords:
     stream: ByteStream
     max_record: int
     count: int = 0  # whole records read or skipped
+    end: int = 0  # where the last of them ends in the stream
     problem: str | None = None
     skipped: list[tuple[int, int]] = field(default_factory=list)
 
@@ -209,6 +240,7 @@ class WarcRecords:
                 self.problem = f"record {number} is truncated ({got} of {length} bytes)"
                 break
             self.count += 1
+            self.end = stream.consumed
             if not keep:
                 yield start, stream.consumed, None
             elif body is None:
