@@ -365,6 +365,7 @@ class RssWatch(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.root, self.peak, self.done = pid, {}, False
+        self.names: dict[int, str] = {}  # each process's name (its command's first word)
 
     def _children(self) -> dict[int, int]:
         parent: dict[int, int] = {}
@@ -391,7 +392,9 @@ class RssWatch(threading.Thread):
                         for line in fh:
                             if line.startswith("VmHWM:"):
                                 kb = int(line.split()[1])
-                                self.peak[pid] = max(self.peak.get(pid, 0), kb)
+                                if kb > self.peak.get(pid, 0):  # named at its peak: a
+                                    self.peak[pid] = kb  # Ray worker renames itself
+                                    self.names[pid] = _name(pid)
                 except OSError:
                     pass
             time.sleep(0.2)
@@ -432,16 +435,26 @@ def build_big(work: Path, megabytes: int, fmt: str) -> tuple[Path, int]:
     return dump, records
 
 
-def big_run(megabytes: int, workers: int, fmt: str = "jsonl") -> None:
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().split(b"\0")[0].decode("utf-8", "replace")
+    except OSError:
+        return "?"
+
+
+def big_run(megabytes: int, workers: int, fmt: str = "jsonl", engine: str = "local") -> None:
     work = Path(tempfile.mkdtemp(prefix="zhnews-big-", dir="/tmp"))
     try:
         dump, records = build_big(work, megabytes, fmt)
         size = dump.stat().st_size
-        print(f"\n1 GB-class dump: {dump} {size / 2**20:.0f} MB, {records} records, -j {workers}")
+        print(f"\n1 GB-class dump: {dump} {size / 2**20:.0f} MB, {records} records, -j {workers}"
+              f", engine {engine}")
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         t = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "-o",
-                                 str(work / "out"), "-j", str(workers), "--no-progress"],
+                                 str(work / "out"), "-j", str(workers), "--no-progress",
+                                 "--engine", engine],
                                 cwd=ROOT, env=env, stderr=subprocess.PIPE)
         watch = RssWatch(proc.pid)
         watch.start()
@@ -452,8 +465,13 @@ def big_run(megabytes: int, workers: int, fmt: str = "jsonl") -> None:
         print(f"  exit {proc.returncode} in {seconds:.0f} s wall ({size / 2**20 / seconds:.2f} MB/s); "
               f"{err.decode('utf-8', 'replace').strip().splitlines()[-1]}")
         driver = watch.peak.pop(proc.pid, 0)
-        print(f"  peak RSS: driver {driver / 1024:.0f} MB; workers "
-              + ", ".join(f"{kb / 1024:.0f} MB" for kb in sorted(watch.peak.values())))
+        if engine == "local":
+            print(f"  peak RSS: driver {driver / 1024:.0f} MB; workers "
+                  + ", ".join(f"{kb / 1024:.0f} MB" for kb in sorted(watch.peak.values())))
+        else:  # Ray's own processes too: each named (its workers are ray::…)
+            print(f"  peak RSS: driver {driver / 1024:.0f} MB; "
+                  + ", ".join(f"{watch.names.get(pid, '?')} {kb / 1024:.0f} MB"
+                              for pid, kb in sorted(watch.peak.items(), key=lambda x: -x[1])))
         print(f"  {load()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -473,6 +491,8 @@ def main() -> int:
                                                               "warc.gz"),
                     help="the --big-mb dump's format (its records as JSONL lines or WARC "
                          "responses, gzipped or not)")
+    ap.add_argument("--big-engine", default="local", choices=("local", "ray"),
+                    help="the engine of the --big-mb run")
     ap.add_argument("-j", type=int, default=2, help="workers for the parallel runs")
     ap.add_argument("--pairs", type=int, default=3,
                     help="-j 1 / -j N runs alternated this many times (best of each compared)")
@@ -484,7 +504,7 @@ def main() -> int:
         PORTAL = args.shared / "data" / "extraction" / "portal-pages"
 
     if args.big_only:
-        big_run(args.big_mb, args.j, args.big_format)
+        big_run(args.big_mb, args.j, args.big_format, args.big_engine)
         return 0
     cfg = config.load(str(ROOT / "config" / "pipeline.toml"))
     work = Path(tempfile.mkdtemp(prefix="zhnews-bench-", dir="/tmp"))
@@ -614,7 +634,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.big_mb:
-        big_run(args.big_mb, args.j, args.big_format)
+        big_run(args.big_mb, args.j, args.big_format, args.big_engine)
     return 0
 
 
