@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,18 @@ def _tree(out: Path) -> dict[str, bytes]:
 
 
 def test_ray_on_two_cpus_matches_local_on_samples_and_cut_containers(tmp_path: Path):
-    """Big files cut into units: a JSONL file, a WARC, a gzipped WARC, and a WARC cut short
-    (whose last part carries the note that says so)."""
+    """Big files cut into units: a JSONL file, a WARC, a WARC.gz cut at its gzip members, a
+    WARC cut short (whose last part carries the note that says so), and the parts the driver
+    reads and Ray keeps in its object store: a gzipped JSONL file, a WARC gzipped whole."""
     (tmp_path / "in").mkdir()
-    write_jsonl(tmp_path / "in" / "dump.jsonl", records=120)
+    jsonl = write_jsonl(tmp_path / "in" / "dump.jsonl", records=120)
     warc = write_warc(tmp_path / "in" / "pages.warc", records=60)
     write_warc(tmp_path / "in" / "pages.warc.gz", records=60, gz=True)
     cut = tmp_path / "in" / "short.warc"
     cut.write_bytes(warc.read_bytes()[:-300])
+    (tmp_path / "in" / "crawl.jsonl.gz").write_bytes(gzip.compress(
+        jsonl.read_bytes().replace(b"news.example.cn", b"crawl.example.cn"), mtime=0))
+    (tmp_path / "in" / "whole.warc.gz").write_bytes(gzip.compress(warc.read_bytes(), mtime=0))
     cfg = tmp_path / "cfg" / "pipeline.toml"
     cfg.parent.mkdir()
     cfg.write_text("[run]\nsplit_mb = 0.01\n", "utf-8")  # the dump becomes several units
@@ -36,5 +41,6 @@ def test_ray_on_two_cpus_matches_local_on_samples_and_cut_containers(tmp_path: P
     assert _tree(ray) == _tree(local)
     assert len(_tree(local)) > 100
     manifest = (local / "manifest.jsonl").read_text("utf-8")
-    assert manifest.count('"format":"warc"') == 3 and "kept the 65 whole record" in manifest
+    assert manifest.count('"format":"warc"') == 4 and "kept the 65 whole record" in manifest
+    assert manifest.count('"format":"jsonl"') == 2
     assert b"Traceback" not in proc.stderr

@@ -14,6 +14,8 @@ import logging
 import os
 import pickle
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -64,16 +66,25 @@ def connect(workers: int) -> bool:
     return True
 
 
-def _row(unit: Unit, i: int) -> dict[str, Any]:
+def _row(unit: Unit, i: int, ray: Any) -> dict[str, Any]:
     """A unit as a row of the dataset: the whole Unit pickled, so that every field (its
-    kind, its notes, its input's error) reaches the worker as the local engine sends it."""
-    assert unit.data is None  # plan(carry=False): no unit carries its bytes on Ray
-    return {"i": i, "unit": pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)}
+    kind, its notes, its input's error) reaches the worker as the local engine sends it. A
+    part the driver read (of a gzipped JSONL file, or a WARC gzipped as one member) puts its
+    bytes in Ray's object store, which spills them to disk past its memory; the row holds
+    their reference, so neither the driver nor the dataset holds the parts."""
+    data = None if unit.data is None else ray.put(unit.data)
+    bare = replace(unit, data=None)
+    return {"i": i, "unit": pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), "data": data}
 
 
 def _unit(row: dict[str, Any]) -> Unit:
     unit = pickle.loads(bytes(row["unit"]))
     assert isinstance(unit, Unit)
+    import ray
+
+    data = row.get("data")
+    if isinstance(data, ray.ObjectRef):  # a row without one may hold None or NaN there
+        unit = replace(unit, data=ray.get(data))
     return unit
 
 
@@ -106,22 +117,22 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
            workers: int, blanks: Any = None) -> Iterator[StreamedFile]:
     """One StreamedFile per input in input order, like ``local.stream``. ``blanks`` is not
     used: Ray's workers may run on machines that do not see the output folder."""
-    # A big WARC or gzipped JSONL file stays one unit, streamed by its worker: parts the
-    # driver read would all sit in the dataset at once.
-    units = list(plan(inputs, split_bytes(cfg), carry=False))
-    if not units:
+    planned = plan(inputs, split_bytes(cfg))
+    first = next(planned, None)
+    if first is None:
         return
     ray = _import_ray()
-    started = connect(workers)
+    started = connect(workers)  # before the rest is planned: parts go to the object store
     try:
+        rows = [_row(unit, i, ray) for i, unit in enumerate(chain([first], planned))]
+        units = [_unit({"unit": row["unit"]}) for row in rows]  # without their bytes
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.ERROR)
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        ds = ray.data.from_items([_row(u, i) for i, u in enumerate(units)],
-                                 override_num_blocks=min(len(units), MAX_BLOCKS))
+        ds = ray.data.from_items(rows, override_num_blocks=min(len(units), MAX_BLOCKS))
         kinds = input_kinds((unit.inp.path, unit_bytes(unit)) for unit in units)
         ds = ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
                             fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})

@@ -102,8 +102,7 @@ def is_jsonl(path: str) -> bool:
     return detect_format(path, head.decode("utf-8", "replace")) == "jsonl"
 
 
-def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
-         carry: bool = True) -> Iterator[Unit]:
+def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20) -> Iterator[Unit]:
     """Units in input order; reads big JSONL files once, sequentially, to find cut points.
 
     A plain WARC file bigger than ``size`` is cut into byte ranges of whole records, found
@@ -112,9 +111,8 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
     ends where members do, so its worker inflates it alone. Another gzipped container bigger
     than ``size`` (a gzipped JSONL file, a WARC gzipped as one member:
     ``containers.streamed_kind``) is read here, in the driver, and cut into parts of whole
-    records that carry their bytes (``carry``; an engine whose units all go out at once,
-    Ray, leaves such a file whole to one worker, which streams it): a gzip stream inflates
-    only from a member's start. Inflating and framing cost the driver 3.3 s of CPU for the
+    records that carry their bytes (Ray puts them in its object store): a gzip stream
+    inflates only from a member's start. Inflating and framing cost the driver 3.3 s of CPU for the
     benchmark's 1 GB WARC.gz, 3 % of the run (measured when its parts were carried)."""
     for inp in files:
         try:
@@ -125,8 +123,8 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20,
             yield from _ranges(inp, size)
             continue
         kind = _streamed_kind(inp.path) if big else None
-        if kind is not None and (carry or kind[0] == "warc"):
-            yield from _container_parts(inp, kind[0], kind[1], size, max_record, carry)
+        if kind is not None:
+            yield from _container_parts(inp, kind[0], kind[1], size, max_record)
         else:
             yield Unit(inp)
 
@@ -147,8 +145,8 @@ def _streamed_kind(path: str) -> tuple[str, bool] | None:
 _Piece = tuple[int, int, int, bytes | None]
 
 
-def _container_parts(inp: InputFile, kind: str, gz: bool, size: int, max_record: int,
-                     carry: bool = True) -> Iterator[Unit]:
+def _container_parts(inp: InputFile, kind: str, gz: bool, size: int,
+                     max_record: int) -> Iterator[Unit]:
     """A container cut into units of about ``size`` (inflated) bytes of whole records: byte
     ranges of a plain WARC file, found from its records' headers alone (the bodies are
     sought past), or, for a gzipped file, parts read here that carry their bytes. When
@@ -161,9 +159,6 @@ def _container_parts(inp: InputFile, kind: str, gz: bool, size: int, max_record:
         ranges = _member_ranges(inp, size)
         if ranges is not None:
             yield from ranges
-            return
-        if not carry:
-            yield Unit(inp)
             return
     try:
         fh = open(inp.path, "rb")  # noqa: SIM115
