@@ -1,10 +1,11 @@
 """Work units: what one worker call processes, small enough that memory stays bounded.
 
 A unit is a whole input file or, for a multi-page file bigger than ``[run] split_mb``, a part
-of it: a byte range of a plain crawler JSONL file cut at line boundaries, or whole records of
-a WARC or gzipped JSONL file that the driver read and that travel with the unit (a gzip stream
-inflates only from its start). Several workers then share one big file, and each returns its
-articles in a bounded batch. A reader numbers records within what it is given, so a unit
+of it: a byte range of a plain crawler JSONL file cut at line boundaries, a byte range of
+whole records of a WARC file (of a WARC.gz, from one gzip member's start to another's), or
+whole records of another gzipped container that the driver read and that travel with the
+unit (a gzip stream inflates only from a member's start). Several workers then share one big
+file, and each returns its articles in a bounded batch. A reader numbers records within what it is given, so a unit
 reports how many record numbers it used and the driver, which sees units in
 input order, shifts ``source.index`` (and an id made from it, for records without a URL) by
 the records of the units before: ids do not depend on where the file was cut. Every engine
