@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from pipeline.engine import tune_gc
 from pipeline.engine.units import (
@@ -66,20 +67,23 @@ def connect(workers: int) -> bool:
     return True
 
 
+_unit_encoder = msgspec.msgpack.Encoder()
+_unit_decoder = msgspec.msgpack.Decoder(Unit)
+
+
 def _row(unit: Unit, i: int, ray: Any) -> dict[str, Any]:
-    """A unit as a row of the dataset: the whole Unit pickled, so that every field (its
+    """A unit as a row of the dataset: the whole Unit as msgpack, so that every field (its
     kind, its notes, its input's error) reaches the worker as the local engine sends it. A
     part the driver read (of a gzipped JSONL file, or a WARC gzipped as one member) puts its
     bytes in Ray's object store, which spills them to disk past its memory; the row holds
     their reference, so neither the driver nor the dataset holds the parts."""
     data = None if unit.data is None else ray.put(unit.data)
     bare = replace(unit, data=None)
-    return {"i": i, "unit": pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), "data": data}
+    return {"i": i, "unit": _unit_encoder.encode(bare), "data": data}
 
 
 def _unit(row: dict[str, Any]) -> Unit:
-    unit = pickle.loads(bytes(row["unit"]))
-    assert isinstance(unit, Unit)
+    unit = _unit_decoder.decode(bytes(row["unit"]))
     import ray
 
     data = row.get("data")

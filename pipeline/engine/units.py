@@ -5,9 +5,9 @@ of it: a byte range of a plain crawler JSONL file cut at line boundaries, a byte
 whole records of a WARC file (of a WARC.gz, from one gzip member's start to another's), or
 whole records of another gzipped container that the driver read and that travel with the
 unit (a gzip stream inflates only from a member's start). Several workers then share one big
-file, and each returns its articles in a bounded batch. A reader numbers records within what it is given, so a unit
-reports how many record numbers it used and the driver, which sees units in
-input order, shifts ``source.index`` (and an id made from it, for records without a URL) by
+file, and each returns its articles in a bounded batch. A reader numbers records within what
+it is given, so a unit reports how many record numbers it used and the driver, which sees
+units in input order, shifts ``source.index`` (and an id made from it, for records without a URL) by
 the records of the units before: ids do not depend on where the file was cut. Every engine
 (local pool, Ray) runs :func:`run_unit`; the driver puts units back in input order and
 :func:`merge_entries` makes one manifest line per input file.
@@ -113,8 +113,8 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20) -> I
     than ``size`` (a gzipped JSONL file, a WARC gzipped as one member:
     ``containers.streamed_kind``) is read here, in the driver, and cut into parts of whole
     records that carry their bytes (Ray puts them in its object store): a gzip stream
-    inflates only from a member's start. Inflating and framing cost the driver 3.3 s of CPU for the
-    benchmark's 1 GB WARC.gz, 3 % of the run (measured when its parts were carried)."""
+    inflates only from a member's start. Inflating and framing cost the driver about 3 s of
+    CPU a GB (3.0-3.3 s for the benchmark's 1 GB WARC.gz, measured)."""
     for inp in files:
         try:
             big = size > 0 and os.path.getsize(inp.path) > size
@@ -211,7 +211,9 @@ def _member_ranges(inp: InputFile, size: int) -> Iterator[Unit] | None:
     return _member_units(inp, fh, total, records, cut, cuts)
 
 
-_Cut = tuple[int, int, int]  # a record that starts a part: its start inflated, in the file; its number
+# A record that starts a part: where it starts in the inflated stream and in the file (a gzip
+# member's start), and its number.
+_Cut = tuple[int, int, int]
 
 
 def _member_cuts(records: Any, stream: Any, size: int) -> Iterator[_Cut]:
@@ -241,7 +243,7 @@ def _member_units(inp: InputFile, fh: Any, total: int, records: Any, cut: _Cut,
             yield Unit(inp, begin, at, first, part, last=False, kind="warc", gz=True)
             part, first, begin = part + 1, number, at
             next_cut = next(cuts, None)
-        notes, _error = stream_notes(records, records.stream, 0)  # _error: no record whole
+        notes, _ = stream_notes(records, records.stream, 0)  # (an error: no whole record)
         end = total  # the last part runs to the end of the file, or of its last whole record
         if records.problem is not None:
             end = records.stream.member_at(records.end, exact=False) or total
@@ -398,11 +400,12 @@ def decode_unit(data: bytes) -> tuple[UnitDone, Iterator[Carried]]:
 def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
                  tick: Callable[[], None] | None = None,
                  sink: Callable[[Article], None] | None = None) -> tuple[FileResult, int]:
-    """A part of a file (a byte range of a crawler JSONL file or a WARC, gzipped or not, or a
-    part the driver read and carries) through extract and ``names`` as :func:`process_file` takes a whole file: the
-    same per-article limits, drop counts and manifest wording, so output does not depend on
-    where a file was cut. Returns the result and how many record numbers the reader used
-    (the driver numbers the file's records from them). Never raises for bad input."""
+    """A part of a file (a byte range of a crawler JSONL file or of a WARC, gzipped or not,
+    or a part the driver read and carries) through extract and ``names`` as
+    :func:`process_file` takes a whole file: the same per-article limits, drop counts and
+    manifest wording, so output does not depend on where a file was cut. Returns the result
+    and how many record numbers the reader used (the driver numbers the file's records from
+    them). Never raises for bad input."""
     from pipeline.engine import containers
     from pipeline.stages.extract import jsonl, warc
     from pipeline.stages.extract.decode import decode
