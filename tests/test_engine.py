@@ -337,3 +337,33 @@ def test_input_kinds_keep_what_expect_input_decides_from():
     assert sum(size for _, size in kinds) == sum(size for _, size in parts)
     whole = sum(expected_text(p, s) for p, s in parts)
     assert abs(sum(expected_text(p, s) for p, s in kinds) - whole) < len(parts)
+
+
+def test_a_record_warcio_cannot_read_is_named_by_its_number_in_the_whole_file(
+        tmp_path: Path, monkeypatch, cfg):
+    """Read whole or in ranges, a record warcio fails on costs that record alone and is named
+    by its number in the file (response 33 is record 38: requests follow responses 0, 10, 20
+    and 30), not in its range."""
+    from pipeline.engine.units import process_part
+    from pipeline.engine.work import process_file
+    from pipeline.errors import InputError
+    from pipeline.stages.extract import warc
+
+    dump = write_warc(tmp_path / "dump.warc", records=60)
+    real = warc._records
+
+    def unreadable_33(data: bytes):
+        if b"/33.html" in data:
+            raise InputError("not a readable WARC: (a test's)")
+        yield from real(data)
+
+    monkeypatch.setattr(warc, "_records", unreadable_33)
+    inp = InputFile(str(dump), dump.name)
+    whole = process_file(inp, cfg, ())
+    units = list(plan([inp], 8 * 1024))
+    assert len(units) > 5
+    parts = [process_part(unit, cfg, ())[0] for unit in units]
+    expected = ["WARC record 38: not a readable WARC: (a test's)"]
+    assert whole.entry.warnings == expected
+    assert [w for part in parts for w in part.entry.warnings] == expected
+    assert len(whole.articles) == sum(len(p.articles) for p in parts) == 59

@@ -65,14 +65,18 @@ def read(data: bytes, ctx, state) -> Iterator[Article]:
 
 def read_records(records: Iterable[bytes], ctx, state) -> Iterator[Article]:
     """The articles of an archive's records, each record's bytes parsed alone. A record warcio
-    cannot read costs only that record (a warning in ``ctx.warnings``), not the rest."""
+    cannot read costs only that record (a warning in ``ctx.warnings``, with its number in the
+    whole file: ``records.count``, where records skipped count too, from the part's first,
+    ``ctx.first_line``), not the rest."""
+    first = getattr(ctx, "first_line", 1)
 
     def items() -> Iterator[tuple | None]:
         for number, data in enumerate(records, 1):
             try:
                 yield from _records(data)
             except InputError as exc:
-                ctx.warnings.append(f"WARC record {number}: {exc}")
+                number = getattr(records, "count", number)
+                ctx.warnings.append(f"WARC record {first - 1 + number}: {exc}")
                 yield None
 
     yield from _articles(items(), ctx, state)
