@@ -117,6 +117,14 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
                text="人民大会堂"))
     put("cut-early.warc.gz", gzip.compress(warc, mtime=0)[:200],
         Expect("failed", "truncated gzip", "WARC.gz cut inside its first record"))
+    members = [gzip.compress(r, mtime=0) for r in (
+        _warc_record("https://news.example.cn/a.html", _html(BODY, "第一篇").encode()),
+        _warc_record("https://news.example.cn/b.html", _html(BODY, "第二篇").encode()),
+        _warc_record("https://news.example.cn/c.html", _html(TRAD, "第三篇").encode()))]
+    members[1] = members[1][:40] + bytes(40) + members[1][80:]
+    put("corrupt-member.warc.gz", b"".join(members),
+        Expect("ok", "lost: corrupt gzip", "WARC.gz, a gzip member per record, the second "
+               "one corrupt", text="行政院"))
     lines = [
         json.dumps({"url": "https://news.example.cn/1.html", "title": "第一条",
                     "content": BODY}, ensure_ascii=False),

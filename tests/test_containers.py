@@ -276,3 +276,45 @@ def test_a_stream_says_where_each_gzip_member_starts_in_the_file(monkeypatch, ch
         assert stream.member_at(inflated + 1, exact=False) in (file_at + len(member), None)
         inflated, file_at = inflated + len(text), file_at + len(member)
     assert stream.read(1) == b"" and stream.problem is None
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_corrupt_gzip_member_costs_its_record_alone(monkeypatch, chunk: int):
+    """A WARC.gz with a member per record and the third corrupt: with ``resync`` the records
+    are those of the intact file but the third, which is named in ``lost``; without it,
+    reading stops there (a stream that cannot be resynced: one member, JSONL)."""
+    monkeypatch.setattr(containers, "CHUNK", chunk)
+    intact = list(containers.WarcRecords(_stream(_warc(gz=True)), 1 << 20))
+    members = [gzip.compress(r + b"\r\n\r\n", mtime=0) for r in intact]
+    members[2] = members[2][:60] + bytes(80) + members[2][140:]
+    data = b"".join(members)
+    stream = containers.ByteStream(io.BytesIO(data), gz=True, resync=True)
+    records = containers.WarcRecords(stream, 1 << 20)
+    assert list(records) == intact[:2] + intact[3:]
+    assert records.count == len(intact) and records.problem is None
+    ((number, why),) = records.lost
+    assert number == 3 and why.startswith("corrupt gzip: ")
+    plain = containers.WarcRecords(_stream(data), 1 << 20)
+    assert list(plain) == intact[:2] and plain.problem.startswith("corrupt gzip: ")
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_gzip_member_that_fails_its_check_at_its_end_costs_at_most_its_record(
+        monkeypatch, chunk: int):
+    """The CRC at a member's end is wrong. Where the record was handed out before the check
+    failed (reads smaller than the member), it is kept and nothing is counted lost; where
+    zlib dropped the output of the read that failed, the record is lost and named. Either
+    way the records after it are read on, numbered as in the intact file."""
+    monkeypatch.setattr(containers, "CHUNK", chunk)
+    intact = list(containers.WarcRecords(_stream(_warc(gz=True)), 1 << 20))
+    members = [gzip.compress(r + b"\r\n\r\n", mtime=0) for r in intact]
+    members[2] = members[2][:-8] + bytes(4) + members[2][-4:]  # CRC32 zeroed
+    stream = containers.ByteStream(io.BytesIO(b"".join(members)), gz=True, resync=True)
+    records = containers.WarcRecords(stream, 1 << 20)
+    got = list(records)
+    assert records.problem is None and records.count == len(intact)
+    if chunk == 7:
+        assert got == intact and records.lost == []
+    else:
+        assert got == intact[:2] + intact[3:] and [n for n, _ in records.lost] == [3]
+        assert "incorrect data check" in records.lost[0][1]

@@ -35,15 +35,49 @@ def _plain_chunks(fh: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def _gunzip_chunks(fh: BinaryIO,
-                   members: deque[tuple[int, int]] | None = None) -> Iterator[bytes]:
+@dataclass(frozen=True)
+class _Gap:
+    """A corrupt gzip member was passed over; inflating goes on at the next member."""
+
+    reason: str
+    start: int  # where the member started in the inflated stream
+
+
+_MEMBER_HEAD = GZIP_MAGIC + b"\x08"  # the magic and deflate, the only method gzip defines
+_PROBE = 1 << 16  # bytes a candidate member is tried on
+
+
+def _next_member(fh: BinaryIO, pos: int) -> int | None:
+    """Where the first gzip member at or after ``pos`` starts in the (seekable) file: a gzip
+    header whose first bytes inflate; None when there is none."""
+    while True:
+        fh.seek(pos)
+        block = fh.read(CHUNK + len(_MEMBER_HEAD) - 1)
+        at = block.find(_MEMBER_HEAD)
+        while at >= 0:
+            fh.seek(pos + at)
+            try:
+                zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(_PROBE), 1)
+                return pos + at
+            except zlib.error:
+                at = block.find(_MEMBER_HEAD, at + 1)
+        if len(block) < CHUNK + len(_MEMBER_HEAD) - 1:
+            return None
+        pos += CHUNK
+
+
+def _gunzip_chunks(fh: BinaryIO, members: deque[tuple[int, int]] | None = None,
+                   resync: bool = False) -> Iterator[bytes | _Gap]:
     """Every member of a gzip stream inflated, CHUNK bytes at most at a time; bytes after the
     last member that start no new one are padding (as ``sniff.gunzip`` reads them). With
     ``members``, where each member starts is appended to it: (in the inflated stream, in the
-    file)."""
+    file). With ``resync`` (a seekable file), a corrupt member is passed over: a ``_Gap``
+    says so, and inflating goes on at the next member (a WARC.gz has one per record), if
+    there is one."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     pending = b""
     taken = made = 0  # bytes read from the file, bytes inflated
+    member = member_made = 0  # where the current member starts in the file, inflated
     if members is not None:
         members.append((0, 0))
     while True:
@@ -63,12 +97,24 @@ def _gunzip_chunks(fh: BinaryIO,
             if not data.startswith(GZIP_MAGIC):
                 return
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            member, member_made = taken - len(data), made
             if members is not None:
-                members.append((made, taken - len(data)))
+                members.append((made, member))
         try:
             out = inflater.decompress(data, CHUNK)
         except zlib.error as exc:
-            raise _Damaged(f"corrupt gzip: {exc}") from None
+            reason = f"corrupt gzip: {exc}"
+            after = _next_member(fh, member + 1) if resync and fh.seekable() else None
+            if after is None:
+                raise _Damaged(reason) from None
+            yield _Gap(reason, member_made)
+            fh.seek(after)
+            inflater, pending, taken, member = zlib.decompressobj(16 + zlib.MAX_WBITS), b"", \
+                after, after
+            member_made = made
+            if members is not None:
+                members.append((made, member))
+            continue
         pending = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
         if out:
             made += len(out)
@@ -81,23 +127,37 @@ class ByteStream:
     (gzip only), it can tell where in the file a gzip member starts at a given place in the
     inflated stream: what lets a worker inflate a part of the file on its own."""
 
-    def __init__(self, fh: BinaryIO, gz: bool, members: bool = False) -> None:
+    def __init__(self, fh: BinaryIO, gz: bool, members: bool = False,
+                 resync: bool = False) -> None:
         self._fh, self._gz = fh, gz
         self._members: deque[tuple[int, int]] | None = deque() if gz and members else None
-        self._chunks = _gunzip_chunks(fh, self._members) if gz else _plain_chunks(fh)
+        self._chunks: Iterator[bytes | _Gap] = (_gunzip_chunks(fh, self._members, resync)
+                                                if gz else _plain_chunks(fh))
         self._buf = b""
         self._pos = 0
         self.problem: str | None = None
+        self.gap: str | None = None  # why the stream stopped short of a later gzip member
+        self.gap_start = 0  # where the member it passes over started (inflated)
         self.consumed = 0  # bytes handed out (or skipped) so far
 
     def _more(self) -> bytes:
-        if self.problem is not None:
+        if self.problem is not None or self.gap is not None:
             return b""
         try:
-            return next(self._chunks, b"")
+            chunk = next(self._chunks, b"")
         except _Damaged as exc:
             self.problem = str(exc)
             return b""
+        if isinstance(chunk, _Gap):  # reads end here, as at the end, until resume()
+            self.gap, self.gap_start = chunk.reason, chunk.start
+            return b""
+        return chunk
+
+    def resume(self) -> None:
+        """Go on after a gap (``gap``: a corrupt gzip member ``resync`` passed over), at the
+        next member; what is left of the damaged one is dropped."""
+        self.consumed += len(self._buf) - self._pos
+        self._buf, self._pos, self.gap = b"", 0, None
 
     def member_at(self, offset: int, exact: bool = True) -> int | None:
         """Where in the file the gzip member that starts at ``offset`` of the inflated stream
@@ -182,14 +242,17 @@ class WarcRecords:
     """The whole records of a WARC stream, each as its bytes, in order. A record bigger than
     ``max_record`` is read past, not kept (its number and size in ``skipped``). Where the stream
     stops being a WARC (cut inside a record, no Content-Length, not ``WARC/``), reading stops
-    and ``problem`` says why."""
+    and ``problem`` says why; where it has a gap (a corrupt gzip member passed over: a stream
+    made with ``resync``), the record it cuts is lost (in ``lost``) and reading goes on."""
 
     stream: ByteStream
     max_record: int
-    count: int = 0  # whole records read or skipped
-    end: int = 0  # where the last of them ends in the stream
+    count: int = 0  # whole records read or skipped, and records lost
+    end: int = 0  # where the last whole one ends in the stream
     problem: str | None = None
     skipped: list[tuple[int, int]] = field(default_factory=list)
+    lost: list[tuple[int, str]] = field(default_factory=list)  # (number, why)
+    fresh: bool = False
 
     def __iter__(self) -> Iterator[bytes]:
         for _start, _end, record in self.located(keep=True):
@@ -199,22 +262,31 @@ class WarcRecords:
     def located(self, keep: bool) -> Iterator[tuple[int, int, bytes | None]]:
         """Where each whole record starts and ends in the stream, with its bytes (``keep``)
         or without: then every body is skipped (sought past in a plain file), and records
-        over ``max_record`` are located too."""
+        over ``max_record`` are located too. A record cut short by a gap in the stream (a
+        corrupt gzip member passed over) is lost, named in ``lost``, and reading goes on
+        after the gap; ``fresh`` tells whether the record just given is the first after
+        one."""
         stream = self.stream
+        self.fresh = after_gap = False
         while True:
             start = stream.consumed
             line = stream.readline(MAX_HEADER_LINE)
             if line in (b"\r\n", b"\n"):
                 continue  # the blank lines between records
-            if not line:
-                break
             number = self.count + 1
-            if not line.startswith(_WARC_MAGIC):
+            cut = None  # why the record is not whole
+            if not line:
+                if stream.gap is None:
+                    break
+                if stream.gap_start < start:  # the member's records were whole (its check
+                    stream.resume()  # failed at its end): nothing is lost here
+                    continue
+            elif not line.startswith(_WARC_MAGIC):
                 self.problem = f"record {number} does not start with WARC/"
                 break
             head = [line]
             size, length = len(line), None
-            while line != b"\r\n":
+            while line and line != b"\r\n":
                 line = stream.readline(MAX_HEADER_LINE)
                 size += len(line)
                 if not line.endswith(b"\n") or size > MAX_HEADERS:
@@ -225,22 +297,32 @@ class WarcRecords:
                         length = int(line[len(_CONTENT_LENGTH):].strip())
                     except ValueError:
                         pass
+            body: bytes | None = None
             if line != b"\r\n":
-                self.problem = f"record {number} is cut off in its headers"
-                break
-            if length is None or length < 0:
+                cut = f"record {number} is cut off in its headers"
+            elif length is None or length < 0:
                 self.problem = f"record {number} has no valid Content-Length"
                 break
-            if keep and length <= self.max_record:
-                body: bytes | None = stream.read(length)
-                got = len(body)
             else:
-                body, got = None, stream.skip(length)
-            if got < length:
-                self.problem = f"record {number} is truncated ({got} of {length} bytes)"
-                break
+                if keep and length <= self.max_record:
+                    body = stream.read(length)
+                    got = len(body)
+                else:
+                    got = stream.skip(length)
+                if got < length:
+                    cut = f"record {number} is truncated ({got} of {length} bytes)"
+            if cut is not None:
+                if stream.gap is None:
+                    self.problem = cut
+                    break
+                self.count += 1  # lost to the gap; read on after it
+                self.lost.append((number, stream.gap))
+                stream.resume()
+                after_gap = True
+                continue
             self.count += 1
             self.end = stream.consumed
+            self.fresh, after_gap = after_gap, False
             if not keep:
                 yield start, stream.consumed, None
             elif body is None:

@@ -39,6 +39,7 @@ from pipeline.engine.work import (
     FileResult,
     PartContext,
     extract_and_process,
+    lost_notes,
     not_utf8_warning,
     prepared,
     process_file,
@@ -167,7 +168,7 @@ def _container_parts(inp: InputFile, kind: str, gz: bool, size: int,
         yield Unit(inp)  # process_file reports why it cannot be read
         return
     with fh:
-        stream = containers.ByteStream(fh, gz)
+        stream = containers.ByteStream(fh, gz, resync=kind == "warc")
         reader: containers.WarcRecords | containers.JsonlBlocks
         pieces: Iterator[_Piece]
         if kind == "jsonl":
@@ -201,7 +202,7 @@ def _member_ranges(inp: InputFile, size: int) -> Iterator[Unit] | None:
         total = os.fstat(fh.fileno()).st_size
     except OSError:
         return None  # the caller opens it again and says why it cannot
-    stream = containers.ByteStream(fh, gz=True, members=True)
+    stream = containers.ByteStream(fh, gz=True, members=True, resync=True)
     records = containers.WarcRecords(stream, max_record=0)  # no body kept: all read past
     cuts = _member_cuts(records, stream, size)
     cut = next(cuts, None)
@@ -218,10 +219,12 @@ _Cut = tuple[int, int, int]
 
 def _member_cuts(records: Any, stream: Any, size: int) -> Iterator[_Cut]:
     """Where parts start: once a part holds ``size`` inflated bytes, the next record that
-    starts a gzip member. Stops at once if the first such record does not start one."""
+    starts a gzip member. Stops at once if the first such record does not start one. Not the
+    first record after a corrupt member: the part before then holds the member after it, so
+    its worker reads on past the damage as the whole file's reader does."""
     begin, full, cut = 0, False, False
     for start, end, _ in records.located(keep=False):
-        if full:
+        if full and not records.fresh:
             at = stream.member_at(start)
             if at is not None:
                 yield start, at, records.count
@@ -243,6 +246,7 @@ def _member_units(inp: InputFile, fh: Any, total: int, records: Any, cut: _Cut,
             yield Unit(inp, begin, at, first, part, last=False, kind="warc", gz=True)
             part, first, begin = part + 1, number, at
             next_cut = next(cuts, None)
+        records.lost.clear()  # in the parts: their workers name what they lose
         notes, _ = stream_notes(records, records.stream, 0)  # (an error: no whole record)
         end = total  # the last part runs to the end of the file, or of its last whole record
         if records.problem is not None:
@@ -427,7 +431,7 @@ def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
                       first_line=unit.first_line)
     records = None
     if unit.kind == "warc":  # a gzipped range starts and ends with gzip members
-        stream = containers.ByteStream(io.BytesIO(data), gz=unit.gz)
+        stream = containers.ByteStream(io.BytesIO(data), gz=unit.gz, resync=True)
         records = containers.WarcRecords(stream, state.limits.max_record_bytes)
         articles = warc.read_records(records, ctx, state.extract_state)
     else:
@@ -436,11 +440,12 @@ def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
         articles = jsonl.read(text, ctx, state.extract_state)
     del data
     extract_and_process(None, unit.inp, cfg, state, result, tick, articles, ctx)
-    if records is not None and records.skipped:  # in a range a worker read itself
+    if records is not None:  # in a range a worker read itself
         over = f"over [run] max_record_mb = {state.limits.max_record_bytes / (1 << 20):g}"
-        entry.warnings[:0] = [f"WARC record {unit.first_line - 1 + n}: "
-                              f"{size / (1 << 20):.1f} MB skipped ({over})"
-                              for n, size in records.skipped]
+        entry.warnings[:0] = [*lost_notes(records.lost, unit.first_line),
+                              *(f"WARC record {unit.first_line - 1 + n}: "
+                                f"{size / (1 << 20):.1f} MB skipped ({over})"
+                                for n, size in records.skipped)]
     entry.warnings[:0] = unit.notes
     if ctx.utf8_warning:
         entry.warnings.insert(0, ctx.utf8_warning)

@@ -353,7 +353,7 @@ def _stream_and_process(kind: str, gz: bool, inp: InputFile, cfg: Any, state: Pr
         entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
         return
     with fh:
-        stream = containers.ByteStream(fh, gz)
+        stream = containers.ByteStream(fh, gz, resync=kind == "warc")
         ctx = PartContext(path=inp.path, relpath=inp.relpath)
         reader: containers.WarcRecords | containers.JsonlBlocks
         if kind == "warc":
@@ -385,7 +385,9 @@ def stream_notes(reader: containers.WarcRecords | containers.JsonlBlocks,
         if stream.problem:
             notes.insert(0, f"{stream.problem}; kept the lines before it")
         return notes, None
-    notes = [f"WARC record {n}: {size / mb:.1f} MB skipped ({over})" for n, size in reader.skipped]
+    notes = [*lost_notes(reader.lost),
+             *(f"WARC record {n}: {size / mb:.1f} MB skipped ({over})"
+               for n, size in reader.skipped)]
     problem = reader.problem
     if problem is None:
         return notes, None
@@ -393,6 +395,13 @@ def stream_notes(reader: containers.WarcRecords | containers.JsonlBlocks,
         return notes, problem if stream.problem else f"broken WARC: {problem}"
     kept = f"kept the {reader.count} whole record(s) before it"
     return [f"{problem}; {kept}" if stream.problem else f"WARC {problem}; {kept}", *notes], None
+
+
+def lost_notes(lost: list[tuple[int, str]], first: int = 1) -> list[str]:
+    """What the manifest says of WARC records lost to corrupt gzip members (numbered in the
+    file: ``first`` is the number of the part's first record)."""
+    return [f"WARC record {first - 1 + n} lost: {why}; read on from the next gzip member"
+            for n, why in lost]
 
 
 def block_bytes(cfg: Any) -> int:
