@@ -128,8 +128,11 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
     ray = _import_ray()
     started = connect(workers)  # before the rest is planned: parts go to the object store
     try:
-        rows = [_row(unit, i, ray) for i, unit in enumerate(chain([first], planned))]
-        units = [_unit({"unit": row["unit"]}) for row in rows]  # without their bytes
+        rows: list[dict[str, Any]] = []
+        units: list[Unit] = []  # without their bytes: what the driver keeps
+        for i, unit in enumerate(chain([first], planned)):
+            rows.append(_row(unit, i, ray))
+            units.append(replace(unit, data=None))
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.ERROR)
         context = ray.data.DataContext.get_current()
