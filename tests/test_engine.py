@@ -271,6 +271,25 @@ def test_a_corrupt_member_of_a_gzipped_warc_costs_only_its_record(tmp_path: Path
     assert len(arts) == entry["articles"]
 
 
+def test_a_corrupt_member_of_a_gzipped_jsonl_file_costs_only_its_lines(tmp_path: Path):
+    """A crawler JSONL file written a gzip member at a time (appended to batch by batch), one
+    member corrupt: the lines of the members after it are kept, whole, cut and with two
+    workers, and the manifest says where reading went on."""
+    plain = write_jsonl(tmp_path / "dump.jsonl").read_bytes().splitlines(keepends=True)
+    batches = [b"".join(plain[i:i + 40]) for i in range(0, len(plain), 40)]
+    members = [gzip.compress(b, mtime=0) for b in batches]
+    members[2] = members[2][:100] + bytes(64) + members[2][164:]
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(b"".join(members))
+    cut = _same_at_any_cut(tmp_path, dump, manifest=False)
+    (entry,) = [json.loads(x) for x in (cut / "manifest.jsonl").read_text().splitlines()]
+    assert entry["status"] == "ok" and 150 < entry["articles"] < 240
+    gaps = [w for w in entry["warnings"] if "corrupt gzip" in w]
+    assert len(gaps) == 1 and gaps[0].endswith("; read on from the next member")
+    arts = [json.loads(p.read_text("utf-8")) for p in cut.glob("*.json")]
+    assert max(a["source"]["index"] for a in arts) > 200  # the last batch's records are there
+
+
 def test_a_range_never_ends_at_a_corrupt_member(tmp_path: Path, cfg):
     """Cut at every record it can be (a part of 1 byte), a WARC.gz with a corrupt member keeps
     that member and the next in one range, so that range's worker reads on past the damage

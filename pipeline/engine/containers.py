@@ -337,12 +337,16 @@ class WarcRecords:
 class JsonlBlocks:
     """Blocks of about ``size`` bytes of whole JSONL lines, each with the number of its first
     line. A line longer than ``max_record`` is left out (its newline kept, so line numbers
-    hold), and named in ``skipped`` with its size."""
+    hold), and named in ``skipped`` with its size. Where the stream has a gap (a corrupt gzip
+    member passed over: a stream made with ``resync``, over a file written a gzip member at
+    a time), the line it cuts ends there (a bad line to the reader), the lines of the lost
+    member are gone, and ``gaps`` names the line reading went on at."""
 
     stream: ByteStream
     size: int
     max_record: int
     skipped: list[tuple[int, int]] = field(default_factory=list)
+    gaps: list[tuple[int, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[tuple[bytes, int, int]]:
         """(block, number of its first line, where it starts in the inflated stream)."""
@@ -351,7 +355,11 @@ class JsonlBlocks:
             offset = stream.consumed
             block = stream.read(self.size)
             if not block:
-                return
+                if stream.gap is None:
+                    return
+                self.gaps.append((line, stream.gap))
+                stream.resume()
+                continue
             cut = None  # the block's last line, when it is too long to keep
             if not block.endswith(b"\n"):  # up to the end of its last line
                 rest = stream.readline(self.max_record + 1)
@@ -363,6 +371,8 @@ class JsonlBlocks:
                     cut = (line + block.count(b"\n", 0, start), len(block) - start + len(rest)
                            + more)
                     block = block[:start] + (b"\n" if newline else b"")
+            if stream.gap is not None and not block.endswith(b"\n"):
+                block += b"\n"  # a line the gap cut: it ends there, and counts as a line
             block = self._without_long_lines(block, line)
             if cut is not None:
                 self.skipped.append(cut)

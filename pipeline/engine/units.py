@@ -168,7 +168,7 @@ def _container_parts(inp: InputFile, kind: str, gz: bool, size: int,
         yield Unit(inp)  # process_file reports why it cannot be read
         return
     with fh:
-        stream = containers.ByteStream(fh, gz, resync=kind == "warc")
+        stream = containers.ByteStream(fh, gz, resync=True)
         reader: containers.WarcRecords | containers.JsonlBlocks
         pieces: Iterator[_Piece]
         if kind == "jsonl":

@@ -353,7 +353,7 @@ def _stream_and_process(kind: str, gz: bool, inp: InputFile, cfg: Any, state: Pr
         entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
         return
     with fh:
-        stream = containers.ByteStream(fh, gz, resync=kind == "warc")
+        stream = containers.ByteStream(fh, gz, resync=True)
         ctx = PartContext(path=inp.path, relpath=inp.relpath)
         reader: containers.WarcRecords | containers.JsonlBlocks
         if kind == "warc":
@@ -380,8 +380,10 @@ def stream_notes(reader: containers.WarcRecords | containers.JsonlBlocks,
     mb = 1 << 20
     over = f"over [run] max_record_mb = {max_record / mb:g}"
     if isinstance(reader, containers.JsonlBlocks):
-        notes = [f"line {n}: {size / mb:.1f} MB record skipped ({over})"
-                 for n, size in reader.skipped]
+        notes = [*(f"{why} in the gzip member before line {n}; read on from the next member"
+                   for n, why in reader.gaps),
+                 *(f"line {n}: {size / mb:.1f} MB record skipped ({over})"
+                   for n, size in reader.skipped)]
         if stream.problem:
             notes.insert(0, f"{stream.problem}; kept the lines before it")
         return notes, None
