@@ -143,6 +143,12 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
     put("cut.jsonl.gz", gzip.compress(("\n".join(lines[:3] * 40) + "\n").encode(),
                                       mtime=0)[:-40],
         Expect("ok", "truncated gzip", "gzipped crawler JSONL cut short", text="行政院"))
+    batches = [gzip.compress((line + "\n").encode(), mtime=0) for line in (lines[0], lines[0],
+                                                                          lines[2])]
+    batches[1] = batches[1][:40] + bytes(40) + batches[1][80:]
+    put("corrupt-member.jsonl.gz", b"".join(batches),
+        Expect("ok", "read on from the next member", "gzipped crawler JSONL appended a gzip "
+               "member at a time, the second one corrupt", text="行政院"))
     escape = [json.dumps({"url": "../../../../../tmp/zhnews-escape", "id": "../../escape",
                           "title": "../../../etc/passwd", "content": BODY},
                          ensure_ascii=False),
