@@ -19,7 +19,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 
@@ -141,6 +141,15 @@ def _streamed_kind(path: str) -> tuple[str, bool] | None:
         return None
 
 
+def _open(inp: InputFile) -> BinaryIO | None:
+    """The input opened for reading, or None when it cannot be (a unit of the whole file
+    then goes to a worker, whose ``process_file`` says why)."""
+    try:
+        return open(inp.path, "rb")  # noqa: SIM115
+    except OSError:
+        return None
+
+
 # A piece of a container: where it starts and ends (in the inflated stream), the number of
 # its first record or line, and its bytes when it travels with its unit (None: the worker
 # reads the range itself).
@@ -162,9 +171,8 @@ def _container_parts(inp: InputFile, kind: str, gz: bool, size: int,
         if ranges is not None:
             yield from ranges
             return
-    try:
-        fh = open(inp.path, "rb")  # noqa: SIM115
-    except OSError:
+    fh = _open(inp)
+    if fh is None:
         yield Unit(inp)  # process_file reports why it cannot be read
         return
     with fh:
@@ -197,11 +205,10 @@ def _member_ranges(inp: InputFile, size: int) -> Iterator[Unit] | None:
     next record that starts a member."""
     from pipeline.engine import containers
 
-    try:
-        fh = open(inp.path, "rb")  # noqa: SIM115
-        total = os.fstat(fh.fileno()).st_size
-    except OSError:
+    fh = _open(inp)
+    if fh is None:
         return None  # the caller opens it again and says why it cannot
+    total = os.fstat(fh.fileno()).st_size
     stream = containers.ByteStream(fh, gz=True, members=True, resync=True)
     records = containers.WarcRecords(stream, max_record=0)  # no body kept: all read past
     cuts = _member_cuts(records, stream, size)
@@ -277,9 +284,8 @@ def _archive(records: list[bytes]) -> bytes:
 
 
 def _ranges(inp: InputFile, size: int) -> Iterator[Unit]:
-    try:
-        fh = open(inp.path, "rb")  # noqa: SIM115
-    except OSError:
+    fh = _open(inp)
+    if fh is None:
         yield Unit(inp)  # process_file reports why it cannot be read
         return
     with fh:
