@@ -44,3 +44,43 @@ def test_ray_on_two_cpus_matches_local_on_samples_and_cut_containers(tmp_path: P
     assert manifest.count('"format":"warc"') == 4 and "kept the 65 whole record" in manifest
     assert manifest.count('"format":"jsonl"') == 2
     assert b"Traceback" not in proc.stderr
+
+
+def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: Path,
+                                                                    monkeypatch):
+    """Units go to Ray a window at a time, the next planned while the last runs: windows of
+    three units over the samples and a cut JSONL file, and windows closed by the bytes the
+    driver read of a gzipped JSONL file (one part each), give the local engine's output."""
+    from pipeline import config
+    from pipeline.engine import ray as ray_engine
+    from pipeline.engine import units as units_module
+    from pipeline.io import InputFile
+    from pipeline.runner import run
+
+    (tmp_path / "in").mkdir()
+    jsonl = write_jsonl(tmp_path / "in" / "dump.jsonl", records=120)
+    (tmp_path / "in" / "crawl.jsonl.gz").write_bytes(gzip.compress(
+        jsonl.read_bytes().replace(b"news.example.cn", b"crawl.example.cn"), mtime=0))
+    (tmp_path / "cfg.toml").write_text("[run]\nsplit_mb = 0.01\n", "utf-8")
+    cfg = config.load(str(tmp_path / "cfg.toml"))
+    inputs = [str(RAW), str(tmp_path / "in")]
+    windows: list[list[bool]] = []  # per window, whether each unit carries bytes
+    cut = ray_engine._windows
+
+    def counted(units, max_units, max_bytes):
+        for window in cut(units, 3, 1):  # a part the driver read fills a window
+            windows.append([unit.data is not None for unit in window])
+            yield window
+
+    monkeypatch.setattr(ray_engine, "_windows", counted)
+    local, ray = tmp_path / "local", tmp_path / "ray"
+    run(inputs, local, cfg, 1, progress=False)
+    summary = run(inputs, ray, cfg, 2, progress=False, engine="ray")
+    gz = tmp_path / "in" / "crawl.jsonl.gz"
+    parts = list(units_module.plan([InputFile(str(gz), gz.name)], units_module.split_bytes(cfg)))
+    assert len(parts) > 3 and all(p.data is not None for p in parts)
+    assert max(map(len, windows)) == 3  # the count closed windows
+    carried = [window for window in windows if any(window)]
+    assert len(carried) == len(parts)  # and each part the driver read closed one
+    assert all(window.index(True) == len(window) - 1 for window in carried)
+    assert summary.failed == 0 and _tree(ray) == _tree(local)

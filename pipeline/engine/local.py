@@ -24,6 +24,7 @@ from pipeline.engine.units import (
     crashed_unit,
     decode_unit,
     group,
+    input_sizes,
     plan,
     run_unit,
     split_bytes,
@@ -98,12 +99,7 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
     inputs = list(inputs)
     limits = Limits.from_cfg(cfg)
     units = plan(inputs, split_bytes(cfg), limits.max_record_bytes)
-    return group(unit_results(units, cfg, names, workers, blanks, _sizes(inputs)))
-
-
-def _sizes(inputs: list[InputFile]) -> list[tuple[str, int]]:
-    """Each input's path and bytes, for ``expect_input`` (what its units add up to)."""
-    return [(inp.path, unit_bytes(Unit(inp))) for inp in inputs]
+    return group(unit_results(units, cfg, names, workers, blanks, input_sizes(inputs)))
 
 
 def results(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],

@@ -3,7 +3,10 @@
 The same :func:`pipeline.engine.units.run_unit` runs inside ``map_batches`` (one unit per
 batch; each Ray worker process prepares jieba/OpenCC once and keeps them). Results come back
 in input order (``preserve_order``), and dedup and emit stay in the driver exactly as with the
-local engine, so both engines write the same bytes. Without ``RAY_ADDRESS`` a local Ray
+local engine, so both engines write the same bytes. Units are planned a window at a time, each
+window a dataset of its own, the next one planned while Ray runs this one: the driver never
+holds the whole plan, and parts it reads (of a gzipped container) reach the object store a
+window ahead of the workers, not all before the first one starts. Without ``RAY_ADDRESS`` a local Ray
 instance with ``-j`` CPUs is started (and stopped); with it, the run joins that cluster, which
 must see the input paths (a shared filesystem) and gets this package shipped as a py_module.
 """
@@ -27,16 +30,21 @@ from pipeline.engine.units import (
     Unit,
     decode_unit,
     group,
+    input_sizes,
     plan,
     run_unit,
     split_bytes,
-    unit_bytes,
 )
-from pipeline.engine.work import expect_input, input_kinds, prepared
+from pipeline.engine.work import Limits, expect_input, input_kinds, prepared
 from pipeline.errors import ZhnewsError
 from pipeline.io import InputFile
 
 MAX_BLOCKS = 2000
+# A window of units is at most this many units (at least 16 per CPU of the cluster) and holds
+# parts read by the driver of at most this share of the object store (at least two parts per
+# CPU): two windows, the one running and the one planned, then fit in the store.
+WINDOW_UNITS = 2000
+WINDOW_STORE_SHARE = 0.25
 
 
 def _import_ray() -> Any:
@@ -121,36 +129,76 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
            workers: int, blanks: Any = None) -> Iterator[StreamedFile]:
     """One StreamedFile per input in input order, like ``local.stream``. ``blanks`` is not
     used: Ray's workers may run on machines that do not see the output folder."""
-    planned = plan(inputs, split_bytes(cfg))
+    inputs = list(inputs)
+    split = split_bytes(cfg)
+    planned = plan(inputs, split, Limits.from_cfg(cfg).max_record_bytes)
     first = next(planned, None)
     if first is None:
         return
     ray = _import_ray()
     started = connect(workers)  # before the rest is planned: parts go to the object store
     try:
-        rows: list[dict[str, Any]] = []
-        units: list[Unit] = []  # without their bytes: what the driver keeps
-        for i, unit in enumerate(chain([first], planned)):
-            rows.append(_row(unit, i, ray))
-            units.append(replace(unit, data=None))
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.ERROR)
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        ds = ray.data.from_items(rows, override_num_blocks=min(len(units), MAX_BLOCKS))
-        kinds = input_kinds((unit.inp.path, unit_bytes(unit)) for unit in units)
-        ds = ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
-                            fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
-
-        def payloads() -> Iterator[Result]:
-            for expected, row in enumerate(ds.iter_rows()):
-                if int(row["i"]) != expected:  # pragma: no cover - preserve_order guards it
-                    raise ZhnewsError("Ray returned units out of order")
-                yield (units[expected], *decode_unit(bytes(row["payload"])))
-
-        yield from group(payloads())
+        resources = ray.cluster_resources()
+        cpus = max(1, int(resources.get("CPU", workers)))
+        store = int(resources.get("object_store_memory", 256 << 20))
+        windows = _windows(chain([first], planned), max(WINDOW_UNITS, 16 * cpus),
+                           max(int(store * WINDOW_STORE_SHARE), 2 * cpus * split))
+        kinds = input_kinds(input_sizes(inputs))
+        yield from group(_payloads(windows, cfg, names, kinds, ray))
     finally:
         if started:
             ray.shutdown()
+
+
+def _windows(units: Iterator[Unit], max_units: int, max_bytes: int) -> Iterator[list[Unit]]:
+    """``units`` in windows of at most ``max_units``, whose carried bytes stop growing at
+    ``max_bytes`` (a window holds at least one unit)."""
+    window: list[Unit] = []
+    carried = 0
+    for unit in units:
+        window.append(unit)
+        carried += len(unit.data) if unit.data is not None else 0
+        if len(window) >= max_units or carried >= max_bytes:
+            yield window
+            window, carried = [], 0
+    if window:
+        yield window
+
+
+def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
+             kinds: list[tuple[str, int]], ray: Any) -> tuple[list[Unit], Any] | None:
+    """A window as a dataset of rows through the stages, and its units without their bytes
+    (what the driver keeps)."""
+    if window is None:
+        return None
+    rows = [_row(unit, i, ray) for i, unit in enumerate(window)]
+    units = [replace(unit, data=None) for unit in window]
+    window.clear()  # the parts' bytes are in the object store now
+    ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), MAX_BLOCKS))
+    return units, ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
+                                 fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
+
+
+def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
+              kinds: list[tuple[str, int]], ray: Any) -> Iterator[Result]:
+    """The results of every window's units in input order; the next window is planned (its
+    parts read and put in the object store) once this one's first result is in, while Ray
+    works on the rest of it."""
+    ahead = _dataset(next(windows, None), cfg, names, kinds, ray)
+    while ahead is not None:
+        units, ds = ahead
+        rows = iter(ds.iter_rows())
+        first = next(rows, None)
+        ahead = _dataset(next(windows, None), cfg, names, kinds, ray)
+        if first is None:  # pragma: no cover - every unit gives a row
+            raise ZhnewsError("Ray returned no result for a window of units")
+        for expected, row in enumerate(chain([first], rows)):
+            if int(row["i"]) != expected:  # pragma: no cover - preserve_order guards it
+                raise ZhnewsError("Ray returned units out of order")
+            yield (units[expected], *decode_unit(bytes(row["payload"])))

@@ -88,6 +88,11 @@ def unit_bytes(unit: Unit) -> int:
         return 0
 
 
+def input_sizes(inputs: Iterable[InputFile]) -> list[tuple[str, int]]:
+    """Each input's path and bytes, for ``expect_input`` (what its units add up to)."""
+    return [(inp.path, unit_bytes(Unit(inp))) for inp in inputs]
+
+
 def split_bytes(cfg: Any) -> int:
     """``[run] split_mb`` in bytes (0 disables splitting)."""
     mb = cfg.section("run").get("split_mb", 4)
