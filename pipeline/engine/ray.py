@@ -13,6 +13,7 @@ must see the input paths (a shared filesystem) and gets this package shipped as 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -79,25 +80,18 @@ _unit_encoder = msgspec.msgpack.Encoder()
 _unit_decoder = msgspec.msgpack.Decoder(Unit)
 
 
-def _row(unit: Unit, i: int, ray: Any) -> dict[str, Any]:
+def _row(unit: Unit, i: int) -> dict[str, Any]:
     """A unit as a row of the dataset: the whole Unit as msgpack, so that every field (its
-    kind, its notes, its input's error) reaches the worker as the local engine sends it. A
-    part the driver read (of a gzipped JSONL file, or a WARC gzipped as one member) puts its
-    bytes in Ray's object store, which spills them to disk past its memory; the row holds
-    their reference, so neither the driver nor the dataset holds the parts."""
-    data = None if unit.data is None else ray.put(unit.data)
-    bare = replace(unit, data=None)
-    return {"i": i, "unit": _unit_encoder.encode(bare), "data": data}
+    kind, its notes, its input's error) reaches the worker as the local engine sends it.
+    A part the driver read (of a gzipped JSONL file, or a WARC gzipped as one member) holds
+    its bytes in the row: the dataset's blocks go to Ray's object store, and are freed when
+    the window's dataset is. (An ObjectRef held in a row is pickled into its block, which
+    Ray cannot track: such a part stayed in the store, spilled, until the run's end.)"""
+    return {"i": i, "unit": _unit_encoder.encode(unit)}
 
 
 def _unit(row: dict[str, Any]) -> Unit:
-    unit = _unit_decoder.decode(bytes(row["unit"]))
-    import ray
-
-    data = row.get("data")
-    if isinstance(data, ray.ObjectRef):  # a row without one may hold None or NaN there
-        unit = replace(unit, data=ray.get(data))
-    return unit
+    return _unit_decoder.decode(bytes(row["unit"]))
 
 
 _EXPECTED: set[tuple[str, tuple[str, ...]]] = set()  # (config, stages) this process prepared
@@ -177,7 +171,7 @@ def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
     (what the driver keeps)."""
     if window is None:
         return None
-    rows = [_row(unit, i, ray) for i, unit in enumerate(window)]
+    rows = [_row(unit, i) for i, unit in enumerate(window)]
     units = [replace(unit, data=None) for unit in window]
     window.clear()  # the parts' bytes are in the object store now
     ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), MAX_BLOCKS))
@@ -202,3 +196,5 @@ def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
             if int(row["i"]) != expected:  # pragma: no cover - preserve_order guards it
                 raise ZhnewsError("Ray returned units out of order")
             yield (units[expected], *decode_unit(bytes(row["payload"])))
+        del units, ds, rows, first
+        gc.collect()  # a dataset's objects form cycles: free its parts in the store now
