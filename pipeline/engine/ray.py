@@ -16,6 +16,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import chain
@@ -179,22 +181,77 @@ def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
                                  fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
 
 
-def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
-              kinds: list[tuple[str, int]], ray: Any) -> Iterator[Result]:
-    """The results of every window's units in input order; the next window is planned (its
-    parts read and put in the object store) once this one's first result is in, while Ray
-    works on the rest of it."""
-    ahead = _dataset(next(windows, None), cfg, names, kinds, ray)
-    while ahead is not None:
-        units, ds = ahead
-        rows = iter(ds.iter_rows())
-        first = next(rows, None)
-        ahead = _dataset(next(windows, None), cfg, names, kinds, ray)
-        if first is None:  # pragma: no cover - every unit gives a row
-            raise ZhnewsError("Ray returned no result for a window of units")
-        for expected, row in enumerate(chain([first], rows)):
+class _Window:
+    """A window's dataset, run by a thread that queues its rows as they come: the next
+    window then runs while the driver still takes this one's results (a dataset started
+    only when the last one ends would leave the workers idle while Ray sets it up). The
+    queue is short: rows the driver has not taken wait in Ray's object store, not in it."""
+
+    _END = object()
+    QUEUED = 16
+
+    def __init__(self, units: list[Unit], ds: Any) -> None:
+        self.units = units
+        self.rows: queue.Queue[Any] = queue.Queue(self.QUEUED)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._drain, args=(ds,), daemon=True)
+        self.thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.rows.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _drain(self, ds: Any) -> None:
+        try:
+            for row in ds.iter_rows():
+                if not self._put(row):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the driver's thread
+            self._put(exc)
+        self._put(self._END)
+
+    def results(self) -> Iterator[Result]:
+        """The window's results in input order; re-raises what its dataset raised."""
+        expected = 0
+        while (row := self.rows.get()) is not self._END:
+            if isinstance(row, BaseException):
+                raise row
             if int(row["i"]) != expected:  # pragma: no cover - preserve_order guards it
                 raise ZhnewsError("Ray returned units out of order")
-            yield (units[expected], *decode_unit(bytes(row["payload"])))
-        del units, ds, rows, first
-        gc.collect()  # a dataset's objects form cycles: free its parts in the store now
+            yield (self.units[expected], *decode_unit(bytes(row["payload"])))
+            expected += 1
+        self.thread.join()  # it ends once it queued the end: its dataset can be freed
+        if expected != len(self.units):  # pragma: no cover - every unit gives a row
+            raise ZhnewsError(f"Ray returned {expected} results for {len(self.units)} units")
+
+    def close(self) -> None:
+        """Stop taking rows: the thread ends at its next row (or when Ray is shut down)."""
+        self.stop.set()
+
+
+def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
+              kinds: list[tuple[str, int]], ray: Any) -> Iterator[Result]:
+    """The results of every window's units in input order. The next window is planned (its
+    parts read) and started as the driver begins to take this one's results: at most two
+    windows are in the object store at once."""
+
+    def start(window: list[Unit] | None) -> _Window | None:
+        planned = _dataset(window, cfg, names, kinds, ray)
+        return None if planned is None else _Window(*planned)
+
+    current = ahead = start(next(windows, None))
+    try:
+        while current is not None:
+            ahead = start(next(windows, None))
+            yield from current.results()
+            current = ahead
+            gc.collect()  # a dataset's objects form cycles: free its parts in the store now
+    finally:  # the consumer stopped early, or a window failed
+        for window in (current, ahead):
+            if window is not None:
+                window.close()
