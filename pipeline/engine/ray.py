@@ -42,7 +42,6 @@ from pipeline.engine.work import Limits, expect_input, input_kinds, prepared
 from pipeline.errors import ZhnewsError
 from pipeline.io import InputFile
 
-MAX_BLOCKS = 2000
 # A window of units is at most this many units (at least 16 per CPU of the cluster) and holds
 # parts read by the driver of at most this share of the object store (at least two parts per
 # CPU): two windows, the one running and the one planned, then fit in the store.
@@ -82,14 +81,17 @@ _unit_encoder = msgspec.msgpack.Encoder()
 _unit_decoder = msgspec.msgpack.Decoder(Unit)
 
 
-def _row(unit: Unit, i: int) -> dict[str, Any]:
-    """A unit as a row of the dataset: the whole Unit as msgpack, so that every field (its
-    kind, its notes, its input's error) reaches the worker as the local engine sends it.
-    A part the driver read (of a gzipped JSONL file, or a WARC gzipped as one member) holds
-    its bytes in the row: the dataset's blocks go to Ray's object store, and are freed when
-    the window's dataset is. (An ObjectRef held in a row is pickled into its block, which
-    Ray cannot track: such a part stayed in the store, spilled, until the run's end.)"""
-    return {"i": i, "unit": _unit_encoder.encode(unit)}
+def _block(unit: Unit, i: int, ray: Any) -> Any:
+    """A unit as a one-row block of the dataset, put in Ray's object store: the whole Unit
+    as msgpack, so that every field (its kind, its notes, its input's error) reaches the
+    worker as the local engine sends it. A part the driver read (of a gzipped JSONL file, or
+    a WARC gzipped as one member) holds its bytes in the block, which is freed with the
+    window's dataset; the driver keeps only the reference. (An ObjectRef of the bytes held
+    in a row instead is pickled into its block, where Ray cannot track it: every such part
+    stayed in the store, spilled, until the run's end.)"""
+    import pyarrow as pa
+
+    return ray.put(pa.table({"i": [i], "unit": [_unit_encoder.encode(unit)]}))
 
 
 def _unit(row: dict[str, Any]) -> Unit:
@@ -173,11 +175,13 @@ def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
     (what the driver keeps)."""
     if window is None:
         return None
-    rows = [_row(unit, i) for i, unit in enumerate(window)]
-    units = [replace(unit, data=None) for unit in window]
-    window.clear()  # the parts' bytes are in the object store now
-    ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), MAX_BLOCKS))
-    return units, ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
+    blocks = []
+    for i, unit in enumerate(window):
+        blocks.append(_block(unit, i, ray))
+        if unit.data is not None:
+            window[i] = replace(unit, data=None)  # its bytes are in the object store now
+    ds = ray.data.from_arrow_refs(blocks)
+    return window, ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
                                  fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
 
 
