@@ -50,7 +50,8 @@ def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: 
                                                                     monkeypatch):
     """Units go to Ray a window at a time, the next planned while the last runs: windows of
     three units over the samples and a cut JSONL file, and windows closed by the bytes the
-    driver read of a gzipped JSONL file (one part each), give the local engine's output."""
+    driver read of a gzipped JSONL file (one part each), give the local engine's output,
+    with the run's own max_record_mb where the driver reads."""
     from pipeline import config
     from pipeline.engine import ray as ray_engine
     from pipeline.engine import units as units_module
@@ -61,7 +62,9 @@ def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: 
     jsonl = write_jsonl(tmp_path / "in" / "dump.jsonl", records=120)
     (tmp_path / "in" / "crawl.jsonl.gz").write_bytes(gzip.compress(
         jsonl.read_bytes().replace(b"news.example.cn", b"crawl.example.cn"), mtime=0))
-    (tmp_path / "cfg.toml").write_text("[run]\nsplit_mb = 0.01\n", "utf-8")
+    # a record over max_record_mb in a part the driver reads is skipped there, as locally
+    (tmp_path / "cfg.toml").write_text("[run]\nsplit_mb = 0.01\nmax_record_mb = 0.0025\n",
+                                       "utf-8")
     cfg = config.load(str(tmp_path / "cfg.toml"))
     inputs = [str(RAW), str(tmp_path / "in")]
     windows: list[list[bool]] = []  # per window, whether each unit carries bytes
@@ -84,3 +87,5 @@ def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: 
     assert len(carried) == len(parts)  # and each part the driver read closed one
     assert all(window.index(True) == len(window) - 1 for window in carried)
     assert summary.failed == 0 and _tree(ray) == _tree(local)
+    manifest = (ray / "manifest.jsonl").read_text("utf-8")
+    assert "crawl.jsonl.gz" in manifest and "max_record_mb" in manifest
