@@ -6,9 +6,10 @@ in input order (``preserve_order``), and dedup and emit stay in the driver exact
 local engine, so both engines write the same bytes. Units are planned a window at a time, each
 window a dataset of its own, the next one planned while Ray runs this one: the driver never
 holds the whole plan, and parts it reads (of a gzipped container) reach the object store a
-window ahead of the workers, not all before the first one starts. Without ``RAY_ADDRESS`` a local Ray
-instance with ``-j`` CPUs is started (and stopped); with it, the run joins that cluster, which
-must see the input paths (a shared filesystem) and gets this package shipped as a py_module.
+window ahead of the workers, not all before the first one starts. Without ``RAY_ADDRESS`` a
+local Ray instance with ``-j`` CPUs is started (and stopped); with it, the run joins that
+cluster, which must see the input paths (a shared filesystem) and gets this package shipped
+as a py_module.
 """
 
 from __future__ import annotations
