@@ -346,7 +346,7 @@ decider = dict((name, st) for name, _p, st in state.chain.steps)["repair"].decid
 parts = [(name, int(halves) * LEXICON_BEFORE_BYTES // 2)
          for name, halves in (part.split("=") for part in sys.argv[1].split(","))]
 before = {m: m in sys.modules for m in ("pipeline.stages.extract.text", "trafilatura")}
-expect_input(state, parts)
+expect_input(state, parts, forks=sys.argv[2:] != ["noforks"])
 after = {m: m in sys.modules for m in before}
 print(before["trafilatura"], after["pipeline.stages.extract.text"], after["trafilatura"],
       decider._lexicon is not None)
@@ -357,15 +357,15 @@ def test_a_run_prepares_what_its_workers_share_before_they_fork():
     """The readers the input's names call for are imported, and the repair lexicon is loaded
     when the input holds enough text, in the process that forks the workers, so they share
     one of each. A page is mostly markup: its bytes count for a thirtieth of theirs, a
-    gzipped byte for three."""
+    gzipped byte for three. A process no worker forks from loads no lexicon ahead."""
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
-    def probe(parts: str) -> list[str]:
+    def probe(parts: str, *forks: str) -> list[str]:
         """``parts``: name=size, sizes in halves of the lexicon's threshold."""
-        out = subprocess.run([sys.executable, "-c", _EXPECT_PROBE, parts],
+        out = subprocess.run([sys.executable, "-c", _EXPECT_PROBE, parts, *forks],
                              cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
         return out.stdout.split()
 
@@ -378,6 +378,10 @@ def test_a_run_prepares_what_its_workers_share_before_they_fork():
     assert probe("b/2.HTML=60") == ["False", "False", "True", "True"]
     assert probe("c/crawl.warc=20") == ["False", "False", "True", "False"]
     assert probe("c/crawl.warc.gz=20") == ["False", "False", "True", "True"]
+    # a process no worker forks from (a Ray worker): the readers, but the lexicon only when
+    # a laundered article asks for it
+    assert probe("c/crawl.warc.gz=20", "noforks") == ["False", "False", "True", "False"]
+    assert probe("a/1.txt=1,a/2.txt=1", "noforks") == ["False", "True", "False", "False"]
     # crawler JSONL may hold text: its reader, not trafilatura (15 MB in every worker)
     assert probe("c/crawl.jsonl.gz=1") == ["False", "True", "False", "True"]
 

@@ -107,8 +107,9 @@ def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...],
     import numpy as np
 
     tune_gc()  # a Ray worker process runs the stages like a local worker
-    if (cfg.hash, names) not in _EXPECTED:  # what a local worker gets before its fork
-        expect_input(prepared(cfg, names), kinds)
+    if (cfg.hash, names) not in _EXPECTED:  # what a local worker gets before its fork,
+        # but for what is built only to be shared (see expect_input)
+        expect_input(prepared(cfg, names), kinds, forks=False)
         _EXPECTED.add((cfg.hash, names))
     keys = list(batch)
     columns = [batch[k] for k in keys]

@@ -86,12 +86,15 @@ def prepared(cfg: Any, names: tuple[str, ...]) -> Prepared:
     return _STATE[key]
 
 
-def expect_input(state: Prepared, parts: Iterable[tuple[str, int]]) -> None:
+def expect_input(state: Prepared, parts: Iterable[tuple[str, int]], forks: bool = True) -> None:
     """Tell the stages what the run will read (``parts``: each unit's path and bytes), before
     workers fork: what every worker would otherwise build for itself (segment's compiled cut,
     repair's lexicon, the readers' modules) is then built once and shared. Only state the
     input will use, or that pays for itself on this much text, is built: the stages are told
-    the bytes of text the input holds, about, not its bytes (a page is mostly markup)."""
+    the bytes of text the input holds, about, not its bytes (a page is mostly markup).
+    ``forks`` false: no worker forks from this process (a Ray worker prepares itself), so
+    what is built only to be shared (repair's lexicon, which only a laundered article needs)
+    is left to be built on first use."""
     extract = stages.get("extract")
     parts = list(parts)
     extract.expect(path for path, _size in parts)
@@ -101,7 +104,7 @@ def expect_input(state: Prepared, parts: Iterable[tuple[str, int]]) -> None:
     for name, _process, stage_state in state.chain.steps:
         expect = getattr(stages.get(name), "expect", None)
         if expect is not None:
-            expect(stage_state, text_bytes)
+            expect(stage_state, text_bytes, forks)
 
 
 def input_kinds(parts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -50,8 +50,9 @@ def _prepare(cfg: Any, use_cache: bool) -> SegmentState:
                         stopwords)
 
 
-def expect(state: SegmentState, text_bytes: int) -> None:
-    """A run is about to cut ``text_bytes`` of text (see ``Tokenizer.expect``)."""
+def expect(state: SegmentState, text_bytes: int, forks: bool = True) -> None:
+    """A run is about to cut ``text_bytes`` of text (see ``Tokenizer.expect``): the compiled
+    cut serves every article, so it is built whether or not workers fork from here."""
     state.tokenizer.expect(text_bytes)
 
 
