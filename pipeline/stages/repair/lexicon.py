@@ -58,7 +58,7 @@ class Lexicon:
             for line in fh:
                 parts = line.split()
                 if len(parts) >= 3:  # one object per tag: marshal writes it once, and the
-                    tag_of[parts[0]] = sys.intern(parts[2])  # table loads as 57 distinct
+                    tag_of[parts[0]] = sys.intern(parts[2])  # table loads as 55 distinct
         jieba = loaded_jieba()
         jieba.dt.check_initialized()
         total = float(jieba.dt.total)
