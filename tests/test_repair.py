@@ -200,3 +200,24 @@ def test_usage_profiles_tell_modifiers_of_predicates(state):
     profile = state.decider.stats.profile
     assert profile["认真"][0] > "d" > profile["重要"][0]
     assert profile["推动"][1] > "d"
+
+
+def test_the_lexicon_cache_key_follows_the_dictionary_s_content_not_its_install_time(
+        tmp_path, monkeypatch):
+    """A new install of jieba (a new virtualenv) writes dict.txt anew: same bytes, new
+    modification time. The key of the lexicon built from it must not change then (each
+    install wrote another 10 MB file to the user cache), and must when the words do."""
+    import os
+
+    from pipeline.stages.repair import lexicon
+    from pipeline.stages.segment import tokenizer
+
+    main, idf = tokenizer.jieba_paths()
+    copy = tmp_path / "dict.txt"
+    copy.write_bytes(main.read_bytes())
+    monkeypatch.setattr(tokenizer, "jieba_paths", lambda: (copy, idf))
+    key = lexicon.cache_key()
+    os.utime(copy, ns=(0, 10**18))  # reinstalled: another mtime, the same content
+    assert lexicon.cache_key() == key
+    copy.write_bytes(main.read_bytes() + "新词语 3 n\n".encode())
+    assert lexicon.cache_key() != key

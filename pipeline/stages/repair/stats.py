@@ -61,12 +61,15 @@ class ContextStats:
 
 def jieba_dict() -> tuple[Path, str]:
     """jieba's dictionary file and a cache key for what is built from it, found without
-    importing jieba (its import alone costs a sixth of a second at every start)."""
-    from pipeline.stages.segment.tokenizer import jieba_paths
+    importing jieba (its import alone costs a sixth of a second at every start). The key is
+    the file's content digest, which the tokenizer computes anyway (once a process): keyed
+    by its modification time, every new install of jieba (a new virtualenv, CI) wrote a new
+    10 MB lexicon to the user cache and never reused or removed the old ones."""
+    from pipeline.stages.segment.tokenizer import file_digest, jieba_paths
 
     path, _idf = jieba_paths()
     st = path.stat()
-    return path, f"{st.st_size}|{st.st_mtime_ns}"
+    return path, file_digest(path, st.st_size, st.st_mtime_ns).hex()[:32]
 
 
 def loaded_jieba() -> ModuleType:

@@ -122,7 +122,7 @@ def _jieba_version() -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+def file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
     """SHA-256 of a file, once per process while it is unchanged (a tokenizer keys its cache
     twice: with and without the HMM flag)."""
     return hashlib.sha256(path.read_bytes()).digest()
@@ -135,7 +135,7 @@ def dict_hash(userdict: bytes, hmm: bool, number_units: str = "") -> str:
     st = main.stat()
     h = hashlib.sha256(CACHE_FORMAT.encode())
     h.update(f"jieba {_jieba_version()} hmm={int(hmm)} units={number_units}\n".encode())
-    h.update(_file_digest(main, st.st_size, st.st_mtime_ns))
+    h.update(file_digest(main, st.st_size, st.st_mtime_ns))
     h.update(hashlib.sha256(userdict).digest())
     return h.hexdigest()[:16]
 
