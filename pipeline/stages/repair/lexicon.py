@@ -24,7 +24,7 @@ MAX_WORD = 5
 def cache_key() -> str:
     """Names what is built from jieba's dictionary (this lexicon, lists derived from it)."""
     _dict_file, dict_key = jieba_dict()
-    return hashlib.sha256(f"{dict_key}|{MAX_WORD}|partial+tags+interned".encode()
+    return hashlib.sha256(f"{dict_key}|{MAX_WORD}|partial+tags+interned+floats".encode()
                           ).hexdigest()[:16]
 
 
@@ -63,7 +63,11 @@ class Lexicon:
         jieba.dt.check_initialized()
         total = float(jieba.dt.total)
         logt = math.log(total)
-        logp = {w: math.log(f) - logt for w, f in jieba.dt.FREQ.items() if f > 0}
+        # one float object per frequency (as for the tags: the table loads 5,087 of them,
+        # not a float a word)
+        by_freq: dict[int, float] = {}
+        logp = {w: by_freq.setdefault(f, math.log(f) - logt)
+                for w, f in jieba.dt.FREQ.items() if f > 0}
         partial = frozenset(w for w in jieba.dt.FREQ if len(w) <= MAX_WORD and w not in logp)
         unknown = -logt - 2.0
         untagged = [w for w in logp if w not in tag_of]
