@@ -68,7 +68,7 @@ def expect(state: RepairState, text_bytes: int, forks: bool = True) -> None:
     """A run is about to repair ``text_bytes`` of text: on a big one, load the lexicon now
     so that the workers forked next share one (and a process that runs many dumps loads it
     once). Not when no worker forks from here (``forks`` false: a Ray worker): the lexicon
-    is then built only by a worker that meets a laundered article (about 95 MB a process,
+    is then built only by a worker that meets a laundered article (80 MB a process,
     measured; a dump of portal pages holds none)."""
     if forks and text_bytes >= LEXICON_BEFORE_BYTES:
         _ = state.decider.lexicon
