@@ -49,9 +49,10 @@ def test_ray_on_two_cpus_matches_local_on_samples_and_cut_containers(tmp_path: P
 def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: Path,
                                                                     monkeypatch):
     """Units go to Ray a window at a time, the next planned while the last runs: windows of
-    three units over the samples and a cut JSONL file, and windows closed by the bytes the
-    driver read of a gzipped JSONL file (one part each), give the local engine's output,
-    with the run's own max_record_mb where the driver reads."""
+    sixteen units over the samples, small notes (two to a block) and a cut JSONL file, and
+    windows closed by the bytes the driver read of a gzipped JSONL file (one part each),
+    give the local engine's output, with the run's own max_record_mb where the driver
+    reads."""
     from pipeline import config
     from pipeline.engine import ray as ray_engine
     from pipeline.engine import units as units_module
@@ -66,26 +67,51 @@ def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: 
     (tmp_path / "cfg.toml").write_text("[run]\nsplit_mb = 0.01\nmax_record_mb = 0.0025\n",
                                        "utf-8")
     cfg = config.load(str(tmp_path / "cfg.toml"))
-    inputs = [str(RAW), str(tmp_path / "in")]
+    (tmp_path / "notes").mkdir()
+    paragraph = (RAW / "004_481d3563a41b6d2e.txt").read_text("utf-8").splitlines()[0]
+    for n in range(20):
+        (tmp_path / "notes" / f"note-{n:02d}.txt").write_text(f"第{n}则\n{paragraph}\n", "utf-8")
+    inputs = [str(RAW), str(tmp_path / "notes"), str(tmp_path / "in")]
     windows: list[list[bool]] = []  # per window, whether each unit carries bytes
-    cut = ray_engine._windows
+    blocks: list[int] = []  # units per block
+    cut, group = ray_engine._windows, ray_engine._blocks
 
     def counted(units, max_units, max_bytes):
-        for window in cut(units, 3, 1):  # a part the driver read fills a window
+        for window in cut(units, 16, 1):  # a part the driver read fills a window
             windows.append([unit.data is not None for unit in window])
             yield window
 
+    def grouped(window, per_block, max_bytes):
+        for block in group(window, per_block, max_bytes):
+            blocks.append(len(block))
+            yield block
+
     monkeypatch.setattr(ray_engine, "_windows", counted)
+    monkeypatch.setattr(ray_engine, "_blocks", grouped)
     local, ray = tmp_path / "local", tmp_path / "ray"
     run(inputs, local, cfg, 1, progress=False)
     summary = run(inputs, ray, cfg, 2, progress=False, engine="ray")
     gz = tmp_path / "in" / "crawl.jsonl.gz"
     parts = list(units_module.plan([InputFile(str(gz), gz.name)], units_module.split_bytes(cfg)))
     assert len(parts) > 3 and all(p.data is not None for p in parts)
-    assert max(map(len, windows)) == 3  # the count closed windows
+    assert max(map(len, windows)) == 16  # the count closed windows
+    assert max(blocks) == 2 and sum(blocks) == sum(map(len, windows))
     carried = [window for window in windows if any(window)]
     assert len(carried) == len(parts)  # and each part the driver read closed one
     assert all(window.index(True) == len(window) - 1 for window in carried)
     assert summary.failed == 0 and _tree(ray) == _tree(local)
     manifest = (ray / "manifest.jsonl").read_text("utf-8")
     assert "crawl.jsonl.gz" in manifest and "max_record_mb" in manifest
+
+
+def test_small_units_share_a_block_and_a_big_one_goes_alone():
+    from pipeline.engine.ray import _blocks
+    from pipeline.engine.units import Unit
+    from pipeline.io import InputFile
+
+    def unit(size: int) -> Unit:
+        return Unit(InputFile("x.jsonl", "x.jsonl"), start=0, end=size)
+
+    sizes = [1, 1, 1, 5, 1, 1, 9, 1]
+    runs = [[u.end for u in block] for block in _blocks([unit(s) for s in sizes], 3, 6)]
+    assert runs == [[1, 1, 1], [5, 1], [1], [9], [1]]

@@ -38,6 +38,7 @@ from pipeline.engine.units import (
     plan,
     run_unit,
     split_bytes,
+    unit_bytes,
 )
 from pipeline.engine.work import Limits, expect_input, input_kinds, prepared
 from pipeline.errors import ZhnewsError
@@ -48,6 +49,8 @@ from pipeline.io import InputFile
 # CPU): two windows, the one running and the one planned, then fit in the store.
 WINDOW_UNITS = 2000
 WINDOW_STORE_SHARE = 0.25
+# Units one block (one Ray task) holds at most; together at most split_mb of input.
+BLOCK_UNITS = 8
 
 
 def _import_ray() -> Any:
@@ -82,17 +85,35 @@ _unit_encoder = msgspec.msgpack.Encoder()
 _unit_decoder = msgspec.msgpack.Decoder(Unit)
 
 
-def _block(unit: Unit, i: int, ray: Any) -> Any:
-    """A unit as a one-row block of the dataset, put in Ray's object store: the whole Unit
-    as msgpack, so that every field (its kind, its notes, its input's error) reaches the
-    worker as the local engine sends it. A part the driver read (of a gzipped JSONL file, or
-    a WARC gzipped as one member) holds its bytes in the block, which is freed with the
-    window's dataset; the driver keeps only the reference. (An ObjectRef of the bytes held
-    in a row instead is pickled into its block, where Ray cannot track it: every such part
-    stayed in the store, spilled, until the run's end.)"""
+def _block(units: list[Unit], first: int, ray: Any) -> Any:
+    """Units (numbered from ``first``) as a block of the dataset, a row each, put in Ray's
+    object store: the whole Unit as msgpack, so that every field (its kind, its notes, its
+    input's error) reaches the worker as the local engine sends it. A part the driver read
+    (of a gzipped JSONL file, or a WARC gzipped as one member) holds its bytes in its row,
+    freed with the window's dataset; the driver keeps only the block's reference. (An
+    ObjectRef of the bytes held in a row instead is pickled into its block, where Ray cannot
+    track it: every such part stayed in the store, spilled, until the run's end.)"""
     import pyarrow as pa
 
-    return ray.put(pa.table({"i": [i], "unit": [_unit_encoder.encode(unit)]}))
+    return ray.put(pa.table({"i": list(range(first, first + len(units))),
+                             "unit": [_unit_encoder.encode(unit) for unit in units]}))
+
+
+def _blocks(window: list[Unit], per_block: int, max_bytes: int) -> Iterator[list[Unit]]:
+    """``window`` in runs of consecutive units for one block each: at most ``per_block``
+    units and, past the first, at most ``max_bytes`` of input in all (a worker holds its
+    block's results until the block is done: a big unit goes alone)."""
+    block: list[Unit] = []
+    size = 0
+    for unit in window:
+        size_of = unit_bytes(unit)
+        if block and (len(block) >= per_block or size + size_of > max_bytes):
+            yield block
+            block, size = [], 0
+        block.append(unit)
+        size += size_of
+    if block:
+        yield block
 
 
 def _unit(row: dict[str, Any]) -> Unit:
@@ -150,7 +171,7 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
         windows = _windows(chain([first], planned), max(WINDOW_UNITS, 16 * cpus),
                            max(int(store * WINDOW_STORE_SHARE), 2 * cpus * split))
         kinds = input_kinds(input_sizes(inputs))
-        yield from group(_payloads(windows, cfg, names, kinds, ray))
+        yield from group(_payloads(windows, cfg, names, kinds, ray, cpus, split))
     finally:
         if started:
             ray.shutdown()
@@ -172,18 +193,25 @@ def _windows(units: Iterator[Unit], max_units: int, max_bytes: int) -> Iterator[
 
 
 def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
-             kinds: list[tuple[str, int]], ray: Any) -> tuple[list[Unit], Any] | None:
-    """A window as a dataset of rows through the stages, and its units without their bytes
-    (what the driver keeps)."""
+             kinds: list[tuple[str, int]], ray: Any, cpus: int,
+             split: int) -> tuple[list[Unit], Any] | None:
+    """A window as a dataset through the stages, and its units without their bytes (what
+    the driver keeps). Small units share a block, so that Ray's cost per task (scheduling,
+    the result's object) is paid once for up to BLOCK_UNITS of them, while the window still
+    has four blocks or more per CPU."""
     if window is None:
         return None
+    per_block = max(1, min(BLOCK_UNITS, len(window) // (4 * cpus)))
     blocks = []
-    for i, unit in enumerate(window):
-        blocks.append(_block(unit, i, ray))
-        if unit.data is not None:
-            window[i] = replace(unit, data=None)  # its bytes are in the object store now
+    first = 0
+    for units in _blocks(window, per_block, max(split, 1)):
+        blocks.append(_block(units, first, ray))
+        for i in range(first, first + len(units)):
+            if window[i].data is not None:
+                window[i] = replace(window[i], data=None)  # its bytes are in the store now
+        first += len(units)
     ds = ray.data.from_arrow_refs(blocks)
-    return window, ds.map_batches(_process_batch, batch_size=1, batch_format="numpy",
+    return window, ds.map_batches(_process_batch, batch_size=None, batch_format="numpy",
                                  fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
 
 
@@ -241,13 +269,14 @@ class _Window:
 
 
 def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
-              kinds: list[tuple[str, int]], ray: Any) -> Iterator[Result]:
+              kinds: list[tuple[str, int]], ray: Any, cpus: int,
+              split: int) -> Iterator[Result]:
     """The results of every window's units in input order. The next window is planned (its
     parts read) and started as the driver begins to take this one's results: at most two
     windows are in the object store at once."""
 
     def start(window: list[Unit] | None) -> _Window | None:
-        planned = _dataset(window, cfg, names, kinds, ray)
+        planned = _dataset(window, cfg, names, kinds, ray, cpus, split)
         return None if planned is None else _Window(*planned)
 
     current = ahead = start(next(windows, None))
