@@ -116,10 +116,6 @@ def _blocks(window: list[Unit], per_block: int, max_bytes: int) -> Iterator[list
         yield block
 
 
-def _unit(row: dict[str, Any]) -> Unit:
-    return _unit_decoder.decode(bytes(row["unit"]))
-
-
 _EXPECTED: set[tuple[str, tuple[str, ...]]] = set()  # (config, stages) this process prepared
 
 
@@ -132,10 +128,8 @@ def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...],
         # but for what is built only to be shared (see expect_input)
         expect_input(prepared(cfg, names), kinds, forks=False)
         _EXPECTED.add((cfg.hash, names))
-    keys = list(batch)
-    columns = [batch[k] for k in keys]
-    rows = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
-    payloads = [run_unit(_unit(row), cfg, names) for row in rows]
+    payloads = [run_unit(_unit_decoder.decode(bytes(encoded)), cfg, names)
+                for encoded in batch["unit"]]
     return {"i": np.asarray(batch["i"]), "payload": np.array(payloads, dtype=object)}
 
 
