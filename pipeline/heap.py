@@ -1,0 +1,28 @@
+"""Give the C heap's free pages back to the system after a big table is loaded.
+
+Why: loading one of the stages' tables (jieba's IDF, the compiled cut, repair's lexicon and
+statistics) makes tens of MB of short-lived buffers (the file's bytes, the lists it is split
+into, rjieba's build). glibc keeps the pages they freed, and what is loaded next is placed
+among them, so a worker held memory it no longer used: 149 MB for every stage's state and the
+lexicon with a trim after each load, 195 MB without (measured in one process). Where the C
+library has no ``malloc_trim`` (macOS, musl, Windows) this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+
+_trim: Callable[[int], int] | None | bool = False  # False: not looked up yet
+
+
+def release_free_heap() -> None:
+    """Return the heap's free pages to the system (a few ms); a no-op without glibc."""
+    global _trim
+    if _trim is False:
+        try:
+            _trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+        except (OSError, TypeError, AttributeError):
+            _trim = None
+    if _trim is not None and _trim is not False:
+        _trim(0)
