@@ -221,3 +221,66 @@ def test_the_lexicon_cache_key_follows_the_dictionary_s_content_not_its_install_
     assert lexicon.cache_key() == key
     copy.write_bytes(main.read_bytes() + "新词语 3 n\n".encode())
     assert lexicon.cache_key() != key
+
+
+def test_the_lexicon_keyed_by_codes_parses_as_jieba_s_frequencies_say():
+    """The lexicon holds words as int codes (a quarter of the strings' memory). Its best path
+    must be the one jieba's own word table gives, read with string slices as before, on real
+    text and on characters outside the codes' range (NUL, Extension B), with and without a
+    document's recurring two-character words; its tags must be dict.txt's."""
+    import math
+
+    from pipeline.stages.repair import lexicon
+    from pipeline.stages.repair.stats import jieba_dict, loaded_jieba
+
+    jieba = loaded_jieba()
+    jieba.dt.check_initialized()
+    freq, logt = jieba.dt.FREQ, math.log(jieba.dt.total)
+    lx = lexicon.shared()
+
+    def reference(s: str, extra: dict[str, float]) -> tuple[float, list[int]]:
+        n, best, back = len(s), [0.0] + [-1e18] * len(s), [0] * (len(s) + 1)
+        for i in range(n):
+            if s[i:i + 2] in extra and best[i] + extra[s[i:i + 2]] > best[i + 2]:
+                best[i + 2], back[i + 2] = best[i] + extra[s[i:i + 2]], i
+            for j in range(i + 1, min(n, i + lexicon.MAX_WORD) + 1):
+                f = freq.get(s[i:j])
+                if j == i + 1:
+                    lp = math.log(f) - logt if f else lx.unknown
+                elif f is None:
+                    break
+                elif not f:
+                    continue
+                else:
+                    lp = math.log(f) - logt
+                if best[i] + lp > best[j]:
+                    best[j], back[j] = best[i] + lp, i
+        cuts, j = [n], n
+        while j:
+            j = back[j]
+            cuts.append(j)
+        return best[n], cuts[::-1]
+
+    text = "".join(p.read_text("utf-8") for p in sorted(RAW.glob("*.txt")))
+    windows = [text[i:i + 12] for i in range(0, len(text) - 12, 7)]
+    windows += ["\x00华为发布", "华\U0002000b为公司", "𠀀在于", "得", ""]
+    extra = {"燧原": -9.0}
+    checked = 0
+    for win in windows:
+        for words in ({}, extra):
+            got = lx.parse(win, {lexicon.code(w): v for w, v in words.items()})
+            want = reference(win, words)
+            assert got[1] == want[1], win
+            assert math.isclose(got[0], want[0], rel_tol=1e-12, abs_tol=1e-9), win
+            checked += 1
+    assert checked > 2000
+    assert lexicon.word_of(lexicon.code("燧原科技")) == "燧原科技"
+    assert "华为" in lx and "华伪" not in lx and lx.logp("华伪", -1.0) == -1.0
+    tags = {}
+    with jieba_dict()[0].open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if parts[0] in ("华为", "认真", "的", "悄悄", "发展"):
+                tags[parts[0]] = parts[2]
+    assert {w: lx.tag(w) for w in tags} == tags and len(tags) == 5
+    assert sum(1 for _ in lx.words()) == sum(1 for f in freq.values() if f)

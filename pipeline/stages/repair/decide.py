@@ -111,7 +111,7 @@ class Decider:
     _slot: tuple[str, str, str, str, str, str] = ("", "", "", "", "", "")
     _after: tuple[str, int] = ("", 0)  # the paragraph and the end of the character decided
     _lexicon: Lexicon | None = None  # loaded for the first article that needs decisions
-    _doc_words: dict[str, float] = field(default_factory=dict)
+    _doc_words: dict[int, float] = field(default_factory=dict)  # by lexicon code
     _unigram: dict[str, float] = field(default_factory=dict)
     _laundered: bool = False
 
@@ -184,20 +184,21 @@ class Decider:
                     rates.pop(src, None)
         return rates
 
-    def _recurring(self, text: str) -> dict[str, float]:
+    def _recurring(self, text: str) -> dict[int, float]:
         """Two-character strings seen three or more times that the dictionary lacks: names
-        like 燧原, so that 燧原得投资方 is not read as 燧 原地 投资方."""
+        like 燧原, so that 燧原得投资方 is not read as 燧 原地 投资方 (by lexicon code, as
+        ``Lexicon.parse`` takes them)."""
         counts: dict[str, int] = {}
         for m in _CJK_RUN.finditer(text):
             run = m.group()
             for i in range(len(run) - 1):
                 pair = run[i:i + 2]
                 counts[pair] = counts.get(pair, 0) + 1
-        logp = self.lexicon.logp
+        lexicon = self.lexicon
         skip = self._confusable
         n = max(len(text), 1)
-        return {p: math.log(c / n) for p, c in counts.items()
-                if c >= 3 and p not in logp and p[0] not in skip and p[1] not in skip}
+        return {lexicon_mod.code(p): math.log(c / n) for p, c in counts.items()
+                if c >= 3 and p not in lexicon and p[0] not in skip and p[1] not in skip}
 
     def doc_rates(self, text: str, laundered: bool = True) -> dict[str, dict[str, float]]:
         """log P(source written | target meant) per source and target, from this document.
@@ -261,7 +262,7 @@ class Decider:
 
         nxt, after, after2 = word(idx + 1), word(idx + 2), word(idx + 3)
         if len(nxt) > 2 and nxt not in self.stats.word_count and stats_mod.coarse_tag(
-                stats_mod.jieba_tags().get(nxt, "n")) not in _NOUN_TAGS:
+                stats_mod.jieba_tag(nxt, "n")) not in _NOUN_TAGS:
             # jieba's dictionary holds phrases People's Daily splits (推进改革, 开展调查; not
             # nouns such as 解决方案): read them as their leading corpus word and the rest
             for cut in range(len(nxt) - 1, 1, -1):
@@ -300,14 +301,14 @@ class Decider:
         """Is this dictionary word a modifier plus the particle 地 (悄悄地, 真诚地), rather
         than a noun ending in 地 (根据地, 殖民地, 世界各地)?"""
         stem = word[:-1]
-        if len(stem) < 2 or stem not in self.lexicon.logp:
+        if len(stem) < 2 or stem not in self.lexicon:
             return False
         seen = self.stats.prev[_DI].get(stem, 0)
         if seen >= _DI_SEEN and seen > self.stats.word_count.get(word, 0):
             # People's Daily writes 系统 地 / 创造性 地 apart, more often than as one word:
             # the 地 is the particle, whatever jieba's tag for the whole (n, for these)
             return True
-        whole = stats_mod.coarse_tag(stats_mod.jieba_tags().get(word) or "n")
+        whole = stats_mod.coarse_tag(stats_mod.jieba_tag(word) or "n")
         return self._tag(stem) not in _NOUN_TAGS and whole not in _NOUN_TAGS
 
     def _score(self, left: str, x: str, right: str, key: str | None) -> tuple[float, bool]:
@@ -330,7 +331,7 @@ class Decider:
             # the window with it standing alone so the context statistics see 轻轻 / 地.
             lscore, lcuts = self.lexicon.parse(left, self._doc_words)
             rscore, rcuts = self.lexicon.parse(right, self._doc_words)
-            score = lscore + self.lexicon.logp.get(x, self.lexicon.unknown) + rscore
+            score = lscore + self.lexicon.logp(x, self.lexicon.unknown) + rscore
             cuts = lcuts + [k + 1 + c for c in rcuts]
             idx = len(lcuts) - 1
             a, b = k, k + 1
@@ -338,7 +339,7 @@ class Decider:
         if not in_word and key is not None and self.stats.total.get(key):
             prev = win[cuts[idx - 1]:a] if idx > 0 else stats_mod.START
             nxt = win[b:cuts[idx + 2]] if idx + 2 < len(cuts) else stats_mod.END
-            score += self._unigram[key] - self.lexicon.logp.get(x, self.lexicon.unknown)
+            score += self._unigram[key] - self.lexicon.logp(x, self.lexicon.unknown)
             if key[0] == "的":
                 self._slot = self._slot_words(win, cuts, idx, len(left), len(right))
             cw = self.settings.context_weight
@@ -580,7 +581,7 @@ def _common_words(lexicon: Lexicon, confusion: dict[str, Confusion]) -> dict[str
     ``loose_count``; words that would read as a target (在于 for 再) cannot appear here."""
     out: dict[str, list[tuple[float, str]]] = {src: [] for src in confusion}
     sources = frozenset(confusion)
-    for word, lp in lexicon.logp.items():
+    for word, lp in lexicon.words():
         if lp < COMMON_MIN_LOGP or len(word) < 2 or len(word) > 4:
             continue
         for src in sources.intersection(word):

@@ -69,7 +69,7 @@ def features(ppp: str, pp: str, p: str, n: str, n2: str, n3: str, tag: Callable[
             "n2=" + n2c, "nt,n2=" + nt + n2c, "pt,nt=" + pt + nt, "pp=" + ppc,
             "pp,pt=" + ppc + pt, "p,nt=" + p + nt, "pt,n=" + pt + n, "ps,nt=" + _shape(p) + nt,
             "pj=" + pj, "nj=" + nj, "pj,nj=" + pj + "," + nj, "nj,n2=" + nj + "," + n2c,
-            "pd=" + str(p + "地" in _jieba_tags()),
+            "pd=" + str(_jieba_tag(p + "地") is not None),
             # characters: 创造性/突然 end like adverbials, 不断/不懈 start like them
             "pl=" + p[-1:], "pf=" + p[:1], "nf=" + n[:1], "pl,nt=" + p[-1:] + nt,
             "n2w=" + n2, "ppw=" + pp, "p,n2=" + p + "," + n2c, "n,n2=" + n + "," + n2c,
@@ -82,13 +82,13 @@ def features(ppp: str, pp: str, p: str, n: str, n2: str, n3: str, tag: Callable[
 
 def fine(word: str) -> str:
     """jieba's own tag, finer than the corpus's first letter: ad (积极), vn (发展), z (悄悄)."""
-    return _jieba_tags().get(word, "-")
+    return _jieba_tag(word, "-") or "-"
 
 
-def _jieba_tags() -> dict[str, str]:
+def _jieba_tag(word: str, default: str | None = None) -> str | None:
     from pipeline.stages.repair import stats
 
-    return stats.jieba_tags()
+    return stats.jieba_tag(word, default)
 
 
 def train(examples: list[tuple[str, str, str, str, str, str, bool]],

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 from pipeline.cache import cache_dir
+from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 
 STATS_VERSION = 12
@@ -285,14 +286,14 @@ def load(tracked: frozenset[str]) -> ContextStats:
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     path = cache_dir() / f"repair-stats-{digest}.msgpack"
     try:
-        return _from_bytes(path.read_bytes())
+        stats = _from_bytes(path.read_bytes())
     except (OSError, ValueError, TypeError, KeyError):
-        pass
-    stats = _build(tracked, corpus)
-    try:
-        atomic_write(path, _to_bytes(stats))
-    except OSError:
-        pass  # a read-only home still works, just slower to start
+        stats = _build(tracked, corpus)
+        try:
+            atomic_write(path, _to_bytes(stats))
+        except OSError:
+            pass  # a read-only home still works, just slower to start
+    release_free_heap()
     return stats
 
 
@@ -348,16 +349,13 @@ def guess_tag(word: str) -> str:
         return "n"
     if not ch.isalnum():
         return PUNCT_TAG
-    tag = _jieba_tag(word)
+    tag = jieba_tag(word)
     return coarse_tag(tag) if tag else "n"
 
 
-def jieba_tags() -> dict[str, str]:
-    """jieba's word → POS tag table (held by the lexicon, loaded once)."""
+def jieba_tag(word: str, default: str | None = None) -> str | None:
+    """jieba's POS tag of ``word`` (held by the lexicon, loaded once); ``default`` for a word
+    its dictionary lacks."""
     from pipeline.stages.repair import lexicon
 
-    return lexicon.shared().tags
-
-
-def _jieba_tag(word: str) -> str | None:
-    return jieba_tags().get(word)
+    return lexicon.shared().tag(word, default)
