@@ -284,3 +284,24 @@ def test_the_lexicon_keyed_by_codes_parses_as_jieba_s_frequencies_say():
                 tags[parts[0]] = parts[2]
     assert {w: lx.tag(w) for w in tags} == tags and len(tags) == 5
     assert sum(1 for _ in lx.words()) == sum(1 for f in freq.values() if f)
+
+
+def test_the_statistics_cache_round_trips_with_each_word_held_once(state):
+    """The context statistics are cached as marshal data in which equal strings and floats
+    are one object: read back, they equal what was written, and a word that keys several
+    tables (word_count, word_tag, profile) is one string in memory, not one per table."""
+    from dataclasses import fields
+
+    from pipeline.stages.repair import stats as stats_mod
+
+    st = state.decider.stats
+    back = stats_mod._from_bytes(stats_mod._to_bytes(st))
+    for f in fields(st):
+        assert getattr(back, f.name) == getattr(st, f.name), f.name
+    assert type(back.prev["的"]) is type(st.prev["的"])
+    keys = {k: k for k in back.word_count}
+    shared = [w for w in back.profile if keys[w] is w]
+    assert len(shared) == len(back.profile) > 10_000
+    assert len({id(t) for t in back.word_tag.values()}) == len(set(back.word_tag.values()))
+    with pytest.raises(ValueError):
+        stats_mod._from_bytes(b"\x00garbage")

@@ -7,7 +7,7 @@
   tags, which tells 跑得很快 (得) from 重要的地位 (的) from 不断地改变 (地).
 * Homophones: pypinyin readings of every single-character word in jieba's dictionary.
 
-Building takes a few seconds, so the result is cached as plain msgpack data under the user cache directory
+Building takes a few seconds, so the result is cached as marshal data under the user cache directory
 (``$ZHNEWS_CACHE_DIR``, else ``$XDG_CACHE_HOME/zhnews``, else ``~/.cache/zhnews``), keyed by the
 tracked characters and the source file sizes. Nothing is ever downloaded.
 """
@@ -15,18 +15,20 @@ tracked characters and the source file sizes. Nothing is ever downloaded.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import math
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from pipeline.cache import cache_dir
 from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 
-STATS_VERSION = 12
+STATS_VERSION = 13
 PARTICLE = "/u"  # key suffix: counts of a character used as a structural particle only
 START = "<s>"
 END = "</s>"
@@ -262,18 +264,31 @@ _COUNTERS = ("prev", "next", "prev_tag", "next_tag", "next2")
 
 
 def _to_bytes(stats: ContextStats) -> bytes:
-    import msgspec
+    """The stats as marshal data with every equal string and float one object: the same
+    words key word_count, word_tag, profile and the context counts, and 55k tags and usage
+    bins are a few dozen values. marshal writes a shared object once and loads it once, so
+    the table takes 19 MB in a process instead of 36 as msgpack (measured, fresh processes)."""
+    canon: dict[tuple[type, Any], Any] = {}
 
-    return msgspec.msgpack.encode({f.name: getattr(stats, f.name) for f in fields(stats)})
+    def shared(value: Any) -> Any:
+        if isinstance(value, (str, float)):
+            return canon.setdefault((type(value), value), value)
+        if isinstance(value, dict):
+            return {shared(k): shared(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shared(v) for v in value]
+        return value
+
+    return marshal.dumps({f.name: shared(getattr(stats, f.name)) for f in fields(stats)})
 
 
 def _from_bytes(data: bytes) -> ContextStats:
-    import msgspec
-
     try:
-        raw = msgspec.msgpack.decode(data)
-    except msgspec.DecodeError as exc:
+        raw = marshal.loads(data)
+    except EOFError as exc:
         raise ValueError(str(exc)) from None
+    if not isinstance(raw, dict):
+        raise ValueError("not a stats table")
     for name in _COUNTERS:
         raw[name] = {key: Counter(counts) for key, counts in raw[name].items()}
     return ContextStats(**raw)
@@ -284,7 +299,7 @@ def load(tracked: frozenset[str]) -> ContextStats:
     corpus = corpus_path()
     key = f"{STATS_VERSION}|{''.join(sorted(tracked))}|{corpus.stat().st_size if corpus else 0}"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    path = cache_dir() / f"repair-stats-{digest}.msgpack"
+    path = cache_dir() / f"repair-stats-{digest}.marshal"
     try:
         stats = _from_bytes(path.read_bytes())
     except (OSError, ValueError, TypeError, KeyError):
