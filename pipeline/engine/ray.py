@@ -42,6 +42,7 @@ from pipeline.engine.units import (
 )
 from pipeline.engine.work import Limits, expect_input, input_kinds, prepared
 from pipeline.errors import ZhnewsError
+from pipeline.heap import release_free_heap
 from pipeline.io import InputFile
 
 # A window of units is at most this many units (at least 16 per CPU of the cluster) and holds
@@ -280,6 +281,7 @@ def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
             yield from current.results()
             current = ahead
             gc.collect()  # a dataset's objects form cycles: free its parts in the store now
+            release_free_heap()
     finally:  # the consumer stopped early, or a window failed
         for window in (current, ahead):
             if window is not None:
