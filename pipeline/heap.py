@@ -12,18 +12,21 @@ before the lexicon and the statistics shrank). Where the C library has no ``mall
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable
+import functools
+from typing import Any
 
-_trim: Callable[[int], int] | None | bool = False  # False: not looked up yet
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None where the C library has none."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):
+        return None
 
 
 def release_free_heap() -> None:
     """Return the heap's free pages to the system (a few ms); a no-op without glibc."""
-    global _trim
-    if _trim is False:
-        try:
-            _trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-        except (OSError, TypeError, AttributeError):
-            _trim = None
-    if _trim is not None and _trim is not False:
-        _trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
