@@ -44,6 +44,23 @@ def installed_version(dist: str, module: str | None = None) -> str:
         return "unknown"
 
 
+# Files kept per kind of cached table: each dictionary edit, jieba install or zhnews upgrade
+# that changes a key writes a new file, and nothing else removes the old ones (32 repair
+# lexicons, 303 MB, had piled up on a development machine). A few stay for side-by-side
+# installs; one pruned by mistake is only rebuilt.
+KEEP_PER_KIND = 4
+
+
+def prune(prefix: str, keep: int = KEEP_PER_KIND) -> None:
+    """Remove all but the ``keep`` most recently written cache files named ``prefix*``."""
+    try:
+        found = sorted(cache_dir().glob(f"{prefix}*"), key=lambda p: p.stat().st_mtime)
+        for stale in found[:-keep] if keep > 0 else found:
+            stale.unlink()
+    except OSError:  # another process removed one first, or a read-only cache: no harm
+        pass
+
+
 def cached_marshal(name: str, key: str, build: Callable[[], T], kind: type = dict) -> T:
     """``build()``, kept in the user cache as ``NAME-DIGEST.marshal`` where ``key`` names
     every input of ``build`` (a small table derived once from dictionaries that do not change
@@ -64,6 +81,7 @@ def cached_marshal(name: str, key: str, build: Callable[[], T], kind: type = dic
     value = build()
     try:
         atomic_write(path, marshal.dumps(value))
+        prune(f"{name}-")
     except OSError:
         pass
     return value

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.cache import cache_dir
+from pipeline.cache import cache_dir, prune
 from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 from pipeline.stages.repair.stats import jieba_dict, loaded_jieba
@@ -99,6 +99,7 @@ class Lexicon:
         unknown = -logt - 2.0
         try:
             atomic_write(path, marshal.dumps((entries, partial, unknown)))
+            prune("repair-lexicon-")
         except OSError:
             pass  # a read-only home still works, just slower to start
         return cls(entries, partial, unknown)

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pipeline.cache import cache_dir
+from pipeline.cache import cache_dir, prune
 from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 
@@ -306,6 +306,7 @@ def load(tracked: frozenset[str]) -> ContextStats:
         stats = _build(tracked, corpus)
         try:
             atomic_write(path, _to_bytes(stats))
+            prune("repair-stats-")
         except OSError:
             pass  # a read-only home still works, just slower to start
     release_free_heap()

@@ -33,7 +33,7 @@ from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.cache import cache_dir, installed_version
+from pipeline.cache import cache_dir, installed_version, prune
 from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 
@@ -234,10 +234,7 @@ def _read_cache(path: Path) -> Any:
 def _write_cache(path: Path, data: tuple) -> None:
     try:
         atomic_write(path, marshal.dumps((CACHE_FORMAT, *data)))
-        # Each dictionary edit makes a new key; keep only the most recent few states.
-        old = sorted(path.parent.glob("segment-*.marshal"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-KEEP_CACHE_FILES]:
-            stale.unlink()
+        prune("segment-", KEEP_CACHE_FILES)  # a few dictionary states' files
     except OSError:  # a read-only home only costs speed
         pass
 
