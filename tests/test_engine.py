@@ -349,15 +349,16 @@ before = {m: m in sys.modules for m in ("pipeline.stages.extract.text", "trafila
 expect_input(state, parts, forks=sys.argv[2:] != ["noforks"])
 after = {m: m in sys.modules for m in before}
 print(before["trafilatura"], after["pipeline.stages.extract.text"], after["trafilatura"],
-      decider._lexicon is not None)
+      decider._lexicon is not None, decider._stats is not None)
 """
 
 
 def test_a_run_prepares_what_its_workers_share_before_they_fork():
-    """The readers the input's names call for are imported, and the repair lexicon is loaded
-    when the input holds enough text, in the process that forks the workers, so they share
-    one of each. A page is mostly markup: its bytes count for a thirtieth of theirs, a
-    gzipped byte for three. A process no worker forks from loads no lexicon ahead."""
+    """The readers the input's names call for are imported, and the repair lexicon and
+    context statistics are loaded when the input holds enough text, in the process that
+    forks the workers, so they share one of each. A page is mostly markup: its bytes count
+    for a thirtieth of theirs, a gzipped byte for three. A process no worker forks from loads
+    neither ahead."""
     import subprocess
     import sys
 
@@ -370,20 +371,20 @@ def test_a_run_prepares_what_its_workers_share_before_they_fork():
         return out.stdout.split()
 
     # text only, a small dump: the text reader, not trafilatura, and no lexicon yet
-    assert probe("a/1.txt=0,a/2.txt=1") == ["False", "True", "False", "False"]
+    assert probe("a/1.txt=0,a/2.txt=1") == ["False", "True", "False", "False", "False"]
     # text enough: the lexicon
-    assert probe("a/1.txt=1,a/2.txt=1") == ["False", "True", "False", "True"]
+    assert probe("a/1.txt=1,a/2.txt=1") == ["False", "True", "False", "True", "True"]
     # pages by name (WARC too): trafilatura; as many bytes of pages are far less text
-    assert probe("a/1.txt=1,b/2.HTML=1") == ["False", "True", "True", "False"]
-    assert probe("b/2.HTML=60") == ["False", "False", "True", "True"]
-    assert probe("c/crawl.warc=20") == ["False", "False", "True", "False"]
-    assert probe("c/crawl.warc.gz=20") == ["False", "False", "True", "True"]
+    assert probe("a/1.txt=1,b/2.HTML=1") == ["False", "True", "True", "False", "False"]
+    assert probe("b/2.HTML=60") == ["False", "False", "True", "True", "True"]
+    assert probe("c/crawl.warc=20") == ["False", "False", "True", "False", "False"]
+    assert probe("c/crawl.warc.gz=20") == ["False", "False", "True", "True", "True"]
     # a process no worker forks from (a Ray worker): the readers, but the lexicon only when
     # a laundered article asks for it
-    assert probe("c/crawl.warc.gz=20", "noforks") == ["False", "False", "True", "False"]
-    assert probe("a/1.txt=1,a/2.txt=1", "noforks") == ["False", "True", "False", "False"]
+    assert probe("c/crawl.warc.gz=20", "noforks") == ["False", "False", "True", "False", "False"]
+    assert probe("a/1.txt=1,a/2.txt=1", "noforks") == ["False", "True", "False", "False", "False"]
     # crawler JSONL may hold text: its reader, not trafilatura (15 MB in every worker)
-    assert probe("c/crawl.jsonl.gz=1") == ["False", "True", "False", "True"]
+    assert probe("c/crawl.jsonl.gz=1") == ["False", "True", "False", "True", "True"]
 
 
 def test_input_kinds_keep_what_expect_input_decides_from():

@@ -305,3 +305,18 @@ def test_the_statistics_cache_round_trips_with_each_word_held_once(state):
     assert len({id(t) for t in back.word_tag.values()}) == len(set(back.word_tag.values()))
     with pytest.raises(ValueError):
         stats_mod._from_bytes(b"\x00garbage")
+
+
+def test_the_context_statistics_wait_for_the_first_flagged_article(cfg):
+    """The gate needs only the statistics' summary (the characters' counts, homophones): a
+    worker whose articles are all clean never loads the rest (19 MB), and the first flagged
+    article loads them."""
+    fresh = repair.prepare(cfg)
+    assert fresh.decider._stats is None
+    clean = repair.process(_article([(RAW / "000_88f783a42ba9fb60.txt").read_text("utf-8")]),
+                           fresh)
+    assert clean.scores["laundering"] < fresh.gate.threshold and fresh.decider._stats is None
+    laundered = repair.process(_article(
+        [(RAW / "002_90f3a51d6f46763a.txt").read_text("utf-8")]), fresh)
+    assert laundered.repairs and fresh.decider._stats is not None
+    assert fresh.decider.summary.char_count == fresh.decider.stats.char_count

@@ -65,13 +65,14 @@ LEXICON_BEFORE_BYTES = 4 << 20
 
 
 def expect(state: RepairState, text_bytes: int, forks: bool = True) -> None:
-    """A run is about to repair ``text_bytes`` of text: on a big one, load the lexicon now
-    so that the workers forked next share one (and a process that runs many dumps loads it
-    once). Not when no worker forks from here (``forks`` false: a Ray worker): the lexicon
-    is then built only by a worker that meets a laundered article (80 MB a process,
-    measured; a dump of portal pages holds none)."""
+    """A run is about to repair ``text_bytes`` of text: on a big one, load the lexicon and
+    the context statistics now so that the workers forked next share them (and a process
+    that runs many dumps loads them once). Not when no worker forks from here (``forks``
+    false: a Ray worker): they are then loaded only by a worker that meets a laundered
+    article (31.5 and 19 MB a process, measured; a dump of portal pages holds none)."""
     if forks and text_bytes >= LEXICON_BEFORE_BYTES:
         _ = state.decider.lexicon
+        _ = state.decider.stats
 
 
 def _unconditional(text: str, index: int, table: dict[str, str], log: list[Repair]) -> str:

@@ -99,7 +99,7 @@ class Settings:
 class Decider:
     confusion: dict[str, Confusion]
     settings: Settings
-    stats: stats_mod.ContextStats
+    summary: stats_mod.Summary
     share: dict[str, float]  # g: normal share of each source against its targets
     pattern: re.Pattern
     homophones: dict[str, list[str]]
@@ -111,13 +111,14 @@ class Decider:
     _slot: tuple[str, str, str, str, str, str] = ("", "", "", "", "", "")
     _after: tuple[str, int] = ("", 0)  # the paragraph and the end of the character decided
     _lexicon: Lexicon | None = None  # loaded for the first article that needs decisions
+    _stats: stats_mod.ContextStats | None = None  # the same
     _doc_words: dict[int, float] = field(default_factory=dict)  # by lexicon code
     _unigram: dict[str, float] = field(default_factory=dict)
     _laundered: bool = False
 
     def __post_init__(self) -> None:
-        n = float(self.stats.tokens or 1)
-        self._unigram = {k: math.log((c + 1) / n) for k, c in self.stats.total.items()}
+        n = float(self.summary.tokens or 1)
+        self._unigram = {k: math.log((c + 1) / n) for k, c in self.summary.total.items()}
 
     @classmethod
     def build(cls, confusion: dict[str, Confusion], settings: Settings) -> Decider:
@@ -125,7 +126,7 @@ class Decider:
         for row in confusion.values():
             tracked.update(row.targets)
         tracked.update("她它")
-        st = stats_mod.load(frozenset(tracked))
+        st = stats_mod.summary(frozenset(tracked))
         share = {}
         for src, row in confusion.items():
             own = st.char_count.get(src, 0) + 1
@@ -137,6 +138,14 @@ class Decider:
         pattern = re.compile("|".join(alternatives) or r"(?!x)x")
         return cls(confusion, settings, st, share, pattern, st.homophones,
                    frozenset(tracked), _cached_common_words(confusion))
+
+    @property
+    def stats(self) -> stats_mod.ContextStats:
+        """The context statistics: 19 MB, so only when an article needs decisions (the gate
+        needs only the summary)."""
+        if self._stats is None:
+            self._stats = stats_mod.load(self._confusable)
+        return self._stats
 
     @property
     def lexicon(self) -> Lexicon:
@@ -207,7 +216,7 @@ class Decider:
         targets' corpus frequencies; the rate is that surplus against the targets still seen.
         """
         out: dict[str, dict[str, float]] = {}
-        cc = self.stats.char_count
+        cc = self.summary.char_count
         for src, row in self.confusion.items():
             n_src = self.loose_count(text, src)
             n_t = {t: text.count(t) for t in row.targets}

@@ -294,16 +294,43 @@ def _from_bytes(data: bytes) -> ContextStats:
     return ContextStats(**raw)
 
 
+def cache_key(tracked: frozenset[str]) -> str:
+    """Names the stats for ``tracked`` characters (and what is derived from them)."""
+    corpus = corpus_path()
+    return f"{STATS_VERSION}|{''.join(sorted(tracked))}|{corpus.stat().st_size if corpus else 0}"
+
+
+@dataclass
+class Summary:
+    """The few counts the gate and every article need (the rest only decisions do): what a
+    process holds until an article is flagged, cached on its own."""
+
+    char_count: dict[str, int]
+    total: dict[str, int]
+    tokens: int
+    homophones: dict[str, list[str]]
+
+
+def summary(tracked: frozenset[str]) -> Summary:
+    """The stats' :class:`Summary`, read from its own small cache file (built from the
+    stats once)."""
+    from pipeline.cache import cached_marshal
+
+    def build() -> tuple:
+        st = load(tracked)
+        return st.char_count, st.total, st.tokens, st.homophones
+
+    return Summary(*cached_marshal("repair-summary", cache_key(tracked), build, tuple))
+
+
 def load(tracked: frozenset[str]) -> ContextStats:
     """Cached stats for ``tracked`` characters; built on first use."""
-    corpus = corpus_path()
-    key = f"{STATS_VERSION}|{''.join(sorted(tracked))}|{corpus.stat().st_size if corpus else 0}"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(cache_key(tracked).encode("utf-8")).hexdigest()[:16]
     path = cache_dir() / f"repair-stats-{digest}.marshal"
     try:
         stats = _from_bytes(path.read_bytes())
     except (OSError, ValueError, TypeError, KeyError):
-        stats = _build(tracked, corpus)
+        stats = _build(tracked, corpus_path())
         try:
             atomic_write(path, _to_bytes(stats))
             prune("repair-stats-")
