@@ -81,8 +81,8 @@ def test_ray_plans_in_windows_and_writes_what_the_local_engine_writes(tmp_path: 
             windows.append([unit.data is not None for unit in window])
             yield window
 
-    def grouped(window, per_block, max_bytes):
-        for block in group(window, per_block, max_bytes):
+    def grouped(window, per_block, max_bytes, max_text):
+        for block in group(window, per_block, max_bytes, max_text):
             blocks.append(len(block))
             yield block
 
@@ -113,5 +113,10 @@ def test_small_units_share_a_block_and_a_big_one_goes_alone():
         return Unit(InputFile("x.jsonl", "x.jsonl"), start=0, end=size)
 
     sizes = [1, 1, 1, 5, 1, 1, 9, 1]
-    runs = [[u.end for u in block] for block in _blocks([unit(s) for s in sizes], 3, 6)]
+    runs = [[u.end for u in block] for block in _blocks([unit(s) for s in sizes], 3, 6, 99)]
     assert runs == [[1, 1, 1], [5, 1], [1], [9], [1]]
+    # the text a block may hold closes it too; a page counts for a thirtieth of its bytes
+    runs = [[u.end for u in block] for block in _blocks([unit(s) for s in sizes], 8, 99, 4)]
+    assert runs == [[1, 1, 1], [5], [1, 1], [9], [1]]
+    pages = [Unit(InputFile(f"{n}.html", f"{n}.html"), start=0, end=60) for n in range(4)]
+    assert [len(block) for block in _blocks(pages, 8, 999, 4)] == [2, 2]

@@ -50,8 +50,12 @@ from pipeline.io import InputFile
 # CPU): two windows, the one running and the one planned, then fit in the store.
 WINDOW_UNITS = 2000
 WINDOW_STORE_SHARE = 0.25
-# Units one block (one Ray task) holds at most; together at most split_mb of input.
-BLOCK_UNITS = 8
+# Units one block (one Ray task) holds at most, and the text they may be expected to hold
+# (a big unit goes alone; their input is at most split_mb too): a task holds its block's
+# results, which grow with its text, until it ends, and Ray's cost per task is the same for
+# one tiny file or sixty-four.
+BLOCK_UNITS = 64
+BLOCK_TEXT = 256 << 10
 
 
 def _import_ray() -> Any:
@@ -100,19 +104,26 @@ def _block(units: list[Unit], first: int, ray: Any) -> Any:
                              "unit": [_unit_encoder.encode(unit) for unit in units]}))
 
 
-def _blocks(window: list[Unit], per_block: int, max_bytes: int) -> Iterator[list[Unit]]:
+def _blocks(window: list[Unit], per_block: int, max_bytes: int,
+            max_text: int) -> Iterator[list[Unit]]:
     """``window`` in runs of consecutive units for one block each: at most ``per_block``
-    units and, past the first, at most ``max_bytes`` of input in all (a worker holds its
-    block's results until the block is done: a big unit goes alone)."""
+    units and, past the first, at most ``max_bytes`` of input and ``max_text`` bytes of the
+    text their names say they hold (``expected_text``: a page is mostly markup). A worker
+    holds its block's results until the block is done, so a big unit goes alone."""
+    from pipeline.stages.extract import expected_text
+
     block: list[Unit] = []
-    size = 0
+    size = text = 0
     for unit in window:
         size_of = unit_bytes(unit)
-        if block and (len(block) >= per_block or size + size_of > max_bytes):
+        text_of = expected_text(unit.inp.path, size_of)
+        if block and (len(block) >= per_block or size + size_of > max_bytes
+                      or text + text_of > max_text):
             yield block
-            block, size = [], 0
+            block, size, text = [], 0, 0
         block.append(unit)
         size += size_of
+        text += text_of
     if block:
         yield block
 
@@ -192,14 +203,15 @@ def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
              split: int) -> tuple[list[Unit], Any] | None:
     """A window as a dataset through the stages, and its units without their bytes (what
     the driver keeps). Small units share a block, so that Ray's cost per task (scheduling,
-    the result's object) is paid once for up to BLOCK_UNITS of them, while the window still
-    has four blocks or more per CPU."""
+    the result's object) is paid once for up to BLOCK_UNITS of them (BLOCK_TEXT of text
+    and split_mb of input at most), while the window still has four blocks or more per
+    CPU."""
     if window is None:
         return None
     per_block = max(1, min(BLOCK_UNITS, len(window) // (4 * cpus)))
     blocks = []
     first = 0
-    for units in _blocks(window, per_block, max(split, 1)):
+    for units in _blocks(window, per_block, max(split, 1), BLOCK_TEXT):
         blocks.append(_block(units, first, ray))
         for i in range(first, first + len(units)):
             if window[i].data is not None:
