@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pipeline.cache import cache_dir, prune
+from pipeline.cache import cache_dir, cached_marshal, prune
 from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 
@@ -314,7 +314,6 @@ class Summary:
 def summary(tracked: frozenset[str]) -> Summary:
     """The stats' :class:`Summary`, read from its own small cache file (built from the
     stats once)."""
-    from pipeline.cache import cached_marshal
 
     def build() -> tuple:
         st = load(tracked)
