@@ -486,8 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the output side (disk full, permissions): one line, no traceback
-        name = f" {exc.filename}" if exc.filename else ""
-        print(f"zhnews {args.command}: error:{name}: {exc.strerror or exc}", file=sys.stderr)
+        name = f" {exc.filename}:" if exc.filename else ""
+        print(f"zhnews {args.command}: error:{name} {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("zhnews: interrupted", file=sys.stderr)

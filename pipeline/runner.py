@@ -169,6 +169,10 @@ def run(inputs: list[str], outdir: Path, cfg: Any, workers: int,
     started = time.perf_counter()
     tune_gc()
     files: list[InputFile] = list(walk_inputs(inputs, exclude=outdir))
+    if engine == "ray":  # a missing Ray or an unusable RAY_ADDRESS, before OUTDIR is touched
+        from pipeline.engine import ray
+
+        ray.check_usable()
     outdir.mkdir(parents=True, exist_ok=True)
     lock = OutdirLock(outdir)
     try:

@@ -33,3 +33,22 @@ def test_usage_errors_are_one_line_exit_2(args, tmp_path):
     err = proc.stderr.decode()
     assert proc.returncode == 2, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_os_error_is_one_line_with_its_file_when_it_has_one(monkeypatch, capsys):
+    """Output-side OS errors (a full disk, a refused connection) end the command in one line,
+    naming the file when there is one."""
+    from pipeline import cli
+
+    def raise_(exc: OSError):
+        def command(_args):
+            raise exc
+        return command
+
+    monkeypatch.setitem(cli.COMMANDS, "run", raise_(ConnectionError("cannot reach the cluster")))
+    assert cli.main(["run", "raw", "-o", "out"]) == 1
+    assert capsys.readouterr().err == "zhnews run: error: cannot reach the cluster\n"
+    monkeypatch.setitem(cli.COMMANDS, "run",
+                        raise_(OSError(28, "No space left on device", "out/a.json")))
+    assert cli.main(["run", "raw", "-o", "out"]) == 1
+    assert capsys.readouterr().err == "zhnews run: error: out/a.json: No space left on device\n"

@@ -120,3 +120,59 @@ def test_small_units_share_a_block_and_a_big_one_goes_alone():
     assert runs == [[1, 1, 1], [5], [1, 1], [9], [1]]
     pages = [Unit(InputFile(f"{n}.html", f"{n}.html"), start=0, end=60) for n in range(4)]
     assert [len(block) for block in _blocks(pages, 8, 999, 4)] == [2, 2]
+
+
+def test_ray_joins_a_cluster_through_ray_address_and_reads_relative_paths(tmp_path: Path,
+                                                                          monkeypatch):
+    """A cluster already running (as `ray start --head` leaves one): with RAY_ADDRESS the run
+    joins it, and its workers, which start in a folder of Ray's, read the inputs as the user
+    named them (relative to the folder zhnews runs in); without RAY_ADDRESS the run starts
+    an instance of its own beside it rather than joining it."""
+    from ray.cluster_utils import Cluster
+
+    local = tmp_path / "local"
+    zhnews("run", "raw", "-o", str(local), "-j", "1", "--no-progress")
+    cluster = Cluster(initialize_head=True, connect=False,
+                      head_node_args={"num_cpus": 2, "include_dashboard": False})
+    try:
+        joined, own = tmp_path / "joined", tmp_path / "own"
+        monkeypatch.setenv("RAY_ADDRESS", cluster.address)
+        proc = zhnews("run", "raw", "-o", str(joined), "--engine", "ray", "--no-progress")
+        monkeypatch.delenv("RAY_ADDRESS")
+        zhnews("run", "raw", "-o", str(own), "--engine", "ray", "-j", "2", "--no-progress")
+    finally:
+        cluster.shutdown()
+    assert '"path":"raw/000_' in (local / "manifest.jsonl").read_text("utf-8")
+    assert _tree(joined) == _tree(local) == _tree(own)
+    assert b"Traceback" not in proc.stderr
+
+
+def test_a_ray_client_address_is_refused_in_one_line_before_the_output_is_touched(
+        tmp_path: Path, monkeypatch):
+    """Ray Data does not run through Ray Client: a ray:// address would fail inside Ray once
+    the first dataset starts. The run stops at once instead, and says what to do."""
+    monkeypatch.setenv("RAY_ADDRESS", "ray://head.example:10001")
+    out = tmp_path / "out"
+    proc = zhnews("run", "raw", "-o", str(out), "--engine", "ray", check=False)
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == 1 and err.count("\n") == 1, err
+    assert err.startswith("zhnews run: error: RAY_ADDRESS=ray://head.example:10001 is a Ray "
+                          "Client address") and "RAY_ADDRESS=auto" in err
+    assert not out.exists()
+
+
+def test_a_cluster_that_refuses_the_token_is_named_with_the_fix(monkeypatch):
+    from pipeline.engine.ray import _join_failed
+
+    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)
+
+    try:
+        try:
+            raise RuntimeError("Failed to connect to GCS: Unauthenticated: InvalidAuthToken")
+        except RuntimeError as inner:
+            raise ConnectionError("Failed to connect to Ray cluster at 10.0.0.1:6379") from inner
+    except ConnectionError as exc:
+        message = _join_failed("10.0.0.1:6379", exc)
+    assert message.startswith("cannot join the Ray cluster at RAY_ADDRESS=10.0.0.1:6379: "
+                              "Failed to connect to Ray cluster at 10.0.0.1:6379; ")
+    assert "RAY_AUTH_MODE=token" in message and "\n" not in message

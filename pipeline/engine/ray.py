@@ -76,14 +76,59 @@ def connect(workers: int) -> bool:
                              "logging_level": logging.ERROR, "configure_logging": True}
     address = os.environ.get("RAY_ADDRESS")
     if address:
+        _check_address(address)
         import pipeline
 
         runtime = {"py_modules": [str(Path(pipeline.__file__).parent)]}
-        ray.init(address=address, runtime_env=runtime, **{k: v for k, v in quiet.items()
-                                                         if k != "include_dashboard"})
+        try:
+            ray.init(address=address, runtime_env=runtime, **{k: v for k, v in quiet.items()
+                                                             if k != "include_dashboard"})
+        except (ConnectionError, ray.exceptions.RayError) as exc:
+            raise ZhnewsError(_join_failed(address, exc)) from None
     else:
-        ray.init(num_cpus=max(1, workers), object_store_memory=256 << 20, **quiet)
+        # "local": a new instance even where `ray start` runs one (ray.init() would join
+        # that one, and refuse num_cpus)
+        ray.init(address="local", num_cpus=max(1, workers), object_store_memory=256 << 20,
+                 **quiet)
     return True
+
+
+def check_usable() -> None:
+    """Raise ZhnewsError when this process cannot run the Ray engine: Ray is missing, or
+    RAY_ADDRESS names a cluster it cannot use (what can be told without connecting)."""
+    _import_ray()
+    address = os.environ.get("RAY_ADDRESS")
+    if address:
+        _check_address(address)
+
+
+def _check_address(address: str) -> None:
+    """Refuse a Ray Client address (``ray://``) before connecting: Ray Data does not run
+    through Ray Client (ray-project/ray#42739), and a run would fail only once its first
+    dataset starts, with a traceback from inside Ray."""
+    if address.strip().lower().startswith("ray://"):
+        raise ZhnewsError(
+            f"RAY_ADDRESS={address} is a Ray Client address, and Ray Data does not run through "
+            "Ray Client: run zhnews on a node of the cluster, with RAY_ADDRESS=auto or the "
+            "head's GCS address (HEAD:6379)")
+
+
+def _join_failed(address: str, exc: BaseException) -> str:
+    """One line for a cluster that could not be joined, with what usually fixes it."""
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if len(reason) > 300:
+        reason = reason[:300] + "…"
+    chain, seen = [], exc  # Ray names the refused token only in the errors it wraps
+    while seen is not None and len(chain) < 8:
+        chain.append(str(seen))
+        seen = seen.__cause__ or seen.__context__
+    hint = ""
+    if (any("Unauthenticated" in text or "InvalidAuthToken" in text for text in chain)
+            and os.environ.get("RAY_AUTH_MODE", "") != "token"):
+        # `ray start` of Ray 2.60 (this project's tests) turns it on by default
+        hint = ("; a cluster with token authentication needs RAY_AUTH_MODE=token and its "
+                "token (~/.ray/auth_token or RAY_AUTH_TOKEN)")
+    return f"cannot join the Ray cluster at RAY_ADDRESS={address}: {reason}{hint}"
 
 
 _unit_encoder = msgspec.msgpack.Encoder()
@@ -132,9 +177,13 @@ _EXPECTED: set[tuple[str, tuple[str, ...]]] = set()  # (config, stages) this pro
 
 
 def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...],
-                   kinds: list[tuple[str, int]]) -> dict[str, Any]:
+                   kinds: list[tuple[str, int]], cwd: str = "") -> dict[str, Any]:
     import numpy as np
 
+    if cwd and os.getcwd() != cwd and os.path.isdir(cwd):
+        # the driver's folder (on a shared filesystem, the same path on every node): input
+        # paths are as the user gave them, and a cluster's worker starts elsewhere
+        os.chdir(cwd)
     tune_gc()  # a Ray worker process runs the stages like a local worker
     if (cfg.hash, names) not in _EXPECTED:  # what a local worker gets before its fork,
         # but for what is built only to be shared (see expect_input)
@@ -219,7 +268,8 @@ def _dataset(window: list[Unit] | None, cfg: Any, names: tuple[str, ...],
         first += len(units)
     ds = ray.data.from_arrow_refs(blocks)
     return window, ds.map_batches(_process_batch, batch_size=None, batch_format="numpy",
-                                 fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds})
+                                 fn_kwargs={"cfg": cfg, "names": names, "kinds": kinds,
+                                            "cwd": os.getcwd()})
 
 
 class _Window:
