@@ -346,10 +346,13 @@ def _add_search_and_export(sub) -> None:
     _config_arg(p)
 
     p = _add(sub, "search", "search the built-in index: ranked titles with highlighted snippets",
-             "zhnews search 燧原科技 --db cleaned/search.sqlite")
-    p.add_argument("query", metavar="QUERY", help="words in simplified or traditional script")
+             "zhnews search 燧原科技\n  zhnews search cleaned 燧原科技")
+    p.add_argument("query", nargs="+", metavar="[OUTDIR] QUERY",
+                   help="words in simplified or traditional script, after the output folder "
+                        "whose index to search (default: ./cleaned)")
     p.add_argument("--db", metavar="FILE", default=None,
-                   help="index file (default: ./cleaned/search.sqlite)")
+                   help="index file, or an output folder holding one (default: "
+                        "OUTDIR/search.sqlite)")
     p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="results (10)")
     p.add_argument("--json", action="store_true", help="one JSON object per result")
     _config_arg(p)
@@ -383,7 +386,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     from pipeline.export import search
 
     cfg = _load_config(args)
-    db = Path(args.db) if args.db else search.default_db(Path("cleaned"), cfg)
+    words, outdir = list(args.query), Path("cleaned")
+    if len(words) > 1 and Path(words[0]).is_dir():  # `zhnews search OUTDIR QUERY`
+        outdir = Path(words.pop(0))
+    query = " ".join(words)
+    db = Path(args.db) if args.db else search.default_db(outdir, cfg)
+    if db.is_dir():
+        db = search.default_db(db, cfg)
     tty = sys.stdout.isatty() and not args.json
     marks = ("\x1b[1;31m", "\x1b[0m") if tty else ("[", "]")
     if args.limit < 1:
@@ -391,7 +400,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not db.exists():
         raise UsageError(f"no search index at {db}; build it with `zhnews index OUTDIR`")
     searcher = search.Searcher(cfg)
-    hits = searcher.search(db, args.query, args.limit, marks)
+    hits = searcher.search(db, query, args.limit, marks)
     for hit in hits:
         if args.json:
             print(json.dumps(hit.__dict__, ensure_ascii=False))
@@ -399,7 +408,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         meta = " · ".join(x for x in (hit.id, hit.published_at, hit.path) if x)
         print(f"{hit.rank}. {searcher.title_of(hit)}\n   {meta}\n   {hit.snippet}")
     if not hits:
-        print(f"zhnews: no article matches {args.query!r}", file=sys.stderr)
+        print(f"zhnews: no article matches {query!r}", file=sys.stderr)
         return 1
     return 0
 

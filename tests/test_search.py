@@ -92,3 +92,28 @@ def test_cli_index_and_search(sample_run: Path, tmp_path: Path, capsys):
     assert "no article matches" in capsys.readouterr().err
     assert main(["search", "芯片", "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "zhnews index" in capsys.readouterr().err
+
+
+def test_search_takes_the_output_folder_as_index_does(sample_run: Path, tmp_path: Path,
+                                                      capsys):
+    """`zhnews index OUTDIR` then `zhnews search OUTDIR QUERY` (or --db OUTDIR): the folder
+    finds its index; words after it, or without it, make one query."""
+    import shutil
+
+    from pipeline.cli import main
+
+    out = tmp_path / "cleaned"
+    shutil.copytree(sample_run, out)
+    assert main(["index", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["search", str(out), "壁仞科技", "-n", "1"]) == 0
+    by_folder = capsys.readouterr().out
+    assert by_folder.startswith("1. ") and "[壁仞科技]" in by_folder and "raw/004" in by_folder
+    assert main(["search", "壁仞科技", "--db", str(out), "-n", "1"]) == 0
+    assert capsys.readouterr().out == by_folder
+    assert main(["search", str(out), "英伟达", "市场份额", "-n", "1", "--json"]) == 0
+    hit = json.loads(capsys.readouterr().out)
+    assert "raw/004" in hit["path"] and "[英伟达]" in hit["snippet"]
+    # without a folder, two words are one query against ./cleaned
+    assert zhnews("search", "英伟达", "市场份额", "-n", "1", "--json",
+                  cwd=tmp_path).stdout.decode() == json.dumps(hit, ensure_ascii=False) + "\n"
