@@ -347,6 +347,7 @@ def _add_search_and_export(sub) -> None:
 
     p = _add(sub, "search", "search the built-in index: ranked titles with highlighted snippets",
              "zhnews search 燧原科技\n  zhnews search cleaned 燧原科技")
+    p.usage = "%(prog)s [-h] [--db FILE] [-n N] [--json] [-c CONFIG] [OUTDIR] QUERY ..."
     p.add_argument("query", nargs="+", metavar="[OUTDIR] QUERY",
                    help="words in simplified or traditional script, after the output folder "
                         "whose index to search (default: ./cleaned)")
