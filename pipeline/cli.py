@@ -63,9 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(p)
 
     p = _add(sub, "extract", "read files or folders and write one JSON article per line",
-             "zhnews extract raw -o articles.jsonl")
+             "zhnews extract raw -o articles.jsonl\n"
+             "  zhnews extract raw | zhnews clean | zhnews convert | zhnews repair | "
+             "zhnews segment")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="'-' for stdout")
+    p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl",
+                   help="'-' for stdout (the default)")
     p.add_argument("-j", "--workers", type=int, default=None, metavar="N")
     _config_arg(p)
 
@@ -81,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     }
     for name, (help_, example) in examples.items():
         p = _add(sub, name, help_, example)
-        p.add_argument("input", nargs="?", metavar="IN.jsonl", help="'-' for stdin")
+        p.add_argument("input", nargs="?", metavar="IN.jsonl",
+                       help="'-' for stdin (the default when stdin is a pipe)")
         p.add_argument("-o", "--output", metavar="OUT.jsonl", default="-", help="'-' for stdout")
         p.add_argument("--text", action="store_true",
                        help="read plain text from stdin as one document, one paragraph a line")
@@ -103,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(sub, "dedup", "flag duplicate articles in a JSONL stream",
              "zhnews dedup segmented.jsonl -o deduped.jsonl")
-    p.add_argument("input", metavar="IN.jsonl")
+    p.add_argument("input", nargs="?", metavar="IN.jsonl",
+                   help="'-' for stdin (the default when stdin is a pipe)")
     p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl")
     p.add_argument("--index", metavar="FILE",
                    help="persistent dedup index (SQLite) to match against and update; "
@@ -112,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(sub, "emit", "write a JSONL stream as per-article JSON files plus a manifest",
              "zhnews emit deduped.jsonl -o cleaned")
-    p.add_argument("input", metavar="IN.jsonl")
+    p.add_argument("input", nargs="?", metavar="IN.jsonl",
+                   help="'-' for stdin (the default when stdin is a pipe)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     _config_arg(p)
     _add_search_and_export(sub)
@@ -133,6 +139,16 @@ def _workers(args: argparse.Namespace, cfg) -> int:
     if args.workers < 1:
         raise UsageError("-j must be at least 1")
     return args.workers
+
+
+def _input_or_stdin(args: argparse.Namespace, alternative: str = "") -> str:
+    """The command's IN.jsonl; stdin when none is named and stdin is a pipe or a file, so that
+    stage commands chain with ``|`` as their JSONL allows."""
+    if args.input:
+        return args.input
+    if not sys.stdin.isatty():
+        return "-"
+    raise UsageError(f"{args.command} needs IN.jsonl{alternative}")
 
 
 def _read_articles(name: str) -> Iterator:
@@ -199,8 +215,7 @@ def cmd_article_stage(args: argparse.Namespace) -> int:
     dry_run = getattr(args, "dry_run", False)
     if args.text:
         return _text_mode(args.command, module, cfg, dry_run)
-    if not args.input:
-        raise UsageError(f"{args.command} needs IN.jsonl (or --text to read plain text)")
+    args.input = _input_or_stdin(args, " (or --text to read plain text)")
     state = module.prepare(cfg)
     if dry_run:
         state.dry_run = True
@@ -304,7 +319,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         from pipeline.stages.dedup import store
 
         store.load(Path(args.index), dedup)
-    articles = [dedup.add(a) for a in _read_articles(args.input)]
+    articles = [dedup.add(a) for a in _read_articles(_input_or_stdin(args))]
     late = {c.id: c for c in dedup.finish()}
     _write_articles(args.output, (stage.apply(a, late[a.id]) if a.id in late else a
                                   for a in articles))
@@ -322,7 +337,7 @@ def cmd_emit(args: argparse.Namespace) -> int:
     emit = stages.get("emit")
     cfg, dedup = _load_config(args), stages.get("dedup")  # duplicates may go aside
     counts: dict[str, ManifestEntry] = {}
-    for article in _read_articles(args.input):
+    for article in _read_articles(_input_or_stdin(args)):
         emit.write(dedup.folder(outdir, article, cfg), article)
         entry = counts.setdefault(article.source.path,
                                   ManifestEntry(path=article.source.path, status="ok",

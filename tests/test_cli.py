@@ -25,7 +25,7 @@ def test_help_has_an_example(cmd):
 
 @pytest.mark.parametrize(
     "args",
-    [["run", "raw"], ["run", "no/such/dir", "-o", "x"], ["frobnicate"], ["clean"],
+    [["run", "raw"], ["run", "no/such/dir", "-o", "x"], ["frobnicate"],
      ["run", "raw", "-o", "x", "-j", "0"], ["run", "raw", "-o", "x", "-c", "missing.toml"]],
 )
 def test_usage_errors_are_one_line_exit_2(args, tmp_path):
@@ -52,3 +52,44 @@ def test_an_os_error_is_one_line_with_its_file_when_it_has_one(monkeypatch, caps
                         raise_(OSError(28, "No space left on device", "out/a.json")))
     assert cli.main(["run", "raw", "-o", "out"]) == 1
     assert capsys.readouterr().err == "zhnews run: error: out/a.json: No space left on device\n"
+
+
+def test_a_stage_without_input_reads_a_pipe_and_asks_a_terminal(tmp_path):
+    """`zhnews clean` with nothing named reads stdin when it is a pipe (so stages chain with
+    |), and on a terminal says in one line what it needs instead of waiting for input."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    primary, secondary = pty.openpty()
+    try:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "clean"], stdin=secondary,
+                              capture_output=True, cwd=ROOT, env=env, timeout=120)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err == ("zhnews clean: error: clean needs IN.jsonl (or "
+                                            "--text to read plain text)\n"), err
+    assert zhnews("clean", input=b"").stdout == b""
+
+
+def test_stage_commands_chain_through_pipes_into_what_run_writes(tmp_path):
+    """extract | clean | convert | repair | segment | dedup | emit, with no file named but the
+    last folder: the sample dump comes out as `zhnews run` writes it."""
+    from tests.conftest import RAW
+
+    run_out, piped = tmp_path / "run", tmp_path / "piped"
+    zhnews("run", str(RAW), "-o", str(run_out), "-j", "1", "--no-progress")
+    data = zhnews("extract", str(RAW), "-j", "1").stdout
+    for stage in ("clean", "convert", "repair", "segment", "dedup"):
+        data = zhnews(stage, input=data).stdout
+    zhnews("emit", "-o", str(piped), input=data)
+    files = sorted(p.name for p in run_out.iterdir() if p.suffix == ".json")
+    assert len(files) == 9
+    for name in [*files, "manifest.jsonl"]:
+        assert (piped / name).read_bytes() == (run_out / name).read_bytes(), name
