@@ -176,3 +176,49 @@ def test_a_cluster_that_refuses_the_token_is_named_with_the_fix(monkeypatch):
     assert message.startswith("cannot join the Ray cluster at RAY_ADDRESS=10.0.0.1:6379: "
                               "Failed to connect to Ray cluster at 10.0.0.1:6379; ")
     assert "RAY_AUTH_MODE=token" in message and "\n" not in message
+
+
+def test_ctrl_c_stops_a_ray_run_cleanly_and_the_next_run_resumes_it(tmp_path: Path):
+    """Ctrl-C (SIGINT to the run's process group) mid-run: `zhnews: interrupted`, exit 130,
+    nothing from Ray on stderr (a window's thread used to start a new Ray instance after the
+    shutdown, which logged that it could not set a SIGTERM handler); the next run resumes
+    and writes what the local engine writes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    for path in sorted(RAW.iterdir()):
+        text = path.read_text("utf-8").rstrip("\n")
+        for copy in range(24):
+            (dump / f"{copy:03d}_{path.name}").write_text(f"{text}\n（第{copy}份）\n", "utf-8")
+    local, ray = tmp_path / "local", tmp_path / "ray"
+    zhnews("run", str(dump), "-o", str(local), "-j", "2", "--no-progress")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("RAY_ADDRESS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "-o", str(ray),
+                             "-j", "2", "--no-progress", "--engine", "ray"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    journal = ray / ".zhnews-journal.jsonl"
+    deadline = time.monotonic() + 240
+    while proc.poll() is None and time.monotonic() < deadline:
+        if journal.exists() and journal.read_bytes().count(b"\n") >= 3:  # header + 2 inputs
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    text = err.decode("utf-8", "replace")
+    assert proc.returncode == 130, text
+    assert text.strip().splitlines()[-1] == "zhnews: interrupted", text
+    assert "SIGTERM" not in text and "Traceback" not in text, text
+    resumed = zhnews("run", str(dump), "-o", str(ray), "-j", "2", "--no-progress",
+                     "--engine", "ray")
+    assert b"restored from an interrupted run" in resumed.stderr
+    assert _tree(ray) == _tree(local)

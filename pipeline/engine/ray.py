@@ -59,6 +59,10 @@ BLOCK_TEXT = 256 << 10
 
 
 def _import_ray() -> Any:
+    # No implicit ray.init: when a run stops (Ctrl-C, an error) Ray is shut down while a
+    # window's thread may still be inside Ray Data, whose next call would otherwise start a
+    # new local instance just to fail. Read when Ray is first imported.
+    os.environ.setdefault("RAY_ENABLE_AUTO_CONNECT", "0")
     try:
         import ray
         import ray.data  # noqa: F401
