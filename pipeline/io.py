@@ -24,11 +24,47 @@ except ImportError:  # pragma: no cover - not POSIX: no lock
 
 @dataclass(frozen=True)
 class InputFile:
-    """One input: ``path`` as the user would recognise it, ``relpath`` for stable ids."""
+    """One input: ``path`` as the user would recognise it, ``relpath`` for stable ids.
+
+    A name that is not UTF-8 (a GBK-named file out of a Windows archive) cannot go into JSON
+    or msgpack as Python holds it (with surrogate escapes): ``path`` and ``relpath`` then show
+    each such part decoded as GB18030 (or with U+FFFD where even that fails), and ``raw``
+    holds the path's bytes, which is what is opened (``fs_path``)."""
 
     path: str
     relpath: str
     error: str | None = None  # set when the walk itself could not read it (a folder)
+    raw: bytes | None = None
+
+    @property
+    def fs_path(self) -> str | bytes:
+        """What to open or stat."""
+        return self.raw if self.raw is not None else self.path
+
+
+def readable_name(name: str) -> str:
+    """``name`` (a path as the OS gave it) with every part that is not UTF-8 decoded as
+    GB18030, else with U+FFFD for the bytes that do not decode: text JSON can hold."""
+    parts = []
+    for part in os.fsencode(name).split(b"/"):
+        try:
+            parts.append(part.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                parts.append(part.decode("gb18030"))
+            except UnicodeDecodeError:
+                parts.append(part.decode("utf-8", "replace"))
+    return "/".join(parts)
+
+
+def input_file(path: str, relpath: str, error: str | None = None) -> InputFile:
+    """An InputFile for a path as the OS gave it (see InputFile for a name not UTF-8)."""
+    try:
+        path.encode("utf-8")
+        relpath.encode("utf-8")
+    except UnicodeEncodeError:
+        return InputFile(readable_name(path), readable_name(relpath), error, os.fsencode(path))
+    return InputFile(path, relpath, error)
 
 
 def walk_inputs(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[InputFile]:
@@ -40,12 +76,14 @@ def walk_inputs(inputs: Iterable[str], exclude: Path | None = None) -> Iterator[
     """
     skip = {os.path.realpath(exclude)} if exclude is not None else set()
     for given in inputs:
+        if not given:  # Path("") is the current folder: never walk it unasked
+            raise UsageError("an input path is empty")
         root = Path(given)
         if root.is_dir():
             seen: set[str] = set(skip)
             yield from _walk_dir(root, root, seen)
         elif root.exists() or root.is_symlink():
-            yield InputFile(str(given), root.name)
+            yield input_file(str(given), root.name)
         else:
             raise UsageError(f"input not found: {given}")
 
@@ -59,7 +97,7 @@ def _walk_dir(root: Path, folder: Path, seen: set[str]) -> Iterator[InputFile]:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
         rel = folder.relative_to(root).as_posix()
-        yield InputFile(str(folder), rel, f"cannot list folder: {exc.strerror or exc}")
+        yield input_file(str(folder), rel, f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -72,7 +110,7 @@ def _walk_dir(root: Path, folder: Path, seen: set[str]) -> Iterator[InputFile]:
         if is_dir:
             yield from _walk_dir(root, path, seen)
         else:
-            yield InputFile(str(path), path.relative_to(root).as_posix())
+            yield input_file(str(path), path.relative_to(root).as_posix())
 
 
 _TMP_SEQ = itertools.count()
@@ -298,7 +336,7 @@ class JournalHeader(msgspec.Struct, kw_only=True):
     config_hash: str
 
 
-def input_stamp(path: str) -> tuple[int, int] | None:
+def input_stamp(path: str | bytes) -> tuple[int, int] | None:
     """(size, mtime_ns) of an input, or None when it cannot be stat'ed."""
     try:
         st = os.stat(path)
@@ -378,7 +416,7 @@ class Journal:
     def completed(self, inp: InputFile) -> JournalRecord | None:
         """The record for ``inp`` if it completed and the file has not changed since."""
         rec = self.done.get(inp.path)
-        if rec is None or input_stamp(inp.path) != (rec.size, rec.mtime_ns):
+        if rec is None or input_stamp(inp.fs_path) != (rec.size, rec.mtime_ns):
             return None
         return rec
 

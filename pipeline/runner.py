@@ -241,7 +241,7 @@ def _run_locked(files: list[InputFile], outdir: Path, cfg: Any, workers: int,
                     ids.append(article.id)
                 entry, file_stats = streamed.entry, streamed.stats  # complete now
                 count = len(ids)
-                stamp = input_stamp(inp.path) or (-1, -1)
+                stamp = input_stamp(inp.fs_path) or (-1, -1)
                 journal.append(JournalRecord(path=inp.path, size=stamp[0], mtime_ns=stamp[1],
                                              entry=entry, ids=ids, stats=file_stats))
             entries.append(entry)

@@ -161,6 +161,14 @@ def build(folder: Path, big: bool = True) -> dict[str, Expect]:
         Expect("ok", "", "path with spaces and Chinese characters", text="人民大会堂"))
     put("子目录 一/新闻 二.md", ("---\ntitle: 深层目录\n---\n" + BODY + "\n").encode(),
         Expect("ok", "", "Chinese folder names, Markdown", text="人民大会堂"))
+    gbk_name = "国内新闻 GBK.txt"  # unpacked from a Windows archive: the name's bytes are GBK
+    try:
+        with open(os.fsencode(folder) + b"/" + gbk_name.encode("gbk"), "wb") as fh:
+            fh.write(("文件名不是UTF-8\n" + BODY + "\n").encode())
+        exp[gbk_name] = Expect("ok", "", "a file name in GBK bytes, not UTF-8 (shown decoded)",
+                               text="人民大会堂")
+    except OSError:  # a filesystem that refuses names that are not UTF-8 (macOS)
+        pass
     put("utf16.txt", ("UTF16标题\n" + BODY + "\n").encode("utf-16"),
         Expect("ok", "", "UTF-16 with BOM (control)", text="人民大会堂"))
     links = "".join(f'<li><a href="/n/{i}.html">新闻链接标题第{i}条</a></li>' for i in range(60))

@@ -25,7 +25,7 @@ def test_help_has_an_example(cmd):
 
 @pytest.mark.parametrize(
     "args",
-    [["run", "raw"], ["run", "no/such/dir", "-o", "x"], ["frobnicate"],
+    [["run", "raw"], ["run", "no/such/dir", "-o", "x"], ["frobnicate"], ["extract", ""],
      ["run", "raw", "-o", "x", "-j", "0"], ["run", "raw", "-o", "x", "-c", "missing.toml"]],
 )
 def test_usage_errors_are_one_line_exit_2(args, tmp_path):

@@ -83,7 +83,7 @@ def unit_bytes(unit: Unit) -> int:
     if unit.end is not None:
         return unit.end - unit.start
     try:
-        return os.path.getsize(unit.inp.path)
+        return os.path.getsize(unit.inp.fs_path)
     except OSError:
         return 0
 
@@ -123,7 +123,7 @@ def plan(files: Iterable[InputFile], size: int, max_record: int = 32 << 20) -> I
     CPU a GB (3.0-3.3 s for the benchmark's 1 GB WARC.gz, measured)."""
     for inp in files:
         try:
-            big = size > 0 and os.path.getsize(inp.path) > size
+            big = size > 0 and os.path.getsize(inp.fs_path) > size
         except OSError:
             big = False
         if big and is_jsonl(inp.path):
@@ -150,7 +150,7 @@ def _open(inp: InputFile) -> BinaryIO | None:
     """The input opened for reading, or None when it cannot be (a unit of the whole file
     then goes to a worker, whose ``process_file`` says why)."""
     try:
-        return open(inp.path, "rb")  # noqa: SIM115
+        return open(inp.fs_path, "rb")  # noqa: SIM115
     except OSError:
         return None
 
@@ -432,7 +432,7 @@ def process_part(unit: Unit, cfg: Any, names: tuple[str, ...],
     if data is None:
         assert unit.end is not None
         try:
-            with open(unit.inp.path, "rb") as fh:
+            with open(unit.inp.fs_path, "rb") as fh:
                 fh.seek(unit.start)
                 data = fh.read(unit.end - unit.start)
         except OSError as exc:

@@ -198,14 +198,14 @@ def _read_input(inp: InputFile, limits: Limits,
         entry.status, entry.error = "failed", inp.error
         return None
     try:
-        st = os.stat(inp.path)
+        st = os.stat(inp.fs_path)
         if stat.S_ISDIR(st.st_mode):
             entry.status, entry.error = "failed", "is a folder that could not be walked"
             return None
         if not stat.S_ISREG(st.st_mode):
             entry.status, entry.error = "skipped", "not a regular file (device, fifo or socket)"
             return None
-        with open(inp.path, "rb") as fh:
+        with open(inp.fs_path, "rb") as fh:
             head = fh.read(_HEAD)
             streamed = containers.streamed_kind(inp.path, head)
             if streamed is not None:
@@ -351,7 +351,7 @@ def _stream_and_process(kind: str, gz: bool, inp: InputFile, cfg: Any, state: Pr
     of lines (gzipped JSONL) at a time: memory holds one of them, never the file."""
     entry, limits = result.entry, state.limits
     try:
-        fh = open(inp.path, "rb")  # noqa: SIM115
+        fh = open(inp.fs_path, "rb")  # noqa: SIM115
     except OSError as exc:
         entry.status, entry.error = "failed", f"cannot read: {exc.strerror or exc}"
         return
