@@ -222,3 +222,30 @@ def test_ctrl_c_stops_a_ray_run_cleanly_and_the_next_run_resumes_it(tmp_path: Pa
                      "--engine", "ray")
     assert b"restored from an interrupted run" in resumed.stderr
     assert _tree(ray) == _tree(local)
+
+
+def test_a_ray_node_without_the_driver_s_folder_says_so_for_each_relative_input(tmp_path):
+    """On a cluster whose node lacks the folder zhnews runs in, a relative input cannot be
+    read there: the manifest says why, not just "No such file"; absolute ones are read."""
+    import os
+
+    from pipeline import config, stages
+    from pipeline.engine.ray import _process_batch, _unit_encoder
+    from pipeline.engine.units import Unit, decode_unit
+    from pipeline.io import InputFile
+    from tests.conftest import ROOT
+
+    sample = next(p for p in sorted(RAW.iterdir()) if p.name.startswith("002_"))
+    cfg = config.load(str(ROOT / "config" / "pipeline.toml"))
+    units = [Unit(InputFile(f"raw/{sample.name}", sample.name)),
+             Unit(InputFile(str(sample), sample.name))]
+    before = os.getcwd()
+    try:
+        out = _process_batch({"i": [0, 1], "unit": [_unit_encoder.encode(u) for u in units]},
+                             cfg, stages.ARTICLE_STAGES, [], cwd=str(tmp_path / "gone"))
+    finally:
+        os.chdir(before)
+    (relative, _), (absolute, articles) = (decode_unit(bytes(p)) for p in out["payload"])
+    assert relative.entry.status == "failed" and relative.entry.error.startswith(
+        "not on this Ray node: the folder zhnews runs in")
+    assert absolute.entry.status == "ok" and len(list(articles)) == 1

@@ -184,17 +184,26 @@ def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...],
                    kinds: list[tuple[str, int]], cwd: str = "") -> dict[str, Any]:
     import numpy as np
 
-    if cwd and os.getcwd() != cwd and os.path.isdir(cwd):
-        # the driver's folder (on a shared filesystem, the same path on every node): input
-        # paths are as the user gave them, and a cluster's worker starts elsewhere
-        os.chdir(cwd)
+    missing = ""
+    if cwd and os.getcwd() != cwd:
+        if os.path.isdir(cwd):
+            # the driver's folder (on a shared filesystem, the same path on every node): input
+            # paths are as the user gave them, and a cluster's worker starts elsewhere
+            os.chdir(cwd)
+        else:
+            missing = (f"not on this Ray node: the folder zhnews runs in ({cwd}) is missing "
+                       "here; inputs must be at the same path on every node")
     tune_gc()  # a Ray worker process runs the stages like a local worker
     if (cfg.hash, names) not in _EXPECTED:  # what a local worker gets before its fork,
         # but for what is built only to be shared (see expect_input)
         expect_input(prepared(cfg, names), kinds, forks=False)
         _EXPECTED.add((cfg.hash, names))
-    payloads = [run_unit(_unit_decoder.decode(bytes(encoded)), cfg, names)
-                for encoded in batch["unit"]]
+    units = [_unit_decoder.decode(bytes(encoded)) for encoded in batch["unit"]]
+    if missing:  # a relative path cannot be read here: say why, not "No such file"
+        units = [replace(unit, inp=replace(unit.inp, error=missing))
+                 if not os.path.isabs(unit.inp.path) and not unit.inp.error else unit
+                 for unit in units]
+    payloads = [run_unit(unit, cfg, names) for unit in units]
     return {"i": np.asarray(batch["i"]), "payload": np.array(payloads, dtype=object)}
 
 
