@@ -45,6 +45,8 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("点击菜单栏【便民服务】解锁更多服务！", "chrome"),
     ("云南日报报业集团 版权所有，未经许可不得转载", "chrome"),
     ("视频-这个中国人习以为常的地方 为何老外却说“了不得”？", "chrome"),
+    ("点击上方蓝字关注我们", "chrome"),
+    ("↑点击上方“科技观察”，关注并星标", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
     art = _clean([BODY[0], line, BODY[1]], state)
@@ -107,3 +109,35 @@ def test_a_byline_label_left_without_its_name_is_chrome(cfg):
     out = clean.process(art, clean.prepare(cfg))
     assert out.paragraphs == body
     assert [r.text for r in out.removed] == ["责任编辑：", "校對"]
+
+
+def test_a_wechat_repost_keeps_its_title_and_body_and_loses_the_account_chrome(tmp_path, cfg):
+    """A WeChat article saved as text: the account's head line is not the title, and END
+    with the 往期推荐 list after it goes, as do the QR-code and 在看 sign-offs."""
+    import json
+
+    from pipeline.runner import run
+
+    body = ["近日，国内某人工智能公司发布了新一代大语言模型，在多项基准测试中取得了领先成绩。",
+            "业内专家认为，这标志着国产大模型在核心技术上迈出了重要一步。",
+            "据了解，该模型已向部分企业客户开放测试，正式版本预计将于今年下半年发布。"]
+    tail = ["- END -", "往期推荐", "▶ 重磅发布：2025年人工智能发展报告", "▶ 独家解读：大模型落地的十个场景",
+            "长按二维码关注我们", "点个在看你最好看", "阅读原文"]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "wechat.txt").write_text("\n".join(
+        ["点击上方蓝字关注我们", "重磅！国产大模型再获突破", "原创 科技观察 2025-03-12 08:30 发表于北京",
+         *body, *tail]) + "\n", "utf-8")
+    run([str(tmp_path / "in")], tmp_path / "out", cfg, 1, progress=False)
+    (path,) = (tmp_path / "out").glob("*.json")
+    art = json.loads(path.read_text("utf-8"))
+    assert art["title"] == "重磅！国产大模型再获突破"
+    assert art["paragraphs"] == body
+    assert art["published_at"] == "2025-03-12T08:30:00+08:00"
+    removed = [(r["reason"], r["text"]) for r in art["removed"]]
+    assert ("chrome", "点击上方蓝字关注我们") in removed
+    assert [text for reason, text in removed if reason == "trailing-chrome"] == tail
+
+
+def test_end_near_the_top_does_not_cut(state):
+    art = _clean(["END", *BODY], state)  # a marker only in the body's last half
+    assert art.paragraphs == ["END", *BODY] and not art.removed
