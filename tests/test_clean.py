@@ -46,6 +46,10 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("云南日报报业集团 版权所有，未经许可不得转载", "chrome"),
     ("视频-这个中国人习以为常的地方 为何老外却说“了不得”？", "chrome"),
     ("点击上方蓝字关注我们", "chrome"),
+    ("友情链接：澳门赌场 | 六合彩开奖 | 成人视频在线观看", "chrome"),
+    ("网站地图 | 联系我们 | 关于我们", "chrome"),
+    ("海量资讯、精准解读，尽在新浪财经APP", "boilerplate"),
+    ("澳门赌场 百家乐 真人娱乐 六合彩开奖 时时彩", "spam"),
     ("↑点击上方“科技观察”，关注并星标", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
@@ -83,6 +87,9 @@ def test_leftover_inline_tags_are_stripped_text_kept(state):
 def test_spam_word_in_news_is_not_spam(state):
     line = "警方通报：一男子在线观看直播时被骗，已立案调查。"
     assert _clean([line], state).paragraphs == [line]
+    news = "福州市公开销毁了一批违禁游戏机，彻底扫除赌博机、老虎机，打击网上赌场和六合彩赌博。"
+    # three gambling phrases in a sentence of news: kept (a spam line is 30 % phrases or more)
+    assert _clean([news], state).paragraphs == [news]
 
 
 def test_punctuation_never_rewritten(state):
