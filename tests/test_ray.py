@@ -195,7 +195,7 @@ def test_ctrl_c_stops_a_ray_run_cleanly_and_the_next_run_resumes_it(tmp_path: Pa
     dump.mkdir()
     for path in sorted(RAW.iterdir()):
         text = path.read_text("utf-8").rstrip("\n")
-        for copy in range(24):
+        for copy in range(120):  # long enough (15 s on 2 CPUs) for the signal to land mid-run
             (dump / f"{copy:03d}_{path.name}").write_text(f"{text}\n（第{copy}份）\n", "utf-8")
     local, ray = tmp_path / "local", tmp_path / "ray"
     zhnews("run", str(dump), "-o", str(local), "-j", "2", "--no-progress")
