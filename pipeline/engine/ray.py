@@ -129,7 +129,7 @@ def _join_failed(address: str, exc: BaseException) -> str:
     hint = ""
     if (any("Unauthenticated" in text or "InvalidAuthToken" in text for text in chain)
             and os.environ.get("RAY_AUTH_MODE", "") != "token"):
-        # `ray start` of Ray 2.60 (this project's tests) turns it on by default
+        # `ray start` turns it on by default (Ray 2.60, seen here)
         hint = ("; a cluster with token authentication needs RAY_AUTH_MODE=token and its "
                 "token (~/.ray/auth_token or RAY_AUTH_TOKEN)")
     return f"cannot join the Ray cluster at RAY_ADDRESS={address}: {reason}{hint}"
@@ -180,19 +180,25 @@ def _blocks(window: list[Unit], per_block: int, max_bytes: int,
 _EXPECTED: set[tuple[str, tuple[str, ...]]] = set()  # (config, stages) this process prepared
 
 
+def _enter(cwd: str) -> str:
+    """Move to the driver's folder ``cwd``: input paths are as the user gave them, and a
+    cluster's worker starts in a folder of Ray's (on a shared filesystem the folder has the
+    same path on every node). Returns why relative inputs cannot be read when this node
+    lacks it, else ""."""
+    if not cwd or os.getcwd() == cwd:
+        return ""
+    if os.path.isdir(cwd):
+        os.chdir(cwd)
+        return ""
+    return (f"not on this Ray node: the folder zhnews runs in ({cwd}) is missing here; "
+            "inputs must be at the same path on every node")
+
+
 def _process_batch(batch: dict[str, Any], cfg: Any, names: tuple[str, ...],
                    kinds: list[tuple[str, int]], cwd: str = "") -> dict[str, Any]:
     import numpy as np
 
-    missing = ""
-    if cwd and os.getcwd() != cwd:
-        if os.path.isdir(cwd):
-            # the driver's folder (on a shared filesystem, the same path on every node): input
-            # paths are as the user gave them, and a cluster's worker starts elsewhere
-            os.chdir(cwd)
-        else:
-            missing = (f"not on this Ray node: the folder zhnews runs in ({cwd}) is missing "
-                       "here; inputs must be at the same path on every node")
+    missing = _enter(cwd)
     tune_gc()  # a Ray worker process runs the stages like a local worker
     if (cfg.hash, names) not in _EXPECTED:  # what a local worker gets before its fork,
         # but for what is built only to be shared (see expect_input)
