@@ -97,6 +97,31 @@ def test_jsonl_skips_broken_lines_and_reports_them(state):
     assert ctx.warnings == ["skipped 2 bad JSONL line(s): 2, 4"]
 
 
+def test_jsonl_takes_the_crawler_s_author_outlet_and_date_fields(state):
+    """What a crawler recorded beats what extraction guesses: author(s) as a string or a list
+    (Chinese names split at spaces, Latin names kept whole), the outlet under source or
+    publisher, dates under the names crawlers give them; a URL is no outlet."""
+    records = [
+        {"url": "https://news.qq.com/a/1", "title": "国产芯片企业加速布局", "author": "张三 李四",
+         "source": "腾讯新闻", "pub_time": "2025-06-18 10:20:00",
+         "content": "记者从多家企业了解到，国产芯片企业正在加速布局高端市场。"},
+        {"url": "https://www.thepaper.cn/n/2", "title": "上海出台新政", "authors": ["作者：王五", "John Smith"],
+         "editor": "赵六", "publisher": "https://www.thepaper.cn", "pub_date": "2025年6月17日",
+         "text": "上海市今日发布若干措施，支持人工智能产业发展。\n记者 钱七"},
+        {"url": "https://36kr.com/p/3",
+         "html": "<html><head><title>某公司完成融资</title><meta name='author' content='孙八'>"
+                 "</head><body><article><h1>某公司完成融资</h1><p>36氪获悉，某人工智能公司近日完成"
+                 "亿元级A轮融资，本轮由知名机构领投，资金将用于产品研发。</p></article></body></html>"},
+    ]
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+    arts, _ctx = _run(data, "crawl.jsonl", state)
+    assert [a.authors for a in arts] == [["张三", "李四"], ["王五", "John Smith", "钱七"], ["孙八"]]
+    assert [a.publisher for a in arts[:2]] == ["腾讯新闻", None]
+    assert arts[1].editors == ["赵六"]
+    assert arts[0].published_at == "2025-06-18T10:20:00+08:00"
+    assert arts[1].published_at == "2025-06-17"
+
+
 def test_jsonl_with_no_usable_line_is_an_input_error(state):
     with pytest.raises(InputError, match="no usable JSONL line"):
         _run(b'{"a": 1}\n{"b": 2}\n', "bad.jsonl", state)

@@ -2,11 +2,14 @@
 
 A broken line (bad JSON, not an object, no html/content) is skipped and its line number kept
 in ``ctx.warnings`` for the manifest; a file with no usable line at all is an ``InputError``.
+What the crawler recorded about the page (its author, outlet, date under the names crawlers
+commonly give them) is taken as given: it beats what extraction would guess from the page.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from pipeline.article import Article
@@ -18,7 +21,18 @@ from pipeline.stages.extract.text import fill_article
 
 _HTML_KEYS = ("html", "raw_html", "body_html", "page")
 _TEXT_KEYS = ("content", "text", "body", "article")
-_DATE_KEYS = ("published_at", "publish_time", "pubtime", "date", "time")
+_DATE_KEYS = ("published_at", "publish_time", "pubtime", "pub_time", "pub_date", "pubdate",
+              "publish_date", "published", "date_published", "datePublished", "release_time",
+              "date", "time")
+_AUTHOR_KEYS = ("authors", "author", "writer")
+_EDITOR_KEYS = ("editors", "editor")
+_PUBLISHER_KEYS = ("publisher", "source", "media", "site_name", "outlet")
+# Between names in one field: 张三、李四 / 张三,李四, and spaces between Chinese names only
+# (张三 李四, but John Smith); a label before them (作者：)
+_NAME_SEP = re.compile(r"\s*[、，,;；/|｜]\s*")
+_HAN_NAMES = re.compile(r"[\u3400-\u9fff·•]+(?:\s+[\u3400-\u9fff·•]+)+")
+_NAME_LABEL = re.compile(r"^(?:作者|記者|记者|文|编辑|編輯|责任编辑|責任編輯|来源|來源)\s*[:：|｜]?\s*")
+_NAME_MAX = 30  # longer is a sentence, not a name
 
 
 def _first_str(record: dict, keys: tuple[str, ...]) -> str | None:
@@ -27,6 +41,36 @@ def _first_str(record: dict, keys: tuple[str, ...]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
     return None
+
+
+def _names(record: dict, keys: tuple[str, ...]) -> list[str]:
+    """The names under the first of ``keys`` the record has (a string or a list of them)."""
+    for key in keys:
+        value = record.get(key)
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        names: list[str] = []
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            for part in _NAME_SEP.split(_NAME_LABEL.sub("", item.strip())):
+                for name in part.split() if _HAN_NAMES.fullmatch(part) else [part.strip()]:
+                    if name and len(name) <= _NAME_MAX and name not in names:
+                        names.append(name)
+        if names:
+            return names
+    return []
+
+
+def _record_metadata(record: dict, article: Article) -> None:
+    """The crawler's own fields, ahead of any the page gave (names kept once, theirs first)."""
+    for keys, field in ((_AUTHOR_KEYS, "authors"), (_EDITOR_KEYS, "editors")):
+        given = _names(record, keys)
+        if given:
+            found = getattr(article, field)
+            setattr(article, field, given + [n for n in found if n not in given])
+    publisher = _first_str(record, _PUBLISHER_KEYS)
+    if publisher and len(publisher.strip()) <= _NAME_MAX and "://" not in publisher:
+        article.publisher = publisher.strip()
 
 
 def read(text: str, ctx, state) -> Iterator[Article]:
@@ -68,6 +112,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
             lines = [s for s in (ln.strip() for ln in str(content).splitlines()) if s]
             fill_article(article, lines, getattr(state, "line_rules", None),
                          has_title=article.title is not None)
+        _record_metadata(record, article)
         good += 1
         yield article
     if bad:
