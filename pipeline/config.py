@@ -63,10 +63,19 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str, origin: P
         else:
             if not _same_type(base, value):
                 raise ConfigError(
-                    f"{origin}: '{name}' must be {type(base).__name__}, got {value!r}"
+                    f"{origin}: '{name}' must be {_kind(base)}, got {value!r}"
                 )
             merged[key] = value
     return merged
+
+
+def _kind(base: Any) -> str:
+    """What a setting takes, as its error says it (an int setting takes 0.5 too)."""
+    if isinstance(base, bool):
+        return "true or false"
+    if isinstance(base, (int, float)):
+        return "a number"
+    return {str: "a string", list: "a list"}.get(type(base), type(base).__name__)
 
 
 def _same_type(base: Any, value: Any) -> bool:

@@ -42,6 +42,14 @@ def test_wrong_type_is_an_error(tmp_path: Path):
     bad.write_text("[segment]\nhmm = 'yes'\n", "utf-8")
     with pytest.raises(config.ConfigError, match="segment.hmm"):
         config.load(str(bad))
+    # the error says what the setting takes: an int setting takes 0.5 too, so "a number"
+    for line, takes in (("[run]\nsplit_mb = 'x'", "'run.split_mb' must be a number, got 'x'"),
+                        ("[segment]\nhmm = 1", "'segment.hmm' must be true or false, got 1")):
+        bad.write_text(line + "\n", "utf-8")
+        with pytest.raises(config.ConfigError, match=takes):
+            config.load(str(bad))
+    bad.write_text("[run]\nsplit_mb = 0.5\n", "utf-8")
+    assert config.load(str(bad)).get("run", "split_mb") == 0.5
 
 
 def test_installed_version_reads_the_dist_info_folder_as_metadata_does():
