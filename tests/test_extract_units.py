@@ -122,6 +122,52 @@ def test_jsonl_takes_the_crawler_s_author_outlet_and_date_fields(state):
     assert arts[1].published_at == "2025-06-17"
 
 
+_BODY = ("深圳地铁14号线28日正式开通初期运营，线路全长50.3公里，设站18座，最高运行时速120公里。\n\n"
+         "开通后，从福田中心区到坪山的时间将缩短至40分钟左右。\n")
+
+
+@pytest.mark.parametrize("front", [
+    # Hexo / Jekyll: flow and block lists, '' inside single quotes, a folded string
+    "---\ntitle: '深圳地铁14号线今日开通 It''s on'\ndate: 2022-10-28 09:00:00\nauthors:\n"
+    "  - 李明\n  - 王芳\ntags: [交通, 深圳]\ncategories: 城市\nsource: 深圳特区报\n"
+    "description: >\n  一段\n  摘要\n---\n",
+    # Hugo: TOML between +++ lines, a TOML date-time, an author table
+    "+++\ntitle = \"深圳地铁14号线今日开通 It's on\"\ndate = 2022-10-28T09:00:00+08:00\n"
+    "authors = [\"李明\", \"王芳\"]\ntags = [\"交通\", \"深圳\"]\ncategories = \"城市\"\n"
+    "source = \"深圳特区报\"\n+++\n",
+    # YAML no parser accepts (a tab indent): read line by line, not lost
+    "---\ntitle: 深圳地铁14号线今日开通 It's on\ndate: 2022-10-28 09:00\nauthors:\n\t- 李明\n"
+    "- 王芳\ntags:\n - 交通\n - 深圳\ncategories: 城市\nsource: 深圳特区报\n---\n",
+], ids=["yaml", "toml", "broken-yaml"])
+def test_front_matter_in_its_real_syntaxes(state, front):
+    """A post's front matter as blogs write it: tags and authors as lists, quoting, TOML; the
+    body's heading repeating the title is not a paragraph."""
+    text = front + "\n# 深圳地铁14号线今日开通 It's on\n\n" + _BODY
+    (art,), ctx = _run(text.encode(), "post.md", state)
+    assert ctx.fmt == "markdown"
+    assert art.title == "深圳地铁14号线今日开通 It's on"
+    assert art.published_at == "2022-10-28T09:00:00+08:00"
+    assert art.authors == ["李明", "王芳"]
+    assert art.publisher == "深圳特区报"
+    assert art.tags == ["城市", "交通", "深圳"]  # categories first
+    assert art.paragraphs[0].startswith("深圳地铁14号线28日正式开通")
+    assert [r.reason for r in art.removed] == ["title"]
+
+
+def test_front_matter_author_fills_only_what_the_body_leaves_open(state):
+    """A mirror's front matter names the blog (author: 36kr); the body's byline names the
+    writer and wins; without one, the front matter's name is taken. Without a closing line
+    there is no front matter, and +++ opening plain text is no TOML."""
+    body = "作者｜范文靖\n\n" + _BODY
+    (art,), _ = _run(("---\ntitle: 标题\nauthor: 36kr\n---\n" + body).encode(), "a.md", state)
+    assert art.authors == ["范文靖"]
+    (art,), _ = _run(("---\ntitle: 标题\nauthor: [36kr]\n---\n" + _BODY).encode(), "a.md",
+                     state)
+    assert art.authors == ["36kr"]
+    assert detect_format("a.txt", "+++\n加号开头的一段话\n" + _BODY) != "markdown"
+    assert detect_format("a.txt", "+++\ntitle = \"x\"\n+++\n" + _BODY) == "markdown"
+
+
 def test_jsonl_with_no_usable_line_is_an_input_error(state):
     with pytest.raises(InputError, match="no usable JSONL line"):
         _run(b'{"a": 1}\n{"b": 2}\n', "bad.jsonl", state)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.article import Article, Source, make_id
 from pipeline.errors import SkipInput
+from pipeline.stages.extract import frontmatter
 from pipeline.stages.extract.decode import decode
 
 FORMATS = ("html", "markdown", "text", "jsonl", "warc")
@@ -92,7 +93,8 @@ def detect_format(name: str, text: str) -> str:
     head = text[:2048].lstrip("\ufeff \t\r\n")
     if lower.endswith((".jsonl", ".ndjson")) or (head.startswith("{") and "\n{" in text[:200_000]):
         return "jsonl"
-    if head.startswith("---") or lower.endswith((".md", ".markdown")):
+    if head.startswith("---") or lower.endswith((".md", ".markdown")) or (
+            head.startswith("+++") and frontmatter.starts_with_front_matter(text)):
         return "markdown"
     low = head[:1024].lower()
     if lower.endswith((".html", ".htm", ".xhtml", ".shtml")) or low.startswith(

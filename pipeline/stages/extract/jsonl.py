@@ -9,11 +9,11 @@ commonly give them) is taken as given: it beats what extraction would guess from
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from pipeline.article import Article
 from pipeline.errors import InputError
+from pipeline.stages.extract import given
 from pipeline.stages.extract.html import extract_html
 from pipeline.stages.extract.markdown import HTML_BODY, html_fragment_lines
 from pipeline.stages.extract.metadata import parse_date
@@ -27,50 +27,14 @@ _DATE_KEYS = ("published_at", "publish_time", "pubtime", "pub_time", "pub_date",
 _AUTHOR_KEYS = ("authors", "author", "writer")
 _EDITOR_KEYS = ("editors", "editor")
 _PUBLISHER_KEYS = ("publisher", "source", "media", "site_name", "outlet")
-# Between names in one field: 张三、李四 / 张三,李四, and spaces between Chinese names only
-# (张三 李四, but John Smith); a label before them (作者：)
-_NAME_SEP = re.compile(r"\s*[、，,;；/|｜]\s*")
-_HAN_NAMES = re.compile(r"[\u3400-\u9fff·•]+(?:\s+[\u3400-\u9fff·•]+)+")
-_NAME_LABEL = re.compile(r"^(?:作者|記者|记者|文|编辑|編輯|责任编辑|責任編輯|来源|來源)\s*[:：|｜]?\s*")
-_NAME_MAX = 30  # longer is a sentence, not a name
-
-
-def _first_str(record: dict, keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        value = record.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
-
-
-def _names(record: dict, keys: tuple[str, ...]) -> list[str]:
-    """The names under the first of ``keys`` the record has (a string or a list of them)."""
-    for key in keys:
-        value = record.get(key)
-        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        names: list[str] = []
-        for item in items:
-            if not isinstance(item, str):
-                continue
-            for part in _NAME_SEP.split(_NAME_LABEL.sub("", item.strip())):
-                for name in part.split() if _HAN_NAMES.fullmatch(part) else [part.strip()]:
-                    if name and len(name) <= _NAME_MAX and name not in names:
-                        names.append(name)
-        if names:
-            return names
-    return []
-
-
 def _record_metadata(record: dict, article: Article) -> None:
     """The crawler's own fields, ahead of any the page gave (names kept once, theirs first)."""
     for keys, field in ((_AUTHOR_KEYS, "authors"), (_EDITOR_KEYS, "editors")):
-        given = _names(record, keys)
-        if given:
+        named = given.names(record, keys)
+        if named:
             found = getattr(article, field)
-            setattr(article, field, given + [n for n in found if n not in given])
-    publisher = _first_str(record, _PUBLISHER_KEYS)
-    if publisher and len(publisher.strip()) <= _NAME_MAX and "://" not in publisher:
-        article.publisher = publisher.strip()
+            setattr(article, field, named + [n for n in found if n not in named])
+    article.publisher = given.outlet(record, _PUBLISHER_KEYS) or article.publisher
 
 
 def read(text: str, ctx, state) -> Iterator[Article]:
@@ -86,8 +50,8 @@ def read(text: str, ctx, state) -> Iterator[Article]:
         except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
             bad.append(lineno)
             continue
-        html = _first_str(record, _HTML_KEYS) if isinstance(record, dict) else None
-        content = _first_str(record, _TEXT_KEYS) if isinstance(record, dict) else None
+        html = given.first_str(record, _HTML_KEYS) if isinstance(record, dict) else None
+        content = given.first_str(record, _TEXT_KEYS) if isinstance(record, dict) else None
         if not isinstance(record, dict) or not (html or content):
             bad.append(lineno)
             continue
@@ -100,7 +64,7 @@ def read(text: str, ctx, state) -> Iterator[Article]:
         title = record.get("title")
         if isinstance(title, str) and title.strip():
             article.title = " ".join(title.split())
-        date = _first_str(record, _DATE_KEYS)
+        date = given.first_str(record, _DATE_KEYS)
         if date:
             article.published_at = parse_date(date, article.source.crawled_at)
         if html:
