@@ -258,6 +258,45 @@ def test_bylines_keep_author_editor_outlet_apart(line, authors, editors, publish
     assert (found.authors, found.editors, found.publisher) == (authors, editors, publisher)
 
 
+@pytest.mark.parametrize("lede, authors, publisher", [
+    ("新华社北京3月5日电（记者张三、李四）国务院总理5日在人民大会堂作政府工作报告。", ["张三", "李四"],
+     "新华社"),
+    ("新华社华盛顿3月4日电（记者 徐剑梅 华盛顿报道）美国总统4日签署行政令。", ["徐剑梅"], "新华社"),
+    ("人民网北京3月5日电 （记者孙七）国家统计局今天发布数据。", ["孙七"], "人民网"),
+    ("本报讯 （实习记者 樊亮 张明超 记者惠禾）13岁的李某昨日在长春生下一名女婴。",
+     ["樊亮", "张明超", "惠禾"], None),
+    ("本报讯（记者 周八 通讯员 吴九）近日，市里召开会议。", ["周八", "吴九"], None),
+    ("（中央社記者陳宇曦台北5日電）經濟部今天公布資料顯示，台灣半導體產業去年產值創新高。", ["陳宇曦"],
+     "中央社"),
+    ("（中央社記者王明、李華台北5日電）經濟部今天公布資料。", ["王明", "李華"], "中央社"),
+    ("（中央社台北5日電）經濟部今天公布資料。", [], "中央社"),
+    ("新华社北京3月5日电（记者张三北京报道）国务院", [], None),  # name and place run together
+    ("中新网3月5日电 据外媒报道，某公司今日宣布裁员。", [], None),
+])
+def test_wire_dateline_credits_its_reporters(lede, authors, publisher):
+    """A wire story's lede opens with its dateline and credits: the reporters and the outlet
+    come from there (role words such as 通讯员 are not names)."""
+    found = md.Byline()
+    md.wire_credit(lede, found)
+    assert (found.authors, found.publisher) == (authors, publisher)
+
+
+def test_wire_dateline_in_a_big5_page_and_a_text_article(state):
+    page = ("<html><head><meta charset='big5'><title>台灣半導體產業再創新高 - 中央社</title></head>"
+            "<body><h1>台灣半導體產業再創新高</h1><p>（中央社記者陳宇曦台北5日電）經濟部今天公布資料"
+            "顯示，台灣半導體產業去年產值突破新台幣4兆元，其中晶圓代工佔比超過六成。</p><p>業者指出，"
+            "人工智慧伺服器需求強勁，帶動先進製程與封裝產能滿載，預估今年整體產值可望再成長一成以上。"
+            "</p></body></html>").encode("big5")
+    (art,), _ = _run(page, "cna.html", state)
+    assert (art.authors, art.publisher) == (["陳宇曦"], "中央社")
+    text = ("国务院发布政府工作报告\n\n新华社北京3月5日电（记者张三、李四）国务院总理5日在人民大会堂"
+            "作政府工作报告，回顾过去一年的工作并部署今年的重点任务。\n\n报告提出，今年经济增长"
+            "预期目标为5%左右。\n")
+    (art,), _ = _run(text.encode(), "xinhua.txt", state)
+    assert (art.authors, art.publisher) == (["张三", "李四"], "新华社")
+    assert art.paragraphs[0].startswith("新华社北京3月5日电（记者张三、李四）")  # the lede's own
+
+
 def test_outlets_are_not_people():
     found = md.Byline()
     md.scan_byline("作者：新华网", found)

@@ -369,6 +369,8 @@ def extract_html(html: str, article: Article, state: Any = None,
             (top if not kept else bottom).append(para)
             continue
         kept.append(para)
+    if kept:  # 新华社北京3月5日电（记者 …）opening the lede
+        metadata.wire_credit(kept[0], found)
     if kept:
         metadata.scan_byline(kept[-1][-60:], found)
     for line in footer:

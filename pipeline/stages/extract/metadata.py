@@ -152,8 +152,8 @@ def relative_date(value: str, crawled_at: str | None) -> str | None:
 _HAN_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,8})?"
 _LATIN_NAME = r"[A-Za-z][A-Za-z0-9_.-]{2,24}"
 # A name ends where the line, a bracket, punctuation or a "reported/photo" word does.
-_END = r"(?=$|[\s)）】\]，,。;；/|｜:：_]|报道|報道|摄|攝|发自|發自)"
-_END_NEXT = r"(?=$|[\s)）】\]，,。;；/|｜:：_])"
+_END = r"(?=$|[\s)）】\]，,。;；/|｜:：_、]|报道|報道|摄|攝|发自|發自)"
+_END_NEXT = r"(?=$|[\s)）】\]，,。;；/|｜:：_、])"
 _NAME = rf"(?:{_HAN_NAME}|{_LATIN_NAME}){_END}"
 # Further names must end cleanly: in "彭冲 山东冠县报道" the place is not a second author.
 _NAMES = rf"{_NAME}(?:(?:\s*[、,，&]\s*|\s+)(?:{_HAN_NAME}|{_LATIN_NAME}){_END_NEXT})*"
@@ -221,7 +221,8 @@ _FALSE_NAMES = frozenset(
     "时间 時間 日期 发表 發表 评论 評論 字号 字號 打印 关闭 關閉 收藏 分享 浏览 瀏覽 次数 次數 "
     "整合 综合 綜合 编译 編譯 整理 报道 報道 摘编 摘編 搜索 搜尋 登录 登入 注册 註冊 本稿 打印本稿 网友 網友 本站 本网 本網 未知 佚名 匿名 admin 举报 舉報 投诉 投訴 昨天 今天 前天 刚刚 剛剛 "
     "楼主 樓主 版主 斑竹 目录 目錄 返目录 返目錄 返回 上页 下页 首页 首頁 全文 "
-    "前言 引言 摘要 导语 導語 序言 正文 简介 簡介 按语 按語 编者按 編者按 附录 附錄".split()
+    "前言 引言 摘要 导语 導語 序言 正文 简介 簡介 按语 按語 编者按 編者按 附录 附錄 "
+    "见习 見習 特约 特約 首席 通讯员 通訊員 实习生 實習生 见习记者 見習記者 特约记者 特約記者 摄影记者 攝影記者".split()
 )
 # Names that are outlets, not people (网易, 参考消息 given as <meta name="author">).
 _OUTLETISH = re.compile(
@@ -303,6 +304,65 @@ def scan_byline(line: str, found: Byline) -> bool:
         if not found.publisher:
             found.publisher = m[1].strip()
         hit = True
+    return hit
+
+
+# A wire story's dateline opening its first paragraph, credits in brackets:
+# 新华社北京3月5日电（记者张三、李四）…, 中新网3月5日电（记者 王五）…, 本报讯（记者 周八）…
+_WIRE = re.compile(
+    r"^\s*[据據]?(?P<outlet>[\u4e00-\u9fff]{1,6}?(?:社|网|網|报|報|台))?[\u4e00-\u9fff]{0,10}?"
+    r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:电|電|讯|訊|专电|專電)\s*"
+    r"(?P<credit>[（(][^（()）]{2,40}[)）])")
+# Taiwan's wire form, credits first: （中央社記者陳宇曦台北5日電）, （中央社台北5日電）
+_WIRE_TW = re.compile(
+    r"^\s*[（(](?P<outlet>[\u4e00-\u9fff]{2,6}?社)(?:記者|记者)?(?P<rest>[\u4e00-\u9fff、]{0,30}?)"
+    r"(?:\d{1,2}月)?\d{1,2}日(?:專電|专电|電|电)[)）]")
+_TW_PLACES = ("台北", "臺北", "新北", "桃園", "台中", "臺中", "台南", "臺南", "高雄", "基隆",
+              "新竹", "嘉義", "苗栗", "彰化", "南投", "雲林", "屏東", "宜蘭", "花蓮", "台東",
+              "臺東", "澎湖", "金門", "馬祖", "連江", "香港", "澳門", "北京", "上海", "東京",
+              "華盛頓", "紐約", "洛杉磯", "舊金山", "倫敦", "巴黎", "柏林", "首爾", "新加坡")
+
+
+_CREDIT_ROLE = re.compile(r"(?:实习|實習|见习|見習|特约|特約|首席|本报|本報|摄影|攝影)?"
+                          r"(?:记者|記者|通讯员|通訊員|实习生|實習生)")
+_CREDIT_PLACE = re.compile(r"\s+[\u4e00-\u9fff]{2,8}(?:报道|報道)\s*$")  # 张三 北京报道
+_CREDIT_NAME = re.compile(rf"{_HAN_NAME}|{_LATIN_NAME}")
+
+
+def _credit_names(credit: str) -> list[str]:
+    """The people a wire credit names after its role words: "实习记者 樊亮 张明超 记者惠禾" →
+    樊亮, 张明超, 惠禾; a chunk that is not a name (张三北京报道) is left out."""
+    names = []
+    for chunk in _CREDIT_ROLE.split(_CREDIT_PLACE.sub("", credit))[1:]:
+        for part in re.split(r"[\s、,，/&]+", chunk.strip(" :：")):
+            if part and _CREDIT_NAME.fullmatch(part):
+                names.append(part)
+    return names
+
+
+def wire_credit(paragraph: str, found: Byline) -> bool:
+    """Reporters and outlet from the wire dateline that opens a story's first paragraph (the
+    dateline stays in the text: it is the lede's own start). True if it named anyone."""
+    m = _WIRE.match(paragraph[:80])
+    if m:
+        names = _credit_names(m["credit"][1:-1])
+        for name in names:
+            found.add(found.authors, name)
+        hit = bool(names)
+        outlet = m["outlet"]
+        if hit and outlet and outlet not in ("本报", "本報") and not found.publisher:
+            found.publisher = outlet
+        return hit
+    m = _WIRE_TW.match(paragraph[:80])
+    if not m:
+        return False
+    rest = m["rest"]
+    place = next((p for p in _TW_PLACES if rest.endswith(p)), None)
+    hit = False
+    if place is not None and rest != place:
+        hit = found.add(found.authors, rest[: -len(place)])
+    if not found.publisher:
+        found.publisher = m["outlet"]
     return hit
 
 

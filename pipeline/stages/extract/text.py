@@ -119,6 +119,8 @@ def fill_article(article: Article, lines: list[str], rules: Any = None,
                 article.removed.append(Removal(reason="dateline", text=line))
                 continue
         kept.append(line)
+    if kept:  # 新华社北京3月5日电（记者 …）opening the lede
+        metadata.wire_credit(kept[0], found)
     for line in kept[-2:]:  # editor notes: 本文来自微信公众号“…”，作者：…
         metadata.scan_byline(line, found)
     article.authors = article.authors or found.authors
