@@ -64,6 +64,20 @@ def test_utf8_as_gbk_with_lost_bytes_restores_what_survived():
     assert same + lost == len(CLEAN) and same >= len(CLEAN) * 0.8
 
 
+def test_utf8_read_as_gb18030_is_restored():
+    """A "GBK" decoder that is really GB18030 turns some UTF-8 byte pairs into private-use
+    characters, which GBK cannot encode back; the GB18030 route can, all but the bytes the
+    first decoding lost."""
+    text = "你好，我们的公司今年的业绩很好。这是一篇关于经济发展的新闻报道。"
+    garbled = text.encode("utf-8").decode("gb18030", "replace")
+    assert any("\ue000" <= ch <= "\uf8ff" for ch in garbled)
+    art = _run([garbled])
+    assert art.repairs[0].rule == "mojibake-utf8-as-gb18030"
+    fixed = art.paragraphs[0]
+    assert len(fixed) == len(text)
+    assert sum(a == b for a, b in zip(fixed, text, strict=True)) + fixed.count("\ufffd") == len(text)
+
+
 def test_big5_read_as_gbk_is_restored():
     text = "正體中文新聞報導"
     art = _run([text.encode("big5").decode("gbk", "replace")])

@@ -19,6 +19,10 @@ from pipeline.article import Article, Repair
 # (codec the bytes were wrongly decoded with, codec they really were in, rule name)
 _ROUTES = (
     ("gbk", "utf-8", "mojibake-utf8-as-gbk"),
+    # GB18030 decodes byte pairs GBK leaves undefined, as private-use characters (U+E000…):
+    # UTF-8 read by a "GBK" decoder that is really GB18030 (ours reads gbk so) holds them, and
+    # GBK cannot encode them back
+    ("gb18030", "utf-8", "mojibake-utf8-as-gb18030"),
     ("big5", "utf-8", "mojibake-utf8-as-big5"),
     ("gbk", "big5", "mojibake-big5-as-gbk"),
     ("latin-1", "gbk", "mojibake-gbk-as-latin1"),
