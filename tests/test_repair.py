@@ -320,3 +320,19 @@ def test_the_context_statistics_wait_for_the_first_flagged_article(cfg):
         [(RAW / "002_90f3a51d6f46763a.txt").read_text("utf-8")]), fresh)
     assert laundered.repairs and fresh.decider._stats is not None
     assert fresh.decider.summary.char_count == fresh.decider.stats.char_count
+
+
+def test_mojibake_is_undone_by_repair_when_convert_has_not_run(state):
+    """``zhnews repair --text`` on wrong-codec text restores it, as its help says; after
+    convert (whose t2s changes the garbled characters) repair leaves that to clean."""
+    text = "你好，我们的公司今年的业绩很好。这是一篇关于经济发展的新闻报道。"
+    garbled = text.encode("gbk").decode("latin-1")
+    art = repair.process(_article([garbled]), state)
+    assert art.paragraphs == [text]
+    assert [r.rule for r in art.repairs] == ["mojibake-gbk-as-latin1"]
+    converted = _article([garbled])
+    converted.script.detected = "simplified"
+    assert repair.process(converted, state).paragraphs == [garbled]
+    garbled = text.encode("utf-8").decode("gb18030", "replace")
+    out = zhnews("repair", "--text", input=garbled.encode("utf-8")).stdout.decode("utf-8")
+    assert out.startswith("你好，我们的公司今年的业绩很好")

@@ -21,7 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from msgspec.structs import replace
+
 from pipeline.article import Article, Original, Repair
+from pipeline.stages import mojibake
 from pipeline.stages.repair import gate as gate_mod
 from pipeline.stages.repair.decide import Decider, Settings
 from pipeline.stages.repair.tables import read_confusion, read_pairs
@@ -114,6 +117,14 @@ def repair_text(text: str, index: int, state: RepairState, full: bool,
 def process(article: Article, state: RepairState) -> Article:
     if not article.original.paragraphs and article.original.title is None:
         article.original = Original(title=article.title, paragraphs=list(article.paragraphs))
+    if article.script.detected == "unknown":
+        # Not through convert (``zhnews repair --text``, extract | repair): the wrong-codec
+        # text is as it was read, so undo it here too (a run does it at the start of clean,
+        # and this pass then finds nothing left). After convert, t2s has changed its bytes.
+        if state.dry_run:  # listed, not applied
+            article.repairs.extend(mojibake.process(replace(article, repairs=[])).repairs)
+        else:
+            article = mojibake.process(article)
     whole = article.text if not article.title else article.title + "\n" + article.text
     score, flagged = state.gate.check(whole)
     article.scores["laundering"] = round(score, 3)
