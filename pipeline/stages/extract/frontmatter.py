@@ -3,9 +3,9 @@ between ``+++`` lines (Hugo), parsed by real parsers.
 
 Why parsers: posts in the wild write ``tags: [经济, 上海]``, ``authors:`` over a block list,
 ``'It''s'`` quoting, folded strings and TOML dates, and a line-by-line reading turned those
-into tags like "[经济, 上海]". YAML is read with PyYAML's BaseLoader, which yields strings,
-lists and mappings only (``date: 2024-03-05`` stays the text it was, ``title: 2024`` is not a
-number and no tag builds an object); TOML with the standard library's tomllib. A block either
+into tags like "[经济, 上海]". YAML is read with PyYAML's ``safe_load`` (plain data only: no tag
+builds an object), TOML with the standard library's tomllib; the dates and numbers either gives
+are turned back into text (``date: 2024-03-05 10:30`` → "2024-03-05T10:30:00"). A block either
 parser rejects is read line by line (``key: value`` and ``- item`` lists) rather than lost.
 """
 
@@ -61,9 +61,8 @@ def _block(text: str) -> tuple[str, str, str] | None:
 def _yaml(block: str) -> Fields:
     import yaml
 
-    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml's when built with it
     try:
-        data = yaml.load(block, Loader=loader)  # noqa: S506 (BaseLoader builds no objects)
+        data = yaml.safe_load(block)
     except yaml.YAMLError:
         return lines_subset(block)
     return _plain_fields(data)
