@@ -70,6 +70,19 @@ def test_query_is_converted_and_segmented_like_the_articles(searcher):
     assert searcher.tokens("，。") == []
 
 
+def test_a_name_the_stage_glued_is_found_whatever_its_neighbours(index, searcher, sample_run):
+    """焦方国 is one token in the article (segment's person_names); the index and the query
+    both hold the dictionary's cut, so the name is found, and a name the stage glues in one
+    sentence but not beside other single characters is cut alike in index and query."""
+    arts = {a.id: a for a in read_articles(sample_run)}
+    assert any("焦方国" in para for a in arts.values() for para in a.tokens)
+    for query in ("焦方国", "杨剑"):
+        hits = searcher.search(index, query, 3, ("[", "]"))
+        assert hits and f"[{query}]" in hits[0].snippet, (query, hits)
+    assert searcher.tokens("与黄仁勋会面") == searcher.tokens("与") + searcher.tokens("黄仁勋") \
+        + searcher.tokens("会面")
+
+
 def test_snippets_join_chinese_tokens_and_keep_latin_spaces():
     o, c = search._OPEN, search._CLOSE
     assert search.despace(f"巴克莱 银行 执行 主管 {o}Matt{c} {o}Toms{c} 也", ("[", "]")) == \

@@ -4,7 +4,10 @@
 adjacent tokens into words it discovered (segment's run-wide new words), and only from a
 checkpoint on, so one name can be one token in a late article and two in an early one;
 ``unmerge`` cuts such non-dictionary tokens back with the dictionary, which makes the search
-index agree with itself and with a query cut the same way.
+index agree with itself and with a query cut the same way. Personal names the segment stage
+glued (``person_names``) are cut back too, and titles and queries are cut without gluing them:
+whether a name is glued depends on its neighbours (与黄仁勋会面 may not glue where 黄仁勋 alone
+does), and a query must meet the index's tokens whatever the sentence around the name was.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class Segmenter:
     def __call__(self, text: str | None) -> list[str]:
         if not text:
             return []
-        tokens, _ = self.tokenizer.cut(text)
+        tokens, _ = self.tokenizer.cut(text, names=False)
         return tokens
 
     def unmerge(self, tokens: list[str]) -> list[str]:

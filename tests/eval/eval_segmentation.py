@@ -159,16 +159,21 @@ def main() -> int:
 
     cfg = config.load(str(ROOT / "config" / "pipeline.toml"))
     userdict = cfg.file("segment", "userdict_file").read_bytes()
+    from pipeline.stages import segment
+
     ours = {hmm: Tokenizer(userdict, hmm) for hmm in (False, True)}
     bare = {hmm: Tokenizer(b"", hmm) for hmm in (False, True)}
+    stage = segment.prepare(cfg).tokenizer  # as configured: person_names glues names
+    names_on = stage.names is not None
 
     rows = read_entities()
     print(f"entities: {len(rows)} sentences, {len({r[0] for r in rows})} names")
     for label, tk in [("ours hmm=off", ours[False]), ("ours hmm=on", ours[True]),
-                      ("no userdict hmm=off", bare[False])]:
+                      ("no userdict hmm=off", bare[False]),
+                      (f"stage (names {'on' if names_on else 'off'})", stage)]:
         whole, total, misses = entity_integrity(tk, rows)
         print(f"  {label:22s} whole {whole}/{total} = {100 * whole / total:.1f}%")
-        if tk is ours[cfg.get("segment", "hmm")]:
+        if tk is stage:
             for name, sentence, near in misses:
                 print(f"    miss {name}: {' / '.join(near)}   ({sentence[:40]})")
 
@@ -183,17 +188,21 @@ def main() -> int:
     else:
         for label, tk in [("ours hmm=off", ours[False]), ("ours hmm=on", ours[True]),
                           ("no userdict hmm=off", bare[False]),
-                          ("no userdict hmm=on", bare[True])]:
+                          ("no userdict hmm=on", bare[True]),
+                          (f"stage (names {'on' if names_on else 'off'})", stage)]:
             p, r, f = pku_f1(tk)
             print(f"PKU {label:22s} P {p:.2f} R {r:.2f} F1 {f:.2f}")
         texts = data[0]
         plain = PlainJieba(False)
-        ours_speed = plain_speed = 0.0
+        ours_speed = plain_speed = stage_speed = 0.0
         for _ in range(5):  # interleaved, best of each: other load hits both alike
             ours_speed = max(ours_speed, chars_per_second(ours[False], texts, 1))
+            stage_speed = max(stage_speed, chars_per_second(stage, texts, 1))
             plain_speed = max(plain_speed, chars_per_second(plain, texts, 1))
-        print(f"speed (PKU text, per CPU second): ours {ours_speed / 1000:.0f}k chars/s, plain "
-              f"jieba {plain_speed / 1000:.0f}k chars/s, ratio {ours_speed / plain_speed:.2f}")
+        print(f"speed (PKU text, per CPU second): ours {ours_speed / 1000:.0f}k chars/s, "
+              f"stage (names {'on' if names_on else 'off'}) {stage_speed / 1000:.0f}k chars/s, "
+              f"plain jieba {plain_speed / 1000:.0f}k chars/s, ratio "
+              f"{ours_speed / plain_speed:.2f} / {stage_speed / plain_speed:.2f}")
     wall, cpu = startup_seconds()
     print(f"startup: `segment --text` one line, warm cache: {wall:.2f} s wall, {cpu:.2f} s CPU")
     wall, cpu = startup_seconds(PLAIN_JIEBA)

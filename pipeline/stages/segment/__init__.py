@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.article import Article
 from pipeline.stages.segment.keywords import top_keywords
+from pipeline.stages.segment.names import Names
 from pipeline.stages.segment.tokenizer import Tokenizer
 
 
@@ -43,8 +44,13 @@ def prepare(cfg: Any, use_cache: bool = True) -> SegmentState:
 def _prepare(cfg: Any, use_cache: bool) -> SegmentState:
     sec = cfg.section("segment")
     userdict = cfg.file("segment", "userdict_file").read_bytes()
+    names = None
+    if sec["person_names"]:
+        names = Names(cfg.lines("segment", "surnames_file"),
+                      cfg.lines("segment", "given_name_chars_file"))
     tokenizer = Tokenizer(userdict, bool(sec["hmm"]), use_cache=use_cache,
-                          number_units=str(sec["number_units"]), backend=str(sec["backend"]))
+                          number_units=str(sec["number_units"]), backend=str(sec["backend"]),
+                          names=names)
     stopwords = frozenset(cfg.lines("segment", "stopwords_file"))
     return SegmentState(tokenizer, int(sec["keywords"]), int(sec["keyword_min_chars"]),
                         stopwords)

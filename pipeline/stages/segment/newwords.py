@@ -55,6 +55,8 @@ class Settings:
     end_tags: frozenset[str] = frozenset()
     inner_tags: frozenset[str] = frozenset()
     title_words: frozenset[str] = frozenset()
+    # A person's name followed only by words with these tags is a phrase (赵立东介绍).
+    after_person_tags: frozenset[str] = frozenset()
     max_ngrams: int = 3_000_000
 
 
@@ -351,6 +353,7 @@ class NgramCounter:
         lengths = np.array(self.vocab.lengths, dtype=np.int64)
         out: list[NewWord] = []
         with np.errstate(divide="ignore"):
+            out += self._discover_tokens(edge, lengths, known)
             for n in range(2, s.max_tokens + 1):
                 out += self._discover_length(n, log_total, edge, lengths, known, phrase)
         # The same string cut two ways is one word: keep its best-scored figures, all its cuts.
@@ -364,6 +367,33 @@ class NgramCounter:
                  for w in best.values()]
         words.sort(key=lambda w: (-w.score, w.word))
         return words
+
+    def _discover_tokens(self, edge: tuple[np.ndarray, np.ndarray], lengths: np.ndarray,
+                         known: Callable[[str], bool]) -> list[NewWord]:
+        """Single tokens of several Han characters the dictionary lacks: what the cut glued
+        on its own (personal names, segment's ``person_names``; jieba's HMM words when it is
+        on). They are whole already, so nothing measures their cohesion: ``pmi`` is given as
+        ``min_pmi``, what a sequence needs to pass, and they are held to the same count,
+        length, edge and freedom tests as sequences."""
+        s = self.s
+        ids = np.flatnonzero(self._unigrams >= s.min_count)
+        ids = ids[(lengths[ids] >= s.min_chars) & (lengths[ids] <= s.max_chars)
+                  & ~edge[0][ids] & ~edge[1][ids]]
+        names = self.vocab.names
+        ids = np.array([i for i in ids.tolist() if len(names[i]) > 1 and not known(names[i])],
+                       dtype=np.int64)
+        if not len(ids):
+            return []
+        keys, count = ids.astype(_U64), self._unigrams[ids]
+        pairs = self._tables[2]
+        repeated = pairs.count > 1
+        left, right = (_entropies(keys, count, column[repeated], pairs.count[repeated])
+                       for column in (pairs.suffix, pairs.prefix))
+        return [NewWord(names[i], int(c), s.min_pmi, round(float(lf), 4), round(float(rt), 4),
+                        ((names[i],),))
+                for i, c, lf, rt in zip(ids.tolist(), count.tolist(), left.tolist(),
+                                        right.tolist())
+                if lf >= s.min_entropy and rt >= s.min_entropy]
 
     def _discover_length(self, n: int, log_total: float, edge: tuple[np.ndarray, np.ndarray],
                          lengths: np.ndarray, known: Callable[[str], bool],

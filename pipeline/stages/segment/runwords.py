@@ -45,7 +45,8 @@ def settings(cfg: Any) -> Settings:
                     start_tags=frozenset(str(sec["newwords_start_tags"]).split()),
                     end_tags=frozenset(str(sec["newwords_end_tags"]).split()),
                     inner_tags=frozenset(str(sec["newwords_inner_tags"]).split()),
-                    title_words=frozenset(str(sec["newwords_title_words"]).split()))
+                    title_words=frozenset(str(sec["newwords_title_words"]).split()),
+                    after_person_tags=frozenset(str(sec["newwords_after_person_tags"]).split()))
 
 
 # A character is a likely surname (or given-name character) when at least this share of the
@@ -103,17 +104,20 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
 
     Tags are jieba's (user words count with their explicit tag). None when every rule is off.
     """
-    if not (s.name_tags or s.start_tags or s.end_tags or s.inner_tags or s.title_words):
+    if not (s.name_tags or s.start_tags or s.end_tags or s.inner_tags or s.title_words
+            or s.after_person_tags):
         return None
     tk = state.tokenizer
     person_tags = frozenset(t for t in s.name_tags if t.startswith("nr"))
     entity_tags = frozenset(t for t in s.name_tags if t[:2] in ("nr", "ns", "nt"))
     # an untagged user word counts as a name; an empty tag list gives an empty set (rule off)
-    names, start, end, inner, entities, people = tk.tagged([
+    names, start, end, inner, entities, people, after_person = tk.tagged([
         (s.name_tags, True), (s.start_tags, False), (s.end_tags, False), (s.inner_tags, False),
-        (entity_tags, False), (person_tags, False)])
-    surnames, given = (name_chars(state, people, person_tags) if (start or end) and person_tags
+        (entity_tags, False), (person_tags, False), (s.after_person_tags, False)])
+    surnames, given = (name_chars(state, people, person_tags)
+                       if (start or end or after_person) and person_tags
                        else (frozenset(), frozenset()))
+    glued = tk.names  # the cut's own name glue (person_names), or None
     titles, logp = s.title_words, tk.word_index
     common = tk.unknown_logp + math.log(max(s.common_freq, 1))
 
@@ -129,10 +133,18 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
         return (len(word) in (2, 3) and len(parts[0]) == 1 and parts[0] in surnames
                 and all(c in given for c in word[1:]))
 
+    def named(token: str) -> bool:
+        """A person's name as one token: tagged so, or glued whole by the cut."""
+        return token in people or (
+            glued is not None and len(token) in (2, 3) and not tk.known(token)
+            and token[0] in glued.surnames and all(c in glued.given for c in token[1:]))
+
     def phrase(parts: tuple[str, ...]) -> bool:
         return (parts[-1] in titles or not inner.isdisjoint(parts)
                 or (parts[0] in start or parts[-1] in end) and not person(parts)
-                or bool(names) and all(map(plain, parts)) or all(map(entity, parts)))
+                or bool(names) and all(map(plain, parts)) or all(map(entity, parts))
+                or bool(after_person) and len(parts) > 1 and named(parts[0])
+                and all(p in after_person for p in parts[1:]))
 
     return phrase
 
@@ -247,7 +259,8 @@ class RunWords:
             grouped: dict[str, dict[int, set[tuple[str, ...]]]] = {}
             for w in self.words:
                 for parts in w.cuts:
-                    grouped.setdefault(parts[0], {}).setdefault(len(parts), set()).add(parts)
+                    if len(parts) > 1:  # a word cut whole (a glued name) has nothing to merge
+                        grouped.setdefault(parts[0], {}).setdefault(len(parts), set()).add(parts)
             # Longest first: at most one cut of each length can match at a position.
             self.by_first = {first: [(k, frozenset(v)) for k, v in sorted(by_len.items(),
                                                                         reverse=True)]

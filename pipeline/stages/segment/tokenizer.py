@@ -38,6 +38,7 @@ from pipeline.heap import release_free_heap
 from pipeline.io import atomic_write
 
 if TYPE_CHECKING:
+    from pipeline.stages.segment.names import Names
     from pipeline.stages.segment.wordindex import WordIndex
 
 # Full-width letters, digits and the symbols jieba keeps inside a word (ＧＰＵ, Ａ１００, ３．５％)
@@ -129,13 +130,15 @@ def file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
-def dict_hash(userdict: bytes, hmm: bool, number_units: str = "") -> str:
-    """Everything that decides tokens: jieba's version and main dictionary, ours, the HMM flag
-    and the number merging rule."""
+def dict_hash(userdict: bytes, hmm: bool, number_units: str = "", names: str = "") -> str:
+    """Everything that decides tokens: jieba's version and main dictionary, ours, the HMM flag,
+    the number merging rule and the name lists (``names``: their digest, empty when off)."""
     main, _ = jieba_paths()
     st = main.stat()
     h = hashlib.sha256(CACHE_FORMAT.encode())
     h.update(f"jieba {_jieba_version()} hmm={int(hmm)} units={number_units}\n".encode())
+    if names:
+        h.update(f"names={names}\n".encode())
     h.update(file_digest(main, st.st_size, st.st_mtime_ns))
     h.update(hashlib.sha256(userdict).digest())
     return h.hexdigest()[:16]
@@ -288,11 +291,15 @@ class Tokenizer:
     """
 
     def __init__(self, userdict: bytes, hmm: bool, use_cache: bool = True,
-                 number_units: str = "", backend: str = "auto") -> None:
+                 number_units: str = "", backend: str = "auto",
+                 names: Names | None = None) -> None:
         if backend not in ("auto", "python"):
             raise ValueError(f"segment backend must be auto or python, not {backend!r}")
         self.hmm = hmm
-        self.hash = dict_hash(userdict, hmm, number_units)
+        # names whole where the cut broke them (with HMM on, jieba's cut does that itself)
+        self.names = names if not hmm else None
+        self.hash = dict_hash(userdict, hmm, number_units,
+                              self.names.digest if self.names is not None else "")
         self._userdict, self._use_cache = userdict, use_cache
         self._tag_sets: dict[tuple[frozenset[str], bool], frozenset[str]] = {}
         self._key = dict_hash(userdict, False, "")
@@ -435,9 +442,11 @@ class Tokenizer:
             _write_cache(path, data)
         return data
 
-    def cut(self, text: str) -> tuple[list[str], list[list[int]]]:
-        """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces."""
-        return self._cut(text)
+    def cut(self, text: str, names: bool = True) -> tuple[list[str], list[list[int]]]:
+        """Tokens of the width-folded text and their ``[start, end)`` in ``text``; no spaces.
+        ``names=False``: without gluing personal names (the dictionary's cut, which does not
+        depend on a name's neighbours: what the search indexes and their queries use)."""
+        return self._cut(text, names=names)
 
     def cut_short(self, text: str) -> list[str]:
         """``cut(text)``'s tokens for a few characters (a run's new words, whose suggested
@@ -450,7 +459,7 @@ class Tokenizer:
         return self._cut(text, self._cut_index_block)[0]
 
     def _cut(self, text: str, cut_block: Callable[[str, int, list[str], list[list[int]]], None]
-             | None = None) -> tuple[list[str], list[list[int]]]:
+             | None = None, names: bool = True) -> tuple[list[str], list[list[int]]]:
         folded = text.translate(FOLD_WIDTH)
         tokens: list[str] = []
         offsets: list[list[int]] = []
@@ -473,6 +482,10 @@ class Tokenizer:
         spans = [m.span() for m in self.merge_rx.finditer(folded)]
         if spans:
             merge_spans(folded, tokens, offsets, spans)
+        if names and self.names is not None:
+            spans = self.names.spans(folded, tokens, offsets)
+            if spans:
+                merge_spans(folded, tokens, offsets, spans)
         return tokens, offsets
 
     def _cut_folded(self, folded: str, tokens: list[str], offsets: list[list[int]],
@@ -520,6 +533,8 @@ class Tokenizer:
         much as this process does once."""
         if text_bytes > 0 and not self.compiled() and self._jieba is None:
             _ = self.logp
+        if text_bytes > 0 and self.names is not None:
+            self.names.warm()  # jieba's HMM model, 0.05 s
 
     def _build_compiled(self) -> Any:
         jieba_rs = _rjieba_class()

