@@ -358,6 +358,22 @@ def test_html_metadata_from_tags_and_dateline(state):
     assert "责任编辑" not in art.text
 
 
+@pytest.mark.parametrize("title, expected", [
+    ("央行宣布降准0.5个百分点-财经频道-腾讯网", "央行宣布降准0.5个百分点"),
+    ("央行宣布降准0.5个百分点_新浪财经_新浪网", "央行宣布降准0.5个百分点"),
+    ("央行宣布降准0.5个百分点 - 观察者网", "央行宣布降准0.5个百分点"),
+    ("2024-2025赛季CBA总决赛开打", "2024-2025赛季CBA总决赛开打"),
+    ("中美-贸易谈判重启", "中美-贸易谈判重启"),
+])
+def test_title_without_an_h1_loses_the_site_and_section(state, title, expected):
+    """Without an h1 or og:title the <title> is what there is: the site's name and section go,
+    also after a bare hyphen, but only names that end like a site (…网, …频道)."""
+    html = (f"<html><head><title>{title}</title></head><body><div class='article'>"
+            f"{ARTICLE}</div></body></html>").encode()
+    (art,), _ = _run(html, "a.html", state)
+    assert art.title == expected
+
+
 def test_meta_published_time_wins(state):
     head = '<meta property="article:published_time" content="2022-02-13T07:48:00+08:00">'
     (art,), _ = _run(_page(f"<div>2021年1月1日</div><article>{ARTICLE}</article>", head),

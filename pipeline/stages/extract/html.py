@@ -33,6 +33,10 @@ _STAMP = re.compile(r"\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}")
 _SPACES = re.compile(r"[\u3000\xa0\ue000-\uf8ff]")
 _NOT_COUNTED = re.compile(r"[\s|]+")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--)\s*")
+# A site's name and section after a bare hyphen (…百分点-财经频道-腾讯网): only names that end
+# like a site or section does, so 2024-2025赛季 and COVID-19 keep their hyphens.
+_TITLE_SITE_TAIL = re.compile(r"(?<=[^-])-[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:网|網|频道|頻道|新闻|新聞|日报|日報|"
+                              r"晚报|晚報|在线|在線|门户|門戶|客户端|客戶端)$")
 _DATE_META = (
     "article:published_time", "og:article:published_time", "og:release_date", "pubdate",
     "publishdate", "publish_date", "publishtime", "publish_time", "datepublished", "date",
@@ -119,6 +123,8 @@ def page_title(root: HtmlElement, meta: dict[str, str]) -> str | None:
         return og
     if not raw:
         return None
+    while _TITLE_SITE_TAIL.search(raw) and _TITLE_SITE_TAIL.sub("", raw):
+        raw = _TITLE_SITE_TAIL.sub("", raw)
     parts = [p for p in _TITLE_SPLIT.split(raw) if p]
     return max(parts[:2], key=len) if parts else raw
 
