@@ -51,6 +51,10 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("海量资讯、精准解读，尽在新浪财经APP", "boilerplate"),
     ("澳门赌场 百家乐 真人娱乐 六合彩开奖 时时彩", "spam"),
     ("↑点击上方“科技观察”，关注并星标", "chrome"),
+    ("- 今日头条：快科技 带来硬件软件、手机数码最快资讯！", "chrome"),
+    ("- 抖音：快科技mydrivers 科技快讯、手机开箱、产品体验、应用推荐...", "chrome"),
+    ("（责任编辑： HN666）", "chrome"),
+    ("标签", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
     art = _clean([BODY[0], line, BODY[1]], state)
@@ -90,6 +94,11 @@ def test_spam_word_in_news_is_not_spam(state):
     news = "福州市公开销毁了一批违禁游戏机，彻底扫除赌博机、老虎机，打击网上赌场和六合彩赌博。"
     # three gambling phrases in a sentence of news: kept (a spam line is 30 % phrases or more)
     assert _clean([news], state).paragraphs == [news]
+
+
+def test_a_platform_named_in_a_sentence_is_not_a_follow_list(state):
+    lines = ["微博：@人民日报 5日发文称，多地已开放预约。", "抖音上的这段视频引发热议。"]
+    assert _clean(lines, state).paragraphs == lines
 
 
 def test_punctuation_never_rewritten(state):

@@ -297,6 +297,15 @@ def test_wire_dateline_in_a_big5_page_and_a_text_article(state):
     assert art.paragraphs[0].startswith("新华社北京3月5日电（记者张三、李四）")  # the lede's own
 
 
+@pytest.mark.parametrize("line", ["作者：网络整理", "作者：标签", "作者：邮箱", "作者：手机站",
+                                  "作者：责任编辑"])
+def test_page_labels_are_not_people(line):
+    """Words portal pages put where a byline sits (网络整理, 邮箱, 手机站, a lone 标签) name no one."""
+    found = md.Byline()
+    md.scan_byline(line, found)
+    assert found.authors == []
+
+
 def test_outlets_are_not_people():
     found = md.Byline()
     md.scan_byline("作者：新华网", found)
