@@ -238,6 +238,8 @@ def test_relative_dates_need_the_crawl_time():
 
 @pytest.mark.parametrize("line, authors, editors, publisher", [
     ("作者 | 山竹", ["山竹"], [], None),
+    ("作者/李四 编辑/王五", ["李四"], ["王五"], None),
+    ("医技药剂党支部、药剂科供稿 摄影/张艳 编辑/苏芳", [], ["苏芳"], None),
     ("出品 | 鋅產業", [], [], "鋅產業"),
     ("澎湃新聞記者 陳宇曦", ["陳宇曦"], [], "澎湃新聞"),
     ("新京报记者 彭冲 山东冠县报道", ["彭冲"], [], "新京报"),

@@ -157,7 +157,7 @@ _END_NEXT = r"(?=$|[\s)）】\]，,。;；/|｜:：_、])"
 _NAME = rf"(?:{_HAN_NAME}|{_LATIN_NAME}){_END}"
 # Further names must end cleanly: in "彭冲 山东冠县报道" the place is not a second author.
 _NAMES = rf"{_NAME}(?:(?:\s*[、,，&]\s*|\s+)(?:{_HAN_NAME}|{_LATIN_NAME}){_END_NEXT})*"
-_SEP = r"\s*[:：|｜丨]\s*"
+_SEP = r"\s*[:：|｜丨/]\s*"
 
 AUTHOR_WORDS = "作者|作\\s*者|撰文|撰稿|文|采写|採寫|口述|整理|编译|編譯|记者|記者|通讯员|通訊員|发文人|發文人|图文|圖文"
 EDITOR_WORDS = "责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|审校|審校|审核|審核|主编|主編|值班编辑|值班編輯|监制|監製|编审|編審"
