@@ -385,6 +385,16 @@ def test_title_without_an_h1_loses_the_site_and_section(state, title, expected):
     assert art.title == expected
 
 
+def test_a_page_closed_early_by_an_included_header_keeps_its_article(state):
+    """libxml2 stops at the first </html>; browsers read on. gov.cn's header fragment ends in
+    </html> before the article: the article must not be lost."""
+    page = ("<html><head><title>决议_中国政府网</title></head><body><div class='header'>首页 | 邮箱"
+            "</div></body></html><!--end header--><div class='content'><div id='UCAP-CONTENT'>"
+            f"{ARTICLE}</div></div></body></html>").encode()
+    (art,), _ = _run(page, "gov.html", state)
+    assert art.paragraphs and art.paragraphs[0] in ARTICLE
+
+
 def test_meta_published_time_wins(state):
     head = '<meta property="article:published_time" content="2022-02-13T07:48:00+08:00">'
     (art,), _ = _run(_page(f"<div>2021年1月1日</div><article>{ARTICLE}</article>", head),

@@ -61,9 +61,14 @@ EDGE_LINES = 5
 HEADER_LINES = 40
 
 
+# libxml2 drops everything after a </html>; browsers read on. Pages built from fragments close
+# the document early (gov.cn's header include ends in </html>, before the whole article).
+_CLOSE_HTML = re.compile(r"</html\s*>", re.IGNORECASE)
+
+
 def parse(html: str) -> HtmlElement:
     """The page as an lxml tree (``SkipInput`` when there is no markup to speak of)."""
-    html = _XML_DECL.sub("", html, count=1)
+    html = _CLOSE_HTML.sub("", _XML_DECL.sub("", html, count=1))
     if not html.strip():
         raise SkipInput("empty HTML page")
     try:
