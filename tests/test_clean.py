@@ -55,6 +55,7 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("- 抖音：快科技mydrivers 科技快讯、手机开箱、产品体验、应用推荐...", "chrome"),
     ("（责任编辑： HN666）", "chrome"),
     ("标签", "chrome"),
+    ("https://www.gov.cn/", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
     art = _clean([BODY[0], line, BODY[1]], state)
