@@ -395,6 +395,22 @@ def test_a_page_closed_early_by_an_included_header_keeps_its_article(state):
     assert art.paragraphs and art.paragraphs[0] in ARTICLE
 
 
+def test_source_line_breaks_inside_a_paragraph_do_not_split_it():
+    """A page's markup wraps long <p> lines; a browser shows one paragraph, so do we (Latin
+    words keep their space, Han characters join). Text in a tag-less <div> still breaks at
+    the source's lines, which is how such layouts separate them."""
+    import lxml.html
+
+    from pipeline.stages.extract.html import block_lines
+
+    root = lxml.html.fromstring(
+        "<div><p>FreeCell\n      Quest是一款休闲策略游戏。本作由英国开发商Legend\n      Studio出品，"
+        "画风\n   精美。</p><h2>游戏\n  特色</h2><div>发布时间：2019-09-26\n来源：游民星空</div></div>")
+    assert block_lines(root) == [
+        "FreeCell Quest是一款休闲策略游戏。本作由英国开发商Legend Studio出品，画风精美。",
+        "游戏特色", "发布时间：2019-09-26", "来源：游民星空"]
+
+
 def test_meta_published_time_wins(state):
     head = '<meta property="article:published_time" content="2022-02-13T07:48:00+08:00">'
     (art,), _ = _run(_page(f"<div>2021年1月1日</div><article>{ARTICLE}</article>", head),

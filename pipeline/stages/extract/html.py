@@ -28,6 +28,10 @@ _BLOCK = frozenset(
     "header footer aside nav figure figcaption form center hr main address".split()
 )
 _STAMP = re.compile(r"\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}")
+# Paragraph-like elements, inside which the source's line breaks only wrap the markup.
+_UNWRAP = frozenset("p h1 h2 h3 h4 h5 h6 li".split())
+_SOURCE_BREAK = re.compile(r"[ \t\r]*\n\s*")
+_HAN_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 # Ideographic and no-break spaces; private-use code points are what GBK pages' odd spaces
 # decode to (U+E5C2, U+E5E5) and never carry text.
 _SPACES = re.compile(r"[\u3000\xa0\ue000-\uf8ff]")
@@ -77,21 +81,35 @@ def parse(html: str) -> HtmlElement:
         raise SkipInput(f"HTML could not be parsed: {exc}") from None
 
 
+def _unwrapped(text: str) -> str:
+    """A paragraph's text with the line breaks of the page's source taken out, as a browser
+    shows it: nothing between two Han characters, a space elsewhere (Legend Studio)."""
+    return _SOURCE_BREAK.sub(lambda m: "" if _HAN_EDGE.match(m.string, m.start() - 1)
+                             and _HAN_EDGE.match(m.string, m.end()) else " ", text)
+
+
 def block_lines(el: HtmlElement) -> list[str]:
-    """Visible text split at block boundaries, whitespace-collapsed, blank lines dropped."""
+    """Visible text split at block boundaries, whitespace-collapsed, blank lines dropped.
+
+    A line break in the page's source is no break inside a paragraph (<p>, a heading, a list
+    item), where it only wraps the markup ("开发商Legend⏎Studio出品" is one line); elsewhere it
+    still ends a line, since tag-less layouts (text in a <div> or <td>) break lines so."""
     parts: list[str] = []
+    inline = 0  # depth of paragraph-like elements open around the text
     for event, node in etree.iterwalk(el, events=("start", "end")):
         tag = node.tag if isinstance(node.tag, str) else ""
         if event == "start":
             if tag in _BLOCK:
                 parts.append("\n")
+            inline += tag in _UNWRAP
             if node.text and tag:
-                parts.append(node.text)
+                parts.append(_unwrapped(node.text) if inline else node.text)
         else:
             if tag in _BLOCK:
                 parts.append("\n")
+            inline -= tag in _UNWRAP
             if node.tail and node is not el:
-                parts.append(node.tail)
+                parts.append(_unwrapped(node.tail) if inline else node.tail)
     out = []
     for line in "".join(parts).split("\n"):
         line = " ".join(_SPACES.sub(" ", line).split())
