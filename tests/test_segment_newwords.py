@@ -43,6 +43,15 @@ def test_run_proposes_names_not_fragments(bare_run):
     assert not set(FRAGMENTS) & set(words)
 
 
+def test_names_the_cut_glued_are_listed_and_say_so(bare_run):
+    """赵立东 is one token in the cut (segment's person_names), so no run of tokens spells it;
+    newwords.txt still lists it for the dictionary, saying its PMI is the threshold's."""
+    lines = (bare_run / "newwords.txt").read_text("utf-8").splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.split()[:1] == ["赵立东"])
+    assert "one token as cut" in lines[at - 1]
+    assert not any(ln.startswith("赵立东介绍") for ln in lines)  # a person then a verb
+
+
 def test_newwords_file_is_a_loadable_dictionary(bare_run):
     from pipeline.stages.segment.tokenizer import Tokenizer, parse_userdict
 

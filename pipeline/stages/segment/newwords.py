@@ -471,7 +471,10 @@ def dictionary_lines(words: Iterable[NewWord], freq: Callable[[str, int], int]) 
     lines = ["# New words found by zhnews (count, PMI, left/right boundary entropy, score).",
              "# Review, delete what is not a word, and append the rest to userdict.txt."]
     for w in words:
-        lines.append(f"# count={w.count} pmi={w.pmi} left={w.left} right={w.right} "
+        whole = all(len(cut) == 1 for cut in w.cuts)  # one token as cut: nothing measured PMI
+        pmi = f"pmi={w.pmi} (one token as cut, so none measured: the threshold)" if whole \
+            else f"pmi={w.pmi}"
+        lines.append(f"# count={w.count} {pmi} left={w.left} right={w.right} "
                      f"score={w.score}")
         lines.append(f"{w.word} {freq(w.word, w.count)}")
     return lines
