@@ -74,6 +74,11 @@ class Names:
             done = hi + 1
         return out
 
+    def reads_as_name(self, word: str) -> bool:
+        """Two or three characters: a surname, then given-name characters."""
+        return 2 <= len(word) <= 3 and word[0] in self.surnames \
+            and all(c in self.given for c in word[1:])
+
     def _names_in_run(self, tokens: list[str], offsets: list[list[int]], lo: int, hi: int
                       ) -> list[tuple[int, int]]:
         run = "".join(tokens[lo:hi + 1])
@@ -81,9 +86,7 @@ class Names:
         k = lo
         for word in self._cut_hmm(run):
             n = len(word)
-            if 2 <= n <= 3 and word[0] in self.surnames \
-                    and all(c in self.given for c in word[1:]) \
-                    and not (k and _NUMERAL.fullmatch(tokens[k - 1])):
+            if self.reads_as_name(word) and not (k and _NUMERAL.fullmatch(tokens[k - 1])):
                 out.append((offsets[k][0], offsets[k + n - 1][1]))
             k += n
         return out

@@ -136,8 +136,7 @@ def phrase_test(state: SegmentState, s: Settings) -> Callable[[tuple[str, ...]],
     def named(token: str) -> bool:
         """A person's name as one token: tagged so, or glued whole by the cut."""
         return token in people or (
-            glued is not None and len(token) in (2, 3) and not tk.known(token)
-            and token[0] in glued.surnames and all(c in glued.given for c in token[1:]))
+            glued is not None and not tk.known(token) and glued.reads_as_name(token))
 
     def phrase(parts: tuple[str, ...]) -> bool:
         return (parts[-1] in titles or not inner.isdisjoint(parts)
