@@ -146,8 +146,8 @@ def page_title(root: HtmlElement, meta: dict[str, str]) -> str | None:
         return og
     if not raw:
         return None
-    while _TITLE_SITE_TAIL.search(raw) and _TITLE_SITE_TAIL.sub("", raw):
-        raw = _TITLE_SITE_TAIL.sub("", raw)
+    while (stripped := _TITLE_SITE_TAIL.sub("", raw)) != raw and stripped:
+        raw = stripped
     parts = [p for p in _TITLE_SPLIT.split(raw) if p]
     return max(parts[:2], key=len) if parts else raw
 
