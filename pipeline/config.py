@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.config_bounds import problems
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -180,6 +182,9 @@ def load(explicit: str | None = None) -> Config:
         return Config(defaults, None)
     user = _read_toml(origin)
     cfg = Config(_merge(defaults, user, "", origin), origin.resolve())
+    wrong = problems(cfg.data)
+    if wrong:
+        raise ConfigError(f"{origin}: {'; '.join(wrong)}")
     for name, path in cfg.list_files():
         if not path.exists():
             raise ConfigError(f"{origin}: '{name}' names a missing file: {path}")

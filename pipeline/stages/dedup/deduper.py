@@ -328,7 +328,13 @@ class Deduper:
             raise ConfigError(f"dedup.threshold must be in (0, 1], got {self.threshold}")
         self.records: dict[str, Record] = {}
         self.run = 0
-        self.lsh = Bands(max(0.05, self.threshold - CANDIDATE_MARGIN), self.signer.num_perm)
+        try:
+            self.lsh = Bands(max(0.05, self.threshold - CANDIDATE_MARGIN), self.signer.num_perm)
+        except ValueError as exc:  # datasketch finds no band shape: too few permutations
+            from pipeline.config import ConfigError
+
+            raise ConfigError(f"dedup.num_perm = {self.signer.num_perm} is too few for "
+                              f"dedup.threshold = {self.threshold}: {exc}") from None
         # Holders of an exact key or a paragraph hash: the bare id while there is one (nearly
         # every paragraph of unique news), a set from the second on. A set per paragraph cost
         # about 5 KB per article of 15 paragraphs.

@@ -44,7 +44,12 @@ def prepare(cfg: Any) -> RepairState:
     sec = cfg.section("repair")
     unconditional = dict(read_pairs(cfg.lines("repair", "unconditional_file")))
     phrases = read_pairs(cfg.lines("repair", "phrases_file"))
-    confusion = read_confusion(cfg.lines("repair", "confusion_file"))
+    try:
+        confusion = read_confusion(cfg.lines("repair", "confusion_file"))
+    except ValueError as exc:
+        from pipeline.config import ConfigError
+
+        raise ConfigError(f"[repair] {exc}") from None
     settings = Settings(
         margin=float(sec["margin"]),
         context_weight=float(sec["context_weight"]),
