@@ -438,6 +438,22 @@ def test_writers_named_under_the_repeated_title(state):
     assert not any("»" in p for p in art.paragraphs)  # the forum trail is chrome
 
 
+def test_a_blog_posts_signature_between_its_heading_and_its_own_title(state):
+    """A blog heading holds the post's title ("[湖湘文化]陈天华《警世钟》"), the signature
+    follows, then the title again on its own line opens the body: the body starts at that
+    line, so the signature is header and names the writer and the day."""
+    side = "".join(f"<a href='more.asp?id={i}' title='ggjjzhzz发表于2006-11-1{i}'>旧文{i}</a><br>"
+                   for i in range(5))
+    body = (f"<table><tr><td>{side}</td></tr></table><table><tr><td><strong>"
+            "<a href='blog.asp?s=516'>[湖湘文化]</a><a href='more.asp?id=22546'>陈天华《警世钟》</a>"
+            "</strong><br><a href='blog.asp?name=ggjjzhzz'>ggjjzhzz</a> 发表于 2005-9-15 11:46:00"
+            f"</td></tr><tr><td><p>陈天华《警世钟》</p>{ARTICLE}</td></tr></table>")
+    (art,), _ = _run(_page(body), "b.html", state)
+    assert art.authors == ["ggjjzhzz"]
+    assert art.published_at == "2005-09-15T11:46:00+08:00"
+    assert art.paragraphs[-1].startswith("国家统计局工业司")
+
+
 def test_blog_writer_from_the_links_to_their_page(state):
     """WordPress links the writer's page and filters categories and months by the same id."""
     side = ('<a href="http://blog.example.com/?author=102">太小心</a>'

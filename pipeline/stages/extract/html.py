@@ -260,9 +260,15 @@ def first_post(paras: list[str], removed: list[Removal]) -> list[str]:
 
 
 def _locate(lines: list[str], para: str, start: int = 0) -> int:
+    """Where ``para`` stands in the page's lines. A short paragraph found inside a longer line
+    (a post's title, held by the heading "[湖湘文化]陈天华《警世钟》" above it) stands on its own
+    line when one follows closely: what lies between (the post's signature) is header."""
     probe = para[:16]
     for i in range(start, len(lines)):
         if probe in lines[i] or (len(lines[i]) >= 8 and lines[i] in para):
+            if probe == para and lines[i] != para:
+                return next((j for j in range(i + 1, min(i + 4, len(lines)))
+                             if lines[j] == para), i)
             return i
     return -1
 
