@@ -37,6 +37,21 @@ def test_names_the_dictionary_lacks_are_one_token(cfg):
         segment.prepare(cfg)).keywords]
 
 
+def test_one_given_character_is_enough_in_three_but_not_beside_a_function_character(cfg):
+    """谭庆链 and 秦宪进 are names though 链 and 进 are mostly words of their own; 方鸣任主任 and
+    记者李欣摄 hold a name and the next word: not glued so. Held out of the lists' corpus:
+    People's Daily 1998's last fifth."""
+    tk = segment.prepare(cfg).tokenizer
+    for text, name in (("建设部谭庆链同志说", "谭庆链"), ("坊村农民秦宪进听说", "秦宪进"),
+                       ("新华社记者李欣摄", None), ("由方鸣任主任开始", None)):
+        tokens = tk.cut(text, names=True)[0]
+        if name:
+            assert name in tokens, tokens
+        assert not {"李欣摄", "方鸣任"} & set(tokens), tokens
+    names = tk.names
+    assert names.reads_as_name("谭庆链") and not names.reads_as_name("刘英于")
+
+
 def test_off_cuts_as_jieba_does_and_the_hash_says_which(cfg, tmp_path):
     conf = tmp_path / "pipeline.toml"
     conf.write_text("[segment]\nperson_names = false\n", "utf-8")
@@ -55,8 +70,8 @@ def test_held_out_names_are_glued_with_few_false_glues():
 
     broken, exact, other = held_out_score()
     assert broken > 500
-    assert exact / broken >= 0.54
-    assert exact / (exact + other) >= 0.83
+    assert exact / broken >= 0.58  # 0.598 measured (0.556 before one given character did)
+    assert exact / (exact + other) >= 0.83  # 0.851
 
 
 def test_shipped_lists_are_what_the_corpus_gives():
