@@ -454,6 +454,28 @@ def test_a_blog_posts_signature_between_its_heading_and_its_own_title(state):
     assert art.paragraphs[-1].startswith("国家统计局工业司")
 
 
+def test_a_post_title_set_off_in_bold_under_a_head_naming_the_site(state):
+    """Old blogs and forums name the site in <title> (China-Pub blog, 显示) and set the post's
+    title off in bold above it: that line is the title and leaves the body. A <title> that is
+    the article's keeps its place over a bold first line, and a section heading (一、…) or a
+    short nav word is never a title."""
+    def page(head: str, first: str) -> bytes:
+        return (f"<html><head><title>{head}</title></head><body><table><tr><td>"
+                f"<p><strong>{first}</strong></p>{ARTICLE}</td></tr></table></body></html>"
+                ).encode()
+
+    for head in ("China-Pub blog", "显示", "谢谢您访问〖关注中国中心〗"):
+        (art,), _ = _run(page(head, "陈天华《警世钟》"), "b.html", state)
+        assert art.title == "陈天华《警世钟》", head
+        assert art.paragraphs[0].startswith("新华社北京1月29日电")
+    (art,), _ = _run(page("全国规模以上工业企业利润比上年增长4.1%", "核心提示"), "n.html", state)
+    assert art.title == "全国规模以上工业企业利润比上年增长4.1%"
+    assert art.paragraphs[0] == "核心提示"
+    for first in ("一、法官试验凡事谢恩", "登录"):
+        (art,), _ = _run(page("显示", first), "s.html", state)
+        assert art.title == "显示" and art.paragraphs[0] == first
+
+
 def test_blog_writer_from_the_links_to_their_page(state):
     """WordPress links the writer's page and filters categories and months by the same id."""
     side = ('<a href="http://blog.example.com/?author=102">太小心</a>'

@@ -135,6 +135,8 @@ def meta_tags(root: HtmlElement) -> dict[str, str]:
 
 
 def page_title(root: HtmlElement, meta: dict[str, str]) -> str | None:
+    """The article's title: an h1 the head agrees with, og:title, else the head's <title>
+    without the site's name (:func:`head_title` tells which)."""
     og = meta.get("og:title") or meta.get("twitter:title")
     titles = root.xpath("//title")
     raw = " ".join(titles[0].text_content().split()) if titles else ""
@@ -144,12 +146,62 @@ def page_title(root: HtmlElement, meta: dict[str, str]) -> str | None:
             return text
     if og:
         return og
+    return head_title(raw)
+
+
+def head_title(raw: str) -> str | None:
+    """The head's <title> text ``raw`` without the site's name."""
     if not raw:
         return None
     while (stripped := _TITLE_SITE_TAIL.sub("", raw)) != raw and stripped:
         raw = stripped
     parts = [p for p in _TITLE_SPLIT.split(raw) if p]
     return max(parts[:2], key=len) if parts else raw
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# A title ends in none of these (a sentence, a label, a list lead-in does).
+_NOT_TITLE_END = re.compile(r"[。！？!?；;：:，,、…]$")
+# A section's heading, not the article's: 一、… 1. … （二）… 第三章 …
+_SECTION = re.compile(r"[一二三四五六七八九十百\d]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
+                      r"|第[一二三四五六七八九十百\d]+[章节節部篇回]")
+_EMPHASIS = etree.XPath("//strong|//b|//big|//h1|//h2|//h3|//h4|//h5|//h6|//font[@size]"
+                        "|//*[contains(@class, 'title')]")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def _weak_title(root: HtmlElement, title: str | None, paras: list[str]) -> bool:
+    """No title, or only the head's <title> and it names the site rather than this text
+    (China-Pub blog, 显示, 谢谢您访问〖关注中国中心〗): short, or its words mostly absent
+    from the body. An h1 or og:title is never weak."""
+    if not title:
+        return True
+    if root.xpath("//h1") and title in {" ".join(h.text_content().split())
+                                        for h in root.xpath("//h1")}:
+        return False
+    grams = _bigrams(title)
+    if len(grams) <= 1:  # 显示, 1, blog.example.com
+        return True
+    body = _bigrams("\n".join(paras[:30]))
+    return len(grams & body) < 0.25 * len(grams)
+
+
+def _heading_line(root: HtmlElement, line: str) -> bool:
+    """``line`` reads as a title (4 to 40 characters, not a sentence, a label or a section's
+    heading) and the page sets it off as one: bold, big, a heading, or an element classed as
+    a title."""
+    if not 4 <= len(line) <= 40 or _NOT_TITLE_END.search(line) or not _HAN_RUN.search(line) \
+            or _SECTION.match(line) or metadata.is_date_only(line) \
+            or metadata.is_byline_line(line):
+        return False
+    for el in _EMPHASIS(root):
+        text = " ".join(el.text_content().split())
+        if line in text and len(text) <= len(line) + 12:
+            return True
+    return False
 
 
 def _listing_stamps(line: str) -> int:
@@ -358,6 +410,9 @@ def extract_html(html: str, article: Article, state: Any = None,
                     article.removed.append(Removal(reason="title", text=para))
                 paras = paras[:i] + paras[i + 1:]
                 break
+    if len(paras) > 1 and not article.title and sum(map(len, paras[1:6])) >= 60 \
+            and _weak_title(root, title, paras) and _heading_line(root, paras[0]):
+        title = paras.pop(0)  # a blog's or forum's post title, under a head naming the site
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
