@@ -37,10 +37,12 @@ _HAN_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _SPACES = re.compile(r"[\u3000\xa0\ue000-\uf8ff]")
 _NOT_COUNTED = re.compile(r"[\s|]+")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--)\s*")
-# A site's name and section after a bare hyphen (…百分点-财经频道-腾讯网): only names that end
-# like a site or section does, so 2024-2025赛季 and COVID-19 keep their hyphens.
-_TITLE_SITE_TAIL = re.compile(r"(?<=[^-])-[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:网|網|频道|頻道|新闻|新聞|日报|日報|"
-                              r"晚报|晚報|在线|在線|门户|門戶|客户端|客戶端)$")
+# A site's name and section after a bare hyphen (…百分点-财经频道-腾讯网, …-搜狐财经): only names
+# that end like a site or section does, or a portal and its section, so 2024-2025赛季 and
+# COVID-19 keep their hyphens.
+_TITLE_SITE_TAIL = re.compile(r"(?<=[^-])-(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:网|網|频道|頻道|新闻|新聞|日报|"
+                              r"日報|晚报|晚報|在线|在線|门户|門戶|客户端|客戶端)"
+                              r"|(?:搜狐|新浪|腾讯|騰訊|网易|網易|凤凰|鳳凰)[\u4e00-\u9fff]{2})$")
 _DATE_META = (
     "article:published_time", "og:article:published_time", "og:release_date", "pubdate",
     "publishdate", "publish_date", "publishtime", "publish_time", "datepublished", "date",
