@@ -110,6 +110,25 @@ def test_normalisation_keeps_chinese_punctuation(state):
     assert normalise("ｇｐｕ，。")[0] == "gpu，。"
 
 
+def test_ascii_punctuation_typed_into_chinese_becomes_the_chinese_form(state, cfg):
+    """The sample dump writes 騰訊重倉的晶片公司要上市了!燧原科技IPO獲受理,擬募資60億: the marks
+    beside Han characters become Chinese; numbers, URLs, English and the period stay."""
+    art = _run(["騰訊重倉的晶片公司要上市了!燧原科技IPO獲受理,擬募資60億,All in研發",
+                "真的嗎?!(圖)比分3:2,網址:http://a.b/?x=1 (2024) 1,000元. Python: a language"],
+               state, title="連獲騰訊4輪投資,它要破“缺芯少魂卡脖”魔咒")
+    assert art.paragraphs == [
+        "腾讯重仓的芯片公司要上市了！燧原科技IPO获受理，拟募资60亿，All in研发",
+        "真的吗？！（图）比分3:2，网址：http://a.b/?x=1 (2024) 1,000元. Python: a language"]
+    assert art.title == "连获腾讯4轮投资，它要破“缺芯少魂卡脖”魔咒"
+    assert all(len(a) == len(b) for a, b in zip(art.paragraphs, art.original.paragraphs))
+    assert art.scores["convert.normalised_chars"] == 10.0
+    assert normalise("上市了!燧原", punctuation=False)[0] == "上市了!燧原"
+    off = convert.prepare(cfg)
+    off.punctuation = False  # fullwidth_punctuation = false: as written
+    assert _run(["上市了!燧原科技IPO获受理,拟募资"], off).paragraphs == [
+        "上市了!燧原科技IPO获受理,拟募资"]
+
+
 def test_detection_helpers():
     assert detect.article_script("我们的芯片")[0] == "simplified"
     assert detect.article_script("我們的晶片")[0] == "traditional"

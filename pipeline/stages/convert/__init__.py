@@ -1,6 +1,7 @@
 """convert: unify the script to standard simplified Chinese without touching simplified text.
 
-Per article: normalise quotes and full-width letters/digits, detect the script, and send only
+Per article: normalise quotes, full-width letters/digits and ASCII punctuation typed into
+Chinese, detect the script, and send only
 the sentences that need it through OpenCC (a chain zhnews builds, see ``opencc_config``):
 
 - simplified sentences are never handed to OpenCC (t2s would turn 昇腾 into 升腾);
@@ -40,6 +41,7 @@ class ConvertState:
     plain: Any
     taiwan: Any | None
     taiwan_vocab: TaiwanVocabulary
+    punctuation: bool = True
 
 
 def _blocks(lines: list[str]) -> dict[str, str]:
@@ -65,7 +67,8 @@ def prepare(cfg: Any) -> ConvertState:
     plain = build_converter(base, False, blocks, protected)
     taiwan = build_converter(base, True, blocks, protected) if mode != "never" else None
     strong, weak = _taiwan_terms(cfg.lines("convert", "taiwan_terms_file"))
-    return ConvertState(base, mode, plain, taiwan, TaiwanVocabulary(strong, weak))
+    return ConvertState(base, mode, plain, taiwan, TaiwanVocabulary(strong, weak),
+                        bool(cfg.get("convert", "fullwidth_punctuation")))
 
 
 def _taiwan_terms(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -118,15 +121,15 @@ def process(article: Article, state: ConvertState) -> Article:
     title = article.title
     paragraphs = list(article.paragraphs)
     full = "\n".join([title or "", *paragraphs])
-    full, normalised = normalise(full)
+    full, normalised = normalise(full, state.punctuation)
     if normalised:
         parts = full.split("\n")
         if len(parts) == len(paragraphs) + 1:
             title = parts[0] if title else title
             paragraphs = parts[1:]
         else:  # a newline inside a paragraph: normalise one by one
-            title = normalise(title)[0] if title else title
-            paragraphs = [normalise(p)[0] for p in paragraphs]
+            title = normalise(title, state.punctuation)[0] if title else title
+            paragraphs = [normalise(p, state.punctuation)[0] for p in paragraphs]
     detected, has_simp = detect.article_script(full, state.taiwan_vocab.has_strong)
     article.script.detected = detected
     article.script.profile = None
