@@ -374,6 +374,7 @@ def test_html_metadata_from_tags_and_dateline(state):
     ("央行宣布降准0.5个百分点_新浪财经_新浪网", "央行宣布降准0.5个百分点"),
     ("央行宣布降准0.5个百分点 - 观察者网", "央行宣布降准0.5个百分点"),
     ("劳伦斯：一个无法定义的“洛克菲勒”-搜狐财经", "劳伦斯：一个无法定义的“洛克菲勒”"),
+    ("冒充公检法电诈团伙被端-富达传媒", "冒充公检法电诈团伙被端"),
     ("2024-2025赛季CBA总决赛开打", "2024-2025赛季CBA总决赛开打"),
     ("华为发布新机-新浪", "华为发布新机-新浪"),
     ("中美-贸易谈判重启", "中美-贸易谈判重启"),
@@ -536,6 +537,17 @@ def test_no_author_from_trails_roles_or_the_title(state):
             f"<div>二十三、感赞</div><div class='post'>{ARTICLE}</div></body></html>")
     (art,), _ = _run(page.encode(), "t.html", state)
     assert art.authors == []
+
+
+def test_a_western_name_is_one_person_and_a_counter_is_nobody():
+    """责编：Demi Xia (ednchina) is one editor; 编辑：宪瑞 人气：… (mydrivers' view counter) is
+    one; Chinese names apart by spaces and handles stay apart."""
+    for value, names in (("Demi Xia", ["Demi Xia"]), ("宪瑞 人气", ["宪瑞"]),
+                         ("伊琳 李清芬", ["伊琳", "李清芬"]), ("duscha zboygirl", ["duscha", "zboygirl"]),
+                         ("John Smith、张三", ["John Smith", "张三"])):
+        found = md.Byline()
+        found.add(found.editors, value)
+        assert found.editors == names, value
 
 
 def test_post_signature_with_the_articles_own_time():

@@ -41,7 +41,7 @@ _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--)\s*")
 # that end like a site or section does, or a portal and its section, so 2024-2025赛季 and
 # COVID-19 keep their hyphens.
 _TITLE_SITE_TAIL = re.compile(r"(?<=[^-])-(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?:网|網|频道|頻道|新闻|新聞|日报|"
-                              r"日報|晚报|晚報|在线|在線|门户|門戶|客户端|客戶端)"
+                              r"日報|晚报|晚報|在线|在線|门户|門戶|客户端|客戶端|传媒|傳媒)"
                               r"|(?:搜狐|新浪|腾讯|騰訊|网易|網易|凤凰|鳳凰)[\u4e00-\u9fff]{2})$")
 _DATE_META = (
     "article:published_time", "og:article:published_time", "og:release_date", "pubdate",

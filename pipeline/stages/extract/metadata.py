@@ -223,7 +223,7 @@ _FALSE_NAMES = frozenset(
     "楼主 樓主 版主 斑竹 目录 目錄 返目录 返目錄 返回 上页 下页 首页 首頁 全文 "
     "前言 引言 摘要 导语 導語 序言 正文 简介 簡介 按语 按語 编者按 編者按 附录 附錄 "
     "邮箱 郵箱 手机站 手機站 手机版 手機版 标签 標籤 網絡整理 网络整理 责任编辑 責任編輯 系统管理员 "
-    "系統管理員 管理员 管理員 "
+    "系統管理員 管理员 管理員 人气 人氣 "
     "见习 見習 特约 特約 首席 通讯员 通訊員 实习生 實習生 见习记者 見習記者 特约记者 特約記者 摄影记者 攝影記者".split()
 )
 # Names that are outlets, not people (网易, 参考消息 given as <meta name="author">).
@@ -242,7 +242,7 @@ class Byline:
 
     def add(self, target: list[str], names: str) -> bool:
         added = False
-        for name in re.split(r"\s*[、,，/&]\s*|\s+", names.strip()):
+        for name in _people(names):
             name = _NAME_TAIL.sub("", name) if len(name) > 3 else name
             if len(name) < 2 or name in _FALSE_NAMES or name in target or is_outlet(name):
                 continue
@@ -251,6 +251,25 @@ class Byline:
             target.append(name)
             added = True
         return added
+
+
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+
+
+def _people(names: str) -> list[str]:
+    """The names in a byline's value: apart at 、 , / & and spaces (记者 伊琳 李清芬), except
+    that capitalised Latin words in a row are one person (责编：Demi Xia)."""
+    out: list[str] = []
+    for chunk in re.split(r"\s*[、,，/&]\s*", names.strip()):
+        western = False  # the last name taken is capitalised Latin words
+        for word in chunk.split():
+            latin = _CAPITALISED.fullmatch(word) is not None
+            if latin and western and out[-1].count(" ") < 2:
+                out[-1] += " " + word
+            else:
+                out.append(word)
+            western = latin
+    return out
 
 
 _DOMAIN_OR_CODE = re.compile(r"(?i:\.(?:com|net|org|cn|gov|edu)(?:\.cn)?$)|^[A-Z]{1,4}\d{2,6}$")
