@@ -479,6 +479,17 @@ def test_a_post_title_set_off_in_bold_under_a_head_naming_the_site(state):
         assert art.title == "显示" and art.paragraphs[0] == first
 
 
+def test_a_title_repeated_after_a_portals_label_leaves_the_body(state):
+    """toutiao prints <span>原创</span> before the title it repeats over the text."""
+    page = ("<html><head><title>最不愁吃肉的国家-今日头条</title></head><body><h1>最不愁吃肉的国家</h1>"
+            f"<div class='article'><p><span>原创</span>最不愁吃肉的国家</p>{ARTICLE}</div>"
+            "</body></html>").encode()
+    (art,), _ = _run(page, "t.html", state)
+    assert art.title == "最不愁吃肉的国家"
+    assert art.paragraphs[0].startswith("新华社北京1月29日电")
+    assert any(r.reason == "title" and r.text == "原创最不愁吃肉的国家" for r in art.removed)
+
+
 def test_blog_writer_from_the_links_to_their_page(state):
     """WordPress links the writer's page and filters categories and months by the same id."""
     side = ('<a href="http://blog.example.com/?author=102">太小心</a>'

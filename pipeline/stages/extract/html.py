@@ -175,6 +175,16 @@ def _bigrams(text: str) -> set[str]:
     return {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
 
 
+# A tag a portal prints before a repeated title (toutiao's <span>原创</span>最不愁吃肉的国家).
+_TITLE_LABEL = re.compile(r"\s*(?:原创|原創|独家|獨家|置顶|置頂|转载|轉載|头条|頭條|热门|熱門|视频|視頻|图文|圖文)\s*")
+
+
+def _labelled_title(para: str, title: str) -> bool:
+    """``para`` is ``title`` after a portal's label."""
+    head = para[:len(para) - len(title.strip())] if para.strip().endswith(title.strip()) else ""
+    return bool(head) and _TITLE_LABEL.fullmatch(head) is not None
+
+
 def _weak_title(root: HtmlElement, title: str | None, paras: list[str]) -> bool:
     """No title, or only the head's <title> and it names the site rather than this text
     (China-Pub blog, 显示, 谢谢您访问〖关注中国中心〗): short, or its words mostly absent
@@ -407,8 +417,9 @@ def extract_html(html: str, article: Article, state: Any = None,
                                            text=paras.pop(0)))
     if title:  # the title repeated at the top of the body
         for i, para in enumerate(paras[:EDGE_LINES]):
-            if para.strip() == title.strip():
-                if i:
+            labelled = _labelled_title(para, title)
+            if para.strip() == title.strip() or labelled:
+                if i or labelled:  # the title field holds it all, but not the label
                     article.removed.append(Removal(reason="title", text=para))
                 paras = paras[:i] + paras[i + 1:]
                 break
