@@ -72,6 +72,17 @@ def test_tail_marker_cuts_the_rest(state):
     assert {r.reason for r in art.removed} == {"trailing-chrome"}
 
 
+@pytest.mark.parametrize("tail", [
+    ["- 关注我们", "关注快科技 微信公众号，每日及时查", "看最新手机、电脑、汽车、智能硬件信息"],
+    ["关注快科技微信公众号", "看最新手机、电脑、汽车、智能硬件信息"],
+])
+def test_a_follow_us_promo_at_the_end_cuts_the_rest(state, tail):
+    """mydrivers closes with "- 关注我们", then 关注快科技 微信公众号，每日及时查 …"""
+    art = _clean(BODY + tail, state)
+    assert art.paragraphs == BODY
+    assert [r.text for r in art.removed] == tail
+
+
 def test_tail_marker_near_the_top_does_not_cut(state):
     art = _clean(["相关阅读", *BODY], state)
     assert art.paragraphs == BODY
