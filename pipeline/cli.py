@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--dry-run", action="store_true",
                            help="list proposed edits (id, paragraph, offset, from, to, rule, "
                                 "confidence; tab-separated) without applying them")
+            p.add_argument("--force", action="store_true",
+                           help="repair every article, also those the laundering gate does "
+                                "not flag (a sentence or two seldom holds the evidence it "
+                                "needs); the same as [repair] gate = false")
         _config_arg(p)
 
     p = _add(sub, "newwords", "find words the dictionary lacks, as a user dictionary to review",
@@ -213,10 +217,13 @@ def cmd_article_stage(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     module = stages.get(args.command)
     dry_run = getattr(args, "dry_run", False)
+    force = getattr(args, "force", False)
     if args.text:
-        return _text_mode(args.command, module, cfg, dry_run)
+        return _text_mode(args.command, module, cfg, dry_run, force)
     args.input = _input_or_stdin(args, " (or --text to read plain text)")
     state = module.prepare(cfg)
+    if force:
+        state.use_gate = False
     if dry_run:
         state.dry_run = True
         for article in _read_articles(args.input):
@@ -241,19 +248,27 @@ def _list_repairs(article) -> None:
     sys.stdout.flush()
 
 
-def _text_mode(name: str, module, cfg, dry_run: bool = False) -> int:
+def _text_mode(name: str, module, cfg, dry_run: bool = False, force: bool = False) -> int:
     from pipeline.article import Article, Source
 
     lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
     article = Article(id="0" * 16, source=Source(path="-", format="text"))
     article.set_paragraphs(lines)
     state = module.prepare(cfg)
+    if force:
+        state.use_gate = False
     if dry_run:
         state.dry_run = True
     out = module.process(article, state)
     write = sys.stdout.write
     if out is None:
         return 0
+    if name == "repair" and state.use_gate and "laundering" in out.scores \
+            and out.scores["laundering"] < state.gate.threshold:
+        # nothing beyond the characters that are always wrong: say why, once, on stderr
+        print(f"zhnews repair: not flagged as laundered (score {out.scores['laundering']:g} "
+              f"< {state.gate.threshold:g}): only unconditional repairs; --force repairs "
+              "confusable characters too", file=sys.stderr)
     if dry_run:
         _list_repairs(out)
         return 0

@@ -106,6 +106,30 @@ def test_cli_dry_run_lists_edits():
     assert "硪" in text and "我" in text and "unconditional" in text
 
 
+def test_cli_force_repairs_a_sentence_the_gate_does_not_flag():
+    """One sentence seldom holds the three events the gate needs: `repair --text` says so on
+    stderr and leaves the confusable characters; --force repairs them (gate = false)."""
+    line = "他再学校里学习得很好，我的朋友再家。\n".encode()
+    out = zhnews("repair", "--text", input=line)
+    assert out.stdout == line
+    assert "not flagged as laundered" in out.stderr.decode() and "--force" in out.stderr.decode()
+    out = zhnews("repair", "--text", "--force", input=line)
+    assert out.stdout.decode() == "他在学校里学习得很好，我的朋友在家。\n" and not out.stderr
+    listed = zhnews("repair", "--text", "--force", "--dry-run", input=line).stdout.decode()
+    assert [row.split("\t")[3:5] for row in listed.splitlines()] == [["再", "在"], ["再", "在"]]
+    # JSONL: the same switch
+    art = zhnews("repair", "--force", input=_jsonl(line.decode()))
+    assert "他在学校里" in art.stdout.decode()
+
+
+def _jsonl(text: str) -> bytes:
+    from pipeline.article import Article, Source, to_json_line
+
+    art = Article(id="0" * 16, source=Source(path="-", format="text"))
+    art.set_paragraphs(text.splitlines())
+    return to_json_line(art) + b"\n"
+
+
 def test_article_full_of_de_words_is_not_gated(state):
     text = ["他在比赛中获得了冠军,取得了很好的成绩,这使得全队都觉得值得。",
             "记者了解到,队员们懂得珍惜难得的机会,赢得了观众的掌声,显得格外高兴。",
