@@ -263,12 +263,12 @@ def _text_mode(name: str, module, cfg, dry_run: bool = False, force: bool = Fals
     write = sys.stdout.write
     if out is None:
         return 0
-    if name == "repair" and state.use_gate and "laundering" in out.scores \
-            and out.scores["laundering"] < state.gate.threshold:
+    if name == "repair" and state.use_gate and not state.gate.check("\n".join(lines))[1]:
         # nothing beyond the characters that are always wrong: say why, once, on stderr
-        print(f"zhnews repair: not flagged as laundered (score {out.scores['laundering']:g} "
-              f"< {state.gate.threshold:g}): only unconditional repairs; --force repairs "
-              "confusable characters too", file=sys.stderr)
+        print(f"zhnews repair: not flagged as laundered (score {out.scores['laundering']:g}, "
+              f"needs {state.gate.threshold:g} and {state.gate.min_events} events): only "
+              "unconditional repairs; --force repairs confusable characters too",
+              file=sys.stderr)
     if dry_run:
         _list_repairs(out)
         return 0

@@ -136,22 +136,23 @@ def meta_tags(root: HtmlElement) -> dict[str, str]:
     return out
 
 
-def page_title(root: HtmlElement, meta: dict[str, str]) -> str | None:
+def page_title(root: HtmlElement, meta: dict[str, str]) -> tuple[str | None, bool]:
     """The article's title: an h1 the head agrees with, og:title, else the head's <title>
-    without the site's name (:func:`head_title` tells which)."""
+    without the site's name; and whether it is that last, the head's <title> alone (old blogs
+    and forums put only the site's name there)."""
     og = meta.get("og:title") or meta.get("twitter:title")
     titles = root.xpath("//title")
     raw = " ".join(titles[0].text_content().split()) if titles else ""
     for h in root.xpath("//h1"):
         text = " ".join(h.text_content().split())
         if len(text) >= 4 and (not raw or text in raw or (og and text in og)):
-            return text
+            return text, False
     if og:
-        return og
-    return head_title(raw)
+        return og, False
+    return _head_title(raw), True
 
 
-def head_title(raw: str) -> str | None:
+def _head_title(raw: str) -> str | None:
     """The head's <title> text ``raw`` without the site's name."""
     if not raw:
         return None
@@ -185,14 +186,13 @@ def _labelled_title(para: str, title: str) -> bool:
     return bool(head) and _TITLE_LABEL.fullmatch(head) is not None
 
 
-def _weak_title(root: HtmlElement, title: str | None, paras: list[str]) -> bool:
+def _weak_title(title: str | None, head_only: bool, paras: list[str]) -> bool:
     """No title, or only the head's <title> and it names the site rather than this text
-    (China-Pub blog, 显示, 谢谢您访问〖关注中国中心〗): short, or its words mostly absent
+    (China-Pub blog, 显示, 谢谢您访问〖关注中国中心〗): one word, or its words mostly absent
     from the body. An h1 or og:title is never weak."""
     if not title:
         return True
-    if root.xpath("//h1") and title in {" ".join(h.text_content().split())
-                                        for h in root.xpath("//h1")}:
+    if not head_only:
         return False
     grams = _bigrams(title)
     if len(grams) <= 1:  # 显示, 1, blog.example.com
@@ -399,7 +399,7 @@ def extract_html(html: str, article: Article, state: Any = None,
         from pipeline.stages.extract import site_of
 
         article.source.site = site_of(url)
-    title = article.title or page_title(root, meta)
+    title, head_only = (article.title, False) if article.title else page_title(root, meta)
     rules = getattr(state, "prune_rules", None)
     body_node = None
     hosts = tuple(h for h in (article.source.site, _url_in_page(root), host_hint(root)) if h)
@@ -424,7 +424,7 @@ def extract_html(html: str, article: Article, state: Any = None,
                 paras = paras[:i] + paras[i + 1:]
                 break
     if len(paras) > 1 and not article.title and sum(map(len, paras[1:6])) >= 60 \
-            and _weak_title(root, title, paras) and _heading_line(root, paras[0]):
+            and _weak_title(title, head_only, paras) and _heading_line(root, paras[0]):
         title = paras.pop(0)  # a blog's or forum's post title, under a head naming the site
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
