@@ -477,6 +477,12 @@ def test_a_post_title_set_off_in_bold_under_a_head_naming_the_site(state):
     for first in ("一、法官试验凡事谢恩", "登录"):
         (art,), _ = _run(page("显示", first), "s.html", state)
         assert art.title == "显示" and art.paragraphs[0] == first
+    # a subtitle under it, also below the writer's name, joins the title
+    essay = ("<html><head><title>显示</title></head><body><p><strong>犬儒病(上)</strong></p>"
+             f"<p>胡平</p><p>——当代中国的精神危机 (上)</p>{ARTICLE}</body></html>").encode()
+    (art,), _ = _run(essay, "s.html", state)
+    assert art.title == "犬儒病(上)——当代中国的精神危机 (上)" and art.authors == ["胡平"]
+    assert art.paragraphs[0].startswith("新华社北京1月29日电")
 
 
 def test_a_title_repeated_after_a_portals_label_leaves_the_body(state):

@@ -168,6 +168,8 @@ _NOT_TITLE_END = re.compile(r"[。！？!?；;：:，,、…]$")
 # A section's heading, not the article's: 一、… 1. … （二）… 第三章 …
 _SECTION = re.compile(r"[一二三四五六七八九十百\d]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
                       r"|第[一二三四五六七八九十百\d]+[章节節部篇回]")
+# A subtitle's line under a title: ——当代中国的精神危机 (上)
+_SUBTITLE = re.compile(r"(?:——|--|─)\s*\S.{1,38}$")
 _EMPHASIS = etree.XPath("//strong|//b|//big|//h1|//h2|//h3|//h4|//h5|//h6|//font[@size]"
                         "|//*[contains(@class, 'title')]")
 
@@ -426,6 +428,12 @@ def extract_html(html: str, article: Article, state: Any = None,
     if len(paras) > 1 and not article.title and sum(map(len, paras[1:6])) >= 60 \
             and _weak_title(title, head_only, paras) and _heading_line(root, paras[0]):
         title = paras.pop(0)  # a blog's or forum's post title, under a head naming the site
+        for k in range(min(2, len(paras) - 1)):  # under it, or under the writer's name
+            if _SUBTITLE.match(paras[k]) and not _NOT_TITLE_END.search(paras[k]):
+                title += paras.pop(k)  # 犬儒病(上)——当代中国的精神危机 (上)
+                break
+            if not _BYLINE_ONLY.match(paras[k]):
+                break
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
