@@ -123,6 +123,11 @@ def test_ascii_punctuation_typed_into_chinese_becomes_the_chinese_form(state, cf
     assert all(len(a) == len(b) for a, b in zip(art.paragraphs, art.original.paragraphs))
     assert art.scores["convert.normalised_chars"] == 10.0
     assert normalise("上市了!燧原", punctuation=False)[0] == "上市了!燧原"
+    # straight double quotes, paired in order, around Han text; an odd count is left alone
+    for raw, wide in (('狂奔的龙湖集团"暗伤"曝露', "狂奔的龙湖集团“暗伤”曝露"),
+                      ('他说"hello"和"你好"', '他说"hello"和“你好”'),
+                      ('屏幕5" 大的"好"', '屏幕5" 大的"好"'), ('"A" and "B"', '"A" and "B"')):
+        assert normalise(raw, punctuation=True)[0] == wide, raw
     off = convert.prepare(cfg)
     off.punctuation = False  # fullwidth_punctuation = false: as written
     assert _run(["上市了!燧原科技IPO获受理,拟募资"], off).paragraphs == [

@@ -8,8 +8,9 @@ ASCII punctuation typed into Chinese text (content farms and reposts write 上�
 拟募资60亿) becomes the Chinese form with ``punctuation``: , ; : ? ! right after a Han
 character or a Chinese closing mark, or right before a Han character or an opening mark (so
 1,000, 3:2, http://a.b/?x=1 and "Python: a language" stay), and ( ) around text holding a Han
-character ((图), (简称“燧原”); (2024) and (GPU) stay). The period is never touched (3.5, U.S.,
-...). One character for one, so every offset stays.
+character ((图), (简称“燧原”); (2024) and (GPU) stay), and so do straight double quotes
+around such text ("暗伤" → “暗伤”). The period is never touched (3.5, U.S., ...). One character
+for one, so every offset stays.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _CLOSING = frozenset("”’）》」』】")
 _OPENING = frozenset("“‘（《「『【")
 _PAREN = re.compile(r"\(([^()\n]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][^()\n]*)\)")
 _WIDE = str.maketrans(",;:?!", "，；：？！")
+_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _han(ch: str) -> bool:
@@ -59,13 +61,31 @@ def _widen_marks(text: str) -> str:
     return "".join(parts)
 
 
+def _curl_quotes(line: str) -> str:
+    """Straight double quotes, paired in order, around text holding a Han character:
+    龙湖集团"暗伤"曝露 → 龙湖集团“暗伤”曝露; "hello" stays. A line with an odd number of them
+    (an inch mark: 5" 屏) is left as it is."""
+    parts = line.split('"')
+    if len(parts) < 3 or len(parts) % 2 == 0:
+        return line
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        inner = parts[i]
+        out.append(f"“{inner}”" if _HAN_CHAR.search(inner) else f'"{inner}"')
+        out.append(parts[i + 1])
+    return "".join(out)
+
+
 def normalise(text: str, punctuation: bool = False) -> tuple[str, int]:
     """The normalised text and the number of characters changed."""
     out = text.translate(TABLE) if NEEDS_RE.search(text) is not None else text
     if punctuation:
         if "(" in out:
             out = _PAREN.sub(lambda m: f"（{m[1]}）", out)
-        out = _widen_marks(out)
+        if '"' in out:
+            out = "\n".join(map(_curl_quotes, out.split("\n")))
+        if "," in out or ":" in out or "!" in out or "?" in out or ";" in out:
+            out = _widen_marks(out)  # (str.__contains__ is a fast search; the pattern is not)
     if out is text:  # the common case costs one C-level scan
         return text, 0
     return out, differing(text, out)  # one character for one: count by position
