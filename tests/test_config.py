@@ -95,6 +95,16 @@ def test_the_shipped_defaults_are_within_their_bounds():
         assert key in data[section], f"{section}.{key}"
 
 
+def test_the_choices_are_the_stages_own():
+    """The stages keep their own checks for configs built in code: the same values."""
+    from pipeline.config_bounds import CHOICES
+    from pipeline.stages.convert import TAIWAN_MODES
+    from pipeline.stages.convert.opencc_config import BASE_VARIANTS
+
+    assert set(CHOICES["convert", "profile"]) == set(BASE_VARIANTS)
+    assert CHOICES["convert", "taiwan_phrases"] == TAIWAN_MODES
+
+
 def test_bad_values_stop_a_run_before_any_work_with_one_line(tmp_path: Path):
     conf = tmp_path / "pipeline.toml"
     conf.write_text("[convert]\nprofile = 'foo'\n", "utf-8")
