@@ -249,3 +249,34 @@ def test_a_ray_node_without_the_driver_s_folder_says_so_for_each_relative_input(
     assert relative.entry.status == "failed" and relative.entry.error.startswith(
         "not on this Ray node: the folder zhnews runs in")
     assert absolute.entry.status == "ok" and len(list(articles)) == 1
+
+
+def test_a_closed_window_ends_rays_iterator_before_ray_is_shut_down():
+    """Ending Ray's row iterator needs Ray up. A window closed early (Ctrl-C) left it to the
+    garbage collector, which could run after ray.shutdown() and print a traceback; close()
+    now waits for the thread to end it."""
+    import time
+
+    from pipeline.engine.ray import _Window
+
+    ray_up = [True]
+    ended: list[bool] = []
+
+    def rows():
+        try:
+            for i in range(1000):
+                yield {"i": i, "payload": b""}
+        finally:
+            time.sleep(0.2)  # Ray's executor takes a moment to shut its operators down
+            ended.append(ray_up[0])
+
+    class Dataset:
+        def iter_rows(self):
+            return rows()
+
+    window = _Window([], Dataset())
+    time.sleep(0.3)  # the thread fills the queue and waits to put the next row
+    window.close()
+    ray_up[0] = False  # what the caller does next: ray.shutdown()
+    window.thread.join(5)
+    assert ended == [True]

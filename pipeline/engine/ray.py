@@ -14,6 +14,7 @@ as a py_module.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -299,6 +300,7 @@ class _Window:
 
     _END = object()
     QUEUED = 16
+    CLOSE_WAIT = 10.0  # seconds close() waits for the thread (a put polls every 0.5 s)
 
     def __init__(self, units: list[Unit], ds: Any) -> None:
         self.units = units
@@ -317,12 +319,20 @@ class _Window:
         return False
 
     def _drain(self, ds: Any) -> None:
+        rows = iter(ds.iter_rows())
         try:
-            for row in ds.iter_rows():
+            for row in rows:
                 if not self._put(row):
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the driver's thread
             self._put(exc)
+        finally:
+            # Ray's iterator ends its execution when closed, and that needs Ray up: left to
+            # the garbage collector after ray.shutdown(), it printed a traceback (Ctrl-C).
+            close = getattr(rows, "close", None)
+            if close is not None:
+                with contextlib.suppress(Exception):  # Ray already gone: nothing to end
+                    close()
         self._put(self._END)
 
     def results(self) -> Iterator[Result]:
@@ -340,8 +350,10 @@ class _Window:
             raise ZhnewsError(f"Ray returned {expected} results for {len(self.units)} units")
 
     def close(self) -> None:
-        """Stop taking rows: the thread ends at its next row (or when Ray is shut down)."""
+        """Stop taking rows, and give the thread a moment to close Ray's iterator before the
+        caller shuts Ray down: it ends at its next row (or when Ray is shut down)."""
         self.stop.set()
+        self.thread.join(timeout=self.CLOSE_WAIT)
 
 
 def _payloads(windows: Iterator[list[Unit]], cfg: Any, names: tuple[str, ...],
