@@ -221,11 +221,8 @@ def cmd_article_stage(args: argparse.Namespace) -> int:
     if args.text:
         return _text_mode(args.command, module, cfg, dry_run, force)
     args.input = _input_or_stdin(args, " (or --text to read plain text)")
-    state = module.prepare(cfg)
-    if force:
-        state.use_gate = False
+    state = _stage_state(module, cfg, dry_run, force)
     if dry_run:
-        state.dry_run = True
         for article in _read_articles(args.input):
             _list_repairs(module.process(article, state))
         return 0
@@ -238,6 +235,16 @@ def cmd_article_stage(args: argparse.Namespace) -> int:
 
     _write_articles(args.output, processed())
     return 0
+
+
+def _stage_state(module, cfg, dry_run: bool, force: bool):
+    """The stage's prepared state, with repair's --dry-run and --force applied."""
+    state = module.prepare(cfg)
+    if force:
+        state.use_gate = False
+    if dry_run:
+        state.dry_run = True
+    return state
 
 
 def _list_repairs(article) -> None:
@@ -254,11 +261,7 @@ def _text_mode(name: str, module, cfg, dry_run: bool = False, force: bool = Fals
     lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
     article = Article(id="0" * 16, source=Source(path="-", format="text"))
     article.set_paragraphs(lines)
-    state = module.prepare(cfg)
-    if force:
-        state.use_gate = False
-    if dry_run:
-        state.dry_run = True
+    state = _stage_state(module, cfg, dry_run, force)
     out = module.process(article, state)
     write = sys.stdout.write
     if out is None:

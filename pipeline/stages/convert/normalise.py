@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.stages.convert.detect import HAN_RE
 from pipeline.stages.convert.diffcount import differing
 
 QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
@@ -35,13 +36,9 @@ NEEDS_RE = re.compile("[「」『』０-９Ａ-Ｚａ-ｚ]")
 _MARKS = re.compile(r"[,;:?!]+")
 _CLOSING = frozenset("”’）》」』】")
 _OPENING = frozenset("“‘（《「『【")
-_PAREN = re.compile(r"\(([^()\n]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][^()\n]*)\)")
+_PAREN = re.compile(f"\\(([^()\\n]*{HAN_RE.pattern}[^()\\n]*)\\)")
 _WIDE = str.maketrans(",;:?!", "，；：？！")
-_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def _han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+_han = HAN_RE.match  # one character: a Han character?
 
 
 def _widen_marks(text: str) -> str:
@@ -71,7 +68,7 @@ def _curl_quotes(line: str) -> str:
     out = [parts[0]]
     for i in range(1, len(parts), 2):
         inner = parts[i]
-        out.append(f"“{inner}”" if _HAN_CHAR.search(inner) else f'"{inner}"')
+        out.append(f"“{inner}”" if HAN_RE.search(inner) else f'"{inner}"')
         out.append(parts[i + 1])
     return "".join(out)
 
@@ -86,6 +83,6 @@ def normalise(text: str, punctuation: bool = False) -> tuple[str, int]:
             out = "\n".join(map(_curl_quotes, out.split("\n")))
         if "," in out or ":" in out or "!" in out or "?" in out or ";" in out:
             out = _widen_marks(out)  # (str.__contains__ is a fast search; the pattern is not)
-    if out is text:  # the common case costs one C-level scan
+    if out is text:  # nothing to translate and no ASCII mark: a few C-level scans
         return text, 0
     return out, differing(text, out)  # one character for one: count by position

@@ -203,6 +203,23 @@ def _weak_title(title: str | None, head_only: bool, paras: list[str]) -> bool:
     return len(grams & body) < 0.25 * len(grams)
 
 
+def _title_from_body(root: HtmlElement, title: str | None, head_only: bool,
+                     paras: list[str]) -> str | None:
+    """A blog's or forum's post title, under a head naming the site: the body's first line,
+    taken out of ``paras`` with a subtitle line under it or under the writer's name
+    (犬儒病(上)——当代中国的精神危机 (上)); else ``title`` as it was."""
+    if len(paras) < 2 or sum(map(len, paras[1:6])) < 60 \
+            or not _weak_title(title, head_only, paras) or not _heading_line(root, paras[0]):
+        return title
+    title = paras.pop(0)
+    for k in range(min(2, len(paras) - 1)):
+        if _SUBTITLE.match(paras[k]) and not _NOT_TITLE_END.search(paras[k]):
+            return title + paras.pop(k)
+        if not _BYLINE_ONLY.match(paras[k]):
+            break
+    return title
+
+
 def _heading_line(root: HtmlElement, line: str) -> bool:
     """``line`` reads as a title (4 to 40 characters, not a sentence, a label or a section's
     heading) and the page sets it off as one: bold, big, a heading, or an element classed as
@@ -425,15 +442,7 @@ def extract_html(html: str, article: Article, state: Any = None,
                     article.removed.append(Removal(reason="title", text=para))
                 paras = paras[:i] + paras[i + 1:]
                 break
-    if len(paras) > 1 and not article.title and sum(map(len, paras[1:6])) >= 60 \
-            and _weak_title(title, head_only, paras) and _heading_line(root, paras[0]):
-        title = paras.pop(0)  # a blog's or forum's post title, under a head naming the site
-        for k in range(min(2, len(paras) - 1)):  # under it, or under the writer's name
-            if _SUBTITLE.match(paras[k]) and not _NOT_TITLE_END.search(paras[k]):
-                title += paras.pop(k)  # 犬儒病(上)——当代中国的精神危机 (上)
-                break
-            if not _BYLINE_ONLY.match(paras[k]):
-                break
+    title = _title_from_body(root, title, head_only, paras)
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
