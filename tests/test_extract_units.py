@@ -496,6 +496,20 @@ def test_a_title_repeated_after_a_portals_label_leaves_the_body(state):
     assert any(r.reason == "title" and r.text == "原创最不愁吃肉的国家" for r in art.removed)
 
 
+def test_a_toutiao_gallerys_picture_counter_is_not_its_caption(state):
+    """A toutiao gallery shows its first caption after a counter <em>1</em>/10; the page is
+    saved without its address, so its links name the site."""
+    links = "".join(f'<a href="https://www.toutiao.com/c/{i}/">频道{i}</a>' for i in range(6))
+    caption = ("当全世界绝大部分国家都在为能够吸引中国游客到来而绞尽脑汁的时候，只有这么一个国家"
+               "一脸淡定，一副你们爱来不来的样子，这个国家便是蒙古国。")
+    page = ("<html><head><title>最不愁吃肉的国家-今日头条</title></head><body>"
+            f"<div class='nav'>{links}</div><div class='info-box'><h2 class='title'>"
+            "最不愁吃肉的国家</h2><div class='abstract'><span class='abstract-index'>"
+            f"<em>1</em>/10</span> {caption}</div></div></body></html>").encode()
+    (art,), _ = _run(page, "t.html", state)
+    assert art.paragraphs[-1] == caption and "1/10" not in art.text
+
+
 def test_blog_writer_from_the_links_to_their_page(state):
     """WordPress links the writer's page and filters categories and months by the same id."""
     side = ('<a href="http://blog.example.com/?author=102">太小心</a>'
