@@ -58,7 +58,7 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("https://www.gov.cn/", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
-    art = _clean([BODY[0], line, BODY[1]], state)
+    art = _clean([line, *BODY], state)
     assert art.paragraphs == BODY
     assert [(r.reason, r.text) for r in art.removed] == [(reason, line)]
 
@@ -81,6 +81,23 @@ def test_a_follow_us_promo_at_the_end_cuts_the_rest(state, tail):
     art = _clean(BODY + tail, state)
     assert art.paragraphs == BODY
     assert [r.text for r in art.removed] == tail
+
+
+def test_an_empty_editor_label_at_the_foot_takes_the_box_after_it(state):
+    """An editor's label the template left empty, then its related box: all of it goes. The
+    link home glued to a line is cut out of it."""
+    box = ["香港警方：8.31示威行动未发生致命事件，谴责造谣者", "港铁公司车务营运总监表示……", ",南方都市报"]
+    art = _clean([*BODY, "作者：余毅菁 向雪妮返回富达，查看更多", "责任编辑：", *box], state)
+    assert art.paragraphs == [*BODY, "作者：余毅菁 向雪妮"]
+    assert [(r.reason, r.text) for r in art.removed] == [
+        ("inline-chrome", "返回富达，查看更多"),
+        *[("trailing-chrome", t) for t in ["责任编辑：", *box]]]
+    # a line that is chrome and a tail marker (往期回顾) cuts the list after it at the foot
+    art = _clean([*BODY, "往期回顾", "美企撤离中国？", "越南拒用中国5G"], state)
+    assert art.paragraphs == BODY and len(art.removed) == 3
+    # and goes alone above the body
+    art = _clean(["责任编辑：", *BODY], state)
+    assert art.paragraphs == BODY and [r.reason for r in art.removed] == ["chrome"]
 
 
 def test_tail_marker_near_the_top_does_not_cut(state):

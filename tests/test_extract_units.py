@@ -253,6 +253,7 @@ def test_relative_dates_need_the_crawl_time():
      ["范文靖"], [], "甲子光年"),
     ("原创： 路闻卓立编译 人民币交易与研究", ["路闻卓立"], [], "人民币交易与研究"),
     ("编辑|禤志杰", [], ["禤志杰"], None),
+    ("采写：南都记者 余毅菁 向雪妮", ["余毅菁", "向雪妮"], [], None),  # 南都记者 is a role
 ])
 def test_bylines_keep_author_editor_outlet_apart(line, authors, editors, publisher):
     found = md.Byline()
@@ -508,6 +509,18 @@ def test_a_toutiao_gallerys_picture_counter_is_not_its_caption(state):
             f"<em>1</em>/10</span> {caption}</div></div></body></html>").encode()
     (art,), _ = _run(page, "t.html", state)
     assert art.paragraphs[-1] == caption and "1/10" not in art.text
+
+
+def test_a_foot_that_repeats_the_credit_leaves_the_body_as_a_byline(state):
+    """A site's foot: the credit, then the writers again with the link home glued on
+    (作者：余毅菁 向雪妮返回富达，查看更多), an empty editor label and a related box."""
+    foot = ("<p>采写：南都记者 余毅菁 向雪妮</p><p>作者：余毅菁 向雪妮<a href='/'>返回富达，查看更多</a>"
+            "</p><p>责任编辑：</p><blockquote><p>香港警方：示威行动未发生致命事件</p></blockquote>")
+    (art,), _ = _run(_page(f"<div class='post'>{ARTICLE}{foot}</div>"), "n.html", state)
+    assert art.authors == ["余毅菁", "向雪妮"]
+    assert not any("余毅菁" in p for p in art.paragraphs)  # the box after is clean's to cut
+    byline = [r.text for r in art.removed if r.reason == "byline"]
+    assert byline == ["采写：南都记者 余毅菁 向雪妮", "作者：余毅菁 向雪妮返回富达，查看更多"]
 
 
 def test_blog_writer_from_the_links_to_their_page(state):

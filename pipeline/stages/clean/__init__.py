@@ -41,15 +41,17 @@ def clean_lines(paragraphs: list[str], rules: LineRules, removed: list[Removal])
     before = 0
     for i, para in enumerate(paragraphs):
         before += len(para)
+        in_tail = before - len(para) >= max(TAIL_MIN_CHARS, TAIL_FROM * total)
         reason = rules.classify(para)
-        if reason is not None:
+        # a line that is chrome by itself but also marks a tail (an editor's label left
+        # empty at a page's foot) takes what follows with it there
+        if reason is not None and not (in_tail and rules.starts_tail(para)):
             removed.append(Removal(reason=reason, text=para.strip()))
             continue
         stripped = " ".join(strip_tags(para).split()) if "<" in para else para.strip()
         if not stripped:
             continue
-        if before - len(para) >= max(TAIL_MIN_CHARS, TAIL_FROM * total) \
-                and rules.starts_tail(stripped):
+        if in_tail and rules.starts_tail(stripped):
             removed.extend(Removal(reason="trailing-chrome", text=p.strip())
                            for p in paragraphs[i:] if p.strip())
             break

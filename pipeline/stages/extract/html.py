@@ -483,8 +483,11 @@ def extract_html(html: str, article: Article, state: Any = None,
             top.append(para)
             continue
         edge = i < EDGE_LINES or end_edge - 4 <= i < end_edge
-        if edge and len(para) <= 80 and metadata.scan_byline(para, found) \
-                and metadata.is_byline_line(para):
+        # read without inline chrome: 作者：余毅菁 向雪妮返回富达，查看更多 is a byline
+        line = para if line_rules is None or not edge else line_rules.cut_inline(para)[0]
+        # a byline naming people already found (the foot repeating the credit) goes too
+        if edge and len(line) <= 80 and metadata.is_byline_line(line) \
+                and (metadata.scan_byline(line, found) or _names_known(line, found)):
             article.removed.append(Removal(reason="byline", text=para))
             (top if not kept else bottom).append(para)
             continue
@@ -558,6 +561,14 @@ def _author_link(root: HtmlElement, found: metadata.Byline) -> None:
     top = max(ids, key=ids.__getitem__)
     if ids[top] * 4 >= sum(ids.values()) * 3 and top in named:
         found.add(found.authors, named[top])
+
+
+def _names_known(line: str, found: metadata.Byline) -> bool:
+    """Every person the byline ``line`` names is already among ``found``'s."""
+    probe = metadata.Byline()
+    metadata.scan_byline(line, probe)
+    named = probe.authors + probe.editors
+    return bool(named) and all(n in found.authors or n in found.editors for n in named)
 
 
 def _chrome_tail(paras: list[str], line_rules: Any) -> int:

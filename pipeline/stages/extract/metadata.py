@@ -232,6 +232,8 @@ _OUTLETISH = re.compile(
     r"|^(?:网易|網易|腾讯|騰訊|新浪|搜狐|凤凰|鳳凰|今日头条|今日頭條|百家号|百家號|澎湃|界面|财新|財新)"
 )
 _NAME_TAIL = re.compile(r"(报道|報道|摄|攝|供图|供圖|发自|發自|文|图|圖)$")
+# A role, not a person: 南都记者 (an outlet's short name and 记者) before the names.
+_ROLE = re.compile(r"(?:记者|記者|通讯员|通訊員|编辑|編輯|特派员|特派員)$")
 
 
 @dataclass
@@ -244,7 +246,8 @@ class Byline:
         added = False
         for name in _people(names):
             name = _NAME_TAIL.sub("", name) if len(name) > 3 else name
-            if len(name) < 2 or name in _FALSE_NAMES or name in target or is_outlet(name):
+            if len(name) < 2 or name in _FALSE_NAMES or name in target or is_outlet(name) \
+                    or _ROLE.search(name):
                 continue
             if name in self.authors or name in self.editors:
                 continue
