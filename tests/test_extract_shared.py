@@ -32,3 +32,15 @@ def test_portal_pages_never_crash_and_have_bodies():
     for path, art, err in run_pages(_pages(base)):
         assert err is None, f"{path.name}: {err}"
         assert art is not None and art.text, path.name
+
+
+def test_a_stock_sites_one_paragraph_report_is_dated_by_its_own_dateline():
+    """mingridapan-1: the body starts after its title (not at the crumbs and 上一篇 above it),
+    and the date is the article's 发布时间, not the previous article's in the link above."""
+    from tests.eval.eval_extraction import run_pages
+
+    page = shared_path("extraction", "portal-pages") / "mingridapan-1.html"
+    ((_path, art, err),) = run_pages([page])
+    assert err is None
+    assert art.published_at.startswith("2019-09-26")
+    assert art.paragraphs[0].startswith("联合国贸发会议发布了《2019年贸易和发展报告》")

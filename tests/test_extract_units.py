@@ -523,6 +523,35 @@ def test_a_foot_that_repeats_the_credit_leaves_the_body_as_a_byline(state):
     assert byline == ["采写：南都记者 余毅菁 向雪妮", "作者：余毅菁 向雪妮返回富达，查看更多"]
 
 
+def test_the_body_starts_at_its_title_under_the_pages_chrome():
+    """An extractor that took in the breadcrumb and 上一篇 / 下一篇 above the title: the body
+    starts after the title; lines above a title that are sentences keep it where it was."""
+    from pipeline.stages.extract.html import _from_title
+
+    title = "最新出炉联合国贸发报告：2019年全球经济增长率降至2.3%"
+    above = ["20190926|国贸|增长率|全球经济", "上一篇 :", "今日股市行情分析--2019年8月19日",
+             "下一篇 :", "没有了", "主页", ">", "股市消息实时播报", ">"]
+    body = ["发布时间： 2019-09-26 10:09:11", "联合国贸发会议发布了《2019年贸易和发展报告》。",
+            *[f"第{i}段。" for i in range(10)]]
+    removed: list = []
+    assert _from_title([*above, title, *body], title, removed) == body
+    assert [r.reason for r in removed] == ["above-title"] * len(above) + ["title"]
+    lede = ["新华社北京电 国家统计局今天发布数据。", *above[1:]]
+    assert _from_title([*lede, title, *body], title, []) == [*lede, title, *body]
+
+
+def test_a_head_title_loses_the_name_its_front_page_links_carry(state):
+    """…GPU-EDN 电子技术设计, where the page links its front page as 电子技术设计."""
+    page = ("<html><head><title>阿里发布最强AI芯片，一块顶十块GPU-EDN 电子技术设计</title></head><body>"
+            '<div class="nav"><a href="http://www.ednchina.com/">电子技术设计</a></div>'
+            f"<div class='article'>{ARTICLE}</div></body></html>").encode()
+    (art,), _ = _run(page, "e.html", state)
+    assert art.title == "阿里发布最强AI芯片，一块顶十块GPU"
+    # a hyphen whose tail no front-page link names stays
+    (art,), _ = _run(page.replace(b"http://www.ednchina.com/", b"/news/1.html"), "e.html", state)
+    assert art.title.endswith("GPU-EDN 电子技术设计")
+
+
 def test_blog_writer_from_the_links_to_their_page(state):
     """WordPress links the writer's page and filters categories and months by the same id."""
     side = ('<a href="http://blog.example.com/?author=102">太小心</a>'

@@ -149,15 +149,36 @@ def page_title(root: HtmlElement, meta: dict[str, str]) -> tuple[str | None, boo
             return text, False
     if og:
         return og, False
-    return _head_title(raw), True
+    return _head_title(raw, _home_names(root)), True
 
 
-def _head_title(raw: str) -> str | None:
-    """The head's <title> text ``raw`` without the site's name."""
+# A link to the site's front page: its text is the site's name (电子技术设计).
+_HOME_HREF = re.compile(r"^(?:(?:https?:)?//[^/?#\s]+/?|/)(?:index\.(?:s?html?|php|aspx?))?$",
+                        re.IGNORECASE)
+_HYPHEN_TAIL = re.compile(r"(?<=[^-\s])-([^-]{2,24})$")
+
+
+def _home_names(root: HtmlElement) -> list[str]:
+    names = []
+    for a in root.xpath("//a[@href]"):
+        if _HOME_HREF.match(a.get("href", "").strip()):
+            text = " ".join(a.text_content().split())
+            if 2 <= len(text) <= 20 and text not in names:
+                names.append(text)
+    return names
+
+
+def _head_title(raw: str, home: list[str] = ()) -> str | None:
+    """The head's <title> text ``raw`` without the site's name: a tail after a bare hyphen
+    that reads like a site's or section's name, or ends with the name the page's links to its
+    front page carry (…GPU-EDN 电子技术设计)."""
     if not raw:
         return None
     while (stripped := _TITLE_SITE_TAIL.sub("", raw)) != raw and stripped:
         raw = stripped
+    m = _HYPHEN_TAIL.search(raw)
+    if m and m.start() >= 4 and any(m[1].strip().endswith(name) for name in home):
+        raw = raw[:m.start()]
     parts = [p for p in _TITLE_SPLIT.split(raw) if p]
     return max(parts[:2], key=len) if parts else raw
 
@@ -201,6 +222,31 @@ def _weak_title(title: str | None, head_only: bool, paras: list[str]) -> bool:
         return True
     body = _bigrams("\n".join(paras[:30]))
     return len(grams & body) < 0.25 * len(grams)
+
+
+# Lines above a title found deeper in the body are the page's chrome when each is this short
+# and none is a sentence (a breadcrumb, 上一篇 / 下一篇, a tag line).
+ABOVE_TITLE_MAX = 30
+_SENTENCE = re.compile(r"[。！？!?]")
+
+
+def _from_title(paras: list[str], title: str | None, removed: list[Removal]) -> list[str]:
+    """The body from its title on, where the extractor took in the page's chrome above it:
+    the title is a line past the top few, in the first half, under only short lines that are
+    not sentences. Those lines and the title leave the body, recorded."""
+    if not title or len(title.strip()) < 6:
+        return paras
+    want = title.strip()
+    for i in range(EDGE_LINES, len(paras) // 2 + 1):
+        if paras[i].strip() != want:
+            continue
+        above = paras[:i]
+        if all(len(p) <= ABOVE_TITLE_MAX and not _SENTENCE.search(p) for p in above):
+            removed.extend(Removal(reason="above-title", text=p) for p in above)
+            removed.append(Removal(reason="title", text=paras[i]))
+            return paras[i + 1:]
+        break
+    return paras
 
 
 def _title_from_body(root: HtmlElement, title: str | None, head_only: bool,
@@ -442,6 +488,7 @@ def extract_html(html: str, article: Article, state: Any = None,
                     article.removed.append(Removal(reason="title", text=para))
                 paras = paras[:i] + paras[i + 1:]
                 break
+    paras = _from_title(paras, title, article.removed)
     title = _title_from_body(root, title, head_only, paras)
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
@@ -521,7 +568,7 @@ def extract_html(html: str, article: Article, state: Any = None,
         site_name = _wechat_account(html) or site_name
     article.publisher = article.publisher or found.publisher or site_name
     article.published_at = article.published_at or _find_date(
-        meta, header, top + kept + bottom, footer, article.source.crawled_at) \
+        meta, header + top, kept + bottom, footer, article.source.crawled_at) \
         or _script_date(html)
     if not article.authors and article.published_at and len(article.published_at) > 10:
         signed = [r.text for r in article.removed if r.reason == "chrome-node"]
