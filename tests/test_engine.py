@@ -431,32 +431,3 @@ def test_a_record_warcio_cannot_read_is_named_by_its_number_in_the_whole_file(
     assert whole.entry.warnings == expected
     assert [w for part in parts for w in part.entry.warnings] == expected
     assert len(whole.articles) == sum(len(p.articles) for p in parts) == 59
-
-
-def test_a_ctrl_c_lost_inside_ray_still_stops_the_run_at_its_next_result():
-    """Ray's code polls for signals while the driver waits in it; a poll that drops the
-    KeyboardInterrupt must not let the run go on (one CI run finished a run told to stop)."""
-    import os
-    import signal
-    import time
-
-    from pipeline.engine.ray import _CtrlC
-
-    def results():
-        yield 1
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.5)  # the handler runs here and raises
-        except KeyboardInterrupt:
-            pass  # what such a poll does with it
-        yield 2
-        yield 3
-
-    before = signal.getsignal(signal.SIGINT)
-    got = []
-    with pytest.raises(KeyboardInterrupt), _CtrlC() as ctrl_c:
-        for item in results():
-            ctrl_c.check()
-            got.append(item)
-    assert got == [1]
-    assert signal.getsignal(signal.SIGINT) is before

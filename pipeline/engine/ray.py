@@ -19,7 +19,6 @@ import gc
 import logging
 import os
 import queue
-import signal
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -247,47 +246,10 @@ def stream(inputs: Iterable[InputFile], cfg: Any, names: tuple[str, ...],
         windows = _windows(chain([first], planned), max(WINDOW_UNITS, 16 * cpus),
                            max(int(store * WINDOW_STORE_SHARE), 2 * cpus * split))
         kinds = input_kinds(input_sizes(inputs))
-        with _CtrlC() as ctrl_c:
-            for streamed in group(_payloads(windows, cfg, names, kinds, ray, cpus, split)):
-                ctrl_c.check()
-                yield streamed
-            ctrl_c.check()
+        yield from group(_payloads(windows, cfg, names, kinds, ray, cpus, split))
     finally:
         if started:
             ray.shutdown()
-
-
-class _CtrlC:
-    """Remembers a Ctrl-C for the length of a Ray run, so that it stops the run even where
-    its KeyboardInterrupt is lost. Ray's own code polls for signals while the driver's main
-    thread is inside it, and a poll that turns the interrupt into a status its caller drops
-    ends it there: one CI run finished a run it had been told to stop (exit 0). The run then
-    stops at its next result, with the usual KeyboardInterrupt."""
-
-    def __init__(self) -> None:
-        self.seen = False
-        self._old: Any = None
-
-    def __enter__(self) -> _CtrlC:
-        if threading.current_thread() is threading.main_thread():
-            old = signal.getsignal(signal.SIGINT)
-            if callable(old):  # not SIG_IGN or SIG_DFL: someone handles Ctrl-C
-                self._old = old
-                signal.signal(signal.SIGINT, self._on_sigint)
-        return self
-
-    def _on_sigint(self, signum: int, frame: Any) -> None:
-        self.seen = True
-        self._old(signum, frame)
-
-    def check(self) -> None:
-        if self.seen:
-            raise KeyboardInterrupt
-
-    def __exit__(self, *exc: object) -> None:
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-            self._old = None
 
 
 def _windows(units: Iterator[Unit], max_units: int, max_bytes: int) -> Iterator[list[Unit]]:
