@@ -178,6 +178,15 @@ def test_a_cluster_that_refuses_the_token_is_named_with_the_fix(monkeypatch):
     assert "RAY_AUTH_MODE=token" in message and "\n" not in message
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT handled as in a run started from a terminal: a test session started as a
+    background job of a shell without job control ignores it, and a run it starts would
+    inherit that (and rightly ignore the signal)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_a_ray_run_cleanly_and_the_next_run_resumes_it(tmp_path: Path):
     """Ctrl-C (SIGINT to the run's process group) mid-run: `zhnews: interrupted`, exit 130,
     nothing from Ray on stderr (a window's thread used to start a new Ray instance after the
@@ -204,7 +213,7 @@ def test_ctrl_c_stops_a_ray_run_cleanly_and_the_next_run_resumes_it(tmp_path: Pa
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "-o", str(ray),
                              "-j", "2", "--no-progress", "--engine", "ray"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     journal = ray / ".zhnews-journal.jsonl"
     deadline = time.monotonic() + 240
     while proc.poll() is None and time.monotonic() < deadline:
