@@ -44,3 +44,14 @@ def test_a_stock_sites_one_paragraph_report_is_dated_by_its_own_dateline():
     assert err is None
     assert art.published_at.startswith("2019-09-26")
     assert art.paragraphs[0].startswith("联合国贸发会议发布了《2019年贸易和发展报告》")
+
+
+def test_an_institutions_page_takes_its_title_from_the_heading_over_the_dateline():
+    """gsc-1: <title>新闻动态--中国地理学会官网</title> names a section and the site; the
+    article's title is the h5 above 发布时间：2019-05-18 (outside the extracted body)."""
+    from tests.eval.eval_extraction import run_pages
+
+    page = shared_path("extraction", "portal-pages") / "gsc-1.html"
+    ((_path, art, err),) = run_pages([page])
+    assert err is None
+    assert art.title == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"

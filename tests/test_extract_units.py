@@ -552,6 +552,24 @@ def test_a_head_title_loses_the_name_its_front_page_links_carry(state):
     assert art.title.endswith("GPU-EDN 电子技术设计")
 
 
+def test_a_head_naming_only_the_site_gives_way_to_the_heading_above_the_body(state):
+    """An institution's page: <title>新闻动态--中国地理学会官网</title> (section, site), the
+    article's title in an h5 over its dateline."""
+    def page(heading: str) -> bytes:
+        return ("<html><head><title>新闻动态--中国地理学会官网</title></head><body>"
+                "<div class='nav'><h3>首页 - 新闻动态</h3></div><div class='news'>"
+                f"<h5>{heading}</h5><div class='ly'><b>发布时间：2019-05-18</b> "
+                f"<i>来源：中国地理学会</i></div><div class='detailCon'>{ARTICLE}</div></div>"
+                "</body></html>").encode()
+
+    (art,), _ = _run(page("2019年中国人文地理学术年会在重庆•西南大学成功举行！"), "g.html", state)
+    assert art.title == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"
+    assert art.published_at.startswith("2019-05-18")
+    # a line above the body that is a sentence is no title: the head's stays
+    (art,), _ = _run(page("本网讯，会议在重庆举行，"), "g.html", state)
+    assert art.title == "中国地理学会官网"
+
+
 def test_blog_writer_from_the_links_to_their_page(state):
     """WordPress links the writer's page and filters categories and months by the same id."""
     side = ('<a href="http://blog.example.com/?author=102">太小心</a>'

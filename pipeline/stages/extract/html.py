@@ -266,6 +266,34 @@ def _title_from_body(root: HtmlElement, title: str | None, head_only: bool,
     return title
 
 
+# A head title that names a site, not an article: 新闻动态--中国地理学会官网 (section, site).
+_SITE_NAME_END = re.compile(r"(?:官网|官網|官方网站|官方網站|网站|網站|首页|首頁|主页|主頁|门户|門戶)$")
+_HEADINGS = etree.XPath("//h1|//h2|//h3|//h4|//h5|//h6|//*[contains(@class, 'title')]")
+
+
+def _heading_texts(root: HtmlElement) -> set[str]:
+    return {" ".join(el.text_content().split()) for el in _HEADINGS(root)}
+
+
+def _reads_as_heading(line: str, headings: set[str]) -> bool:
+    """``line`` is a heading's whole text and reads as a title (a headline may end in ！ or ？,
+    not in a comma or a colon)."""
+    return line in headings and 4 <= len(line) <= 60 and _HAN_RUN.search(line) is not None \
+        and not re.search(r"[。，,：:；;、]$", line) and not metadata.is_date_only(line)
+
+
+def _heading_above(root: HtmlElement, header: list[str]) -> str | None:
+    """The article's title where the head names only the site: the heading right above the
+    body, past its dateline and byline lines (an institution's page puts it in an h5)."""
+    headings = _heading_texts(root)
+    for line in header[::-1][:6]:
+        if metadata.dateline_date(line) or metadata.is_date_only(line) \
+                or metadata.is_byline_line(line):
+            continue
+        return line if _reads_as_heading(line, headings) else None
+    return None
+
+
 def _heading_line(root: HtmlElement, line: str) -> bool:
     """``line`` reads as a title (4 to 40 characters, not a sentence, a label or a section's
     heading) and the page sets it off as one: bold, big, a heading, or an element classed as
@@ -490,10 +518,17 @@ def extract_html(html: str, article: Article, state: Any = None,
                 break
     paras = _from_title(paras, title, article.removed)
     title = _title_from_body(root, title, head_only, paras)
+    site_only = head_only and title is not None and _SITE_NAME_END.search(title) is not None
+    if site_only and len(paras) > 1 and _reads_as_heading(paras[0], _heading_texts(root)):
+        title = paras.pop(0)  # the body's first line, a heading: the extractor took it in
+        article.removed.append(Removal(reason="title", text=title))
+        site_only = False
     start = _locate(page, paras[0]) if paras else -1
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
     footer = page[end + 1:end + 6] if end >= 0 else []
+    if site_only:
+        title = _heading_above(root, header) or title
 
     found = metadata.Byline()
     header = metadata.join_labels(header)
