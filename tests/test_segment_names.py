@@ -43,6 +43,7 @@ def test_one_given_character_is_enough_in_three_but_not_beside_a_function_charac
     People's Daily 1998's last fifth."""
     tk = segment.prepare(cfg).tokenizer
     for text, name in (("建设部谭庆链同志说", "谭庆链"), ("坊村农民秦宪进听说", "秦宪进"),
+                       ("村支书刘少山介绍了情况", "刘少山"),  # 少 is no given-name character
                        ("新华社记者李欣摄", None), ("由方鸣任主任开始", None)):
         tokens = tk.cut(text, names=True)[0]
         if name:
@@ -70,8 +71,10 @@ def test_held_out_names_are_glued_with_few_false_glues():
 
     broken, exact, other = held_out_score()
     assert broken > 500
-    assert exact / broken >= 0.58  # 0.598 measured (0.556 before one given character did)
-    assert exact / (exact + other) >= 0.83  # 0.851
+    # 0.652 measured (0.598 while the given character had to follow the surname, 0.556
+    # before one given character did)
+    assert exact / broken >= 0.63
+    assert exact / (exact + other) >= 0.84  # 0.856
 
 
 def test_shipped_lists_are_what_the_corpus_gives():
