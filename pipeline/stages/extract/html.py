@@ -168,7 +168,7 @@ def _home_names(root: HtmlElement) -> list[str]:
     return names
 
 
-def _head_title(raw: str, home: list[str] = ()) -> str | None:
+def _head_title(raw: str, home: tuple[str, ...] | list[str] = ()) -> str | None:
     """The head's <title> text ``raw`` without the site's name: a tail after a bare hyphen
     that reads like a site's or section's name, or ends with the name the page's links to its
     front page carry (…GPU-EDN 电子技术设计)."""
@@ -276,16 +276,16 @@ def _heading_texts(root: HtmlElement) -> set[str]:
 
 
 def _reads_as_heading(line: str, headings: set[str]) -> bool:
-    """``line`` is a heading's whole text and reads as a title (a headline may end in ！ or ？,
-    not in a comma or a colon)."""
+    """``line`` is a heading's whole text and reads as a title. Unlike a body line read as a
+    blog's title (_heading_line), a headline in a heading may end in ！ or ？ (成功举行！), not in
+    a comma or a colon."""
     return line in headings and 4 <= len(line) <= 60 and _HAN_RUN.search(line) is not None \
         and not re.search(r"[。，,：:；;、]$", line) and not metadata.is_date_only(line)
 
 
-def _heading_above(root: HtmlElement, header: list[str]) -> str | None:
+def _heading_above(headings: set[str], header: list[str]) -> str | None:
     """The article's title where the head names only the site: the heading right above the
     body, past its dateline and byline lines (an institution's page puts it in an h5)."""
-    headings = _heading_texts(root)
     for line in header[::-1][:6]:
         if metadata.dateline_date(line) or metadata.is_date_only(line) \
                 or metadata.is_byline_line(line):
@@ -519,7 +519,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     paras = _from_title(paras, title, article.removed)
     title = _title_from_body(root, title, head_only, paras)
     site_only = head_only and title is not None and _SITE_NAME_END.search(title) is not None
-    if site_only and len(paras) > 1 and _reads_as_heading(paras[0], _heading_texts(root)):
+    headings = _heading_texts(root) if site_only else set()
+    if site_only and len(paras) > 1 and _reads_as_heading(paras[0], headings):
         title = paras.pop(0)  # the body's first line, a heading: the extractor took it in
         article.removed.append(Removal(reason="title", text=title))
         site_only = False
@@ -528,7 +529,7 @@ def extract_html(html: str, article: Article, state: Any = None,
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
     footer = page[end + 1:end + 6] if end >= 0 else []
     if site_only:
-        title = _heading_above(root, header) or title
+        title = _heading_above(headings, header) or title
 
     found = metadata.Byline()
     header = metadata.join_labels(header)

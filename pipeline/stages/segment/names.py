@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from pathlib import Path
 
-RULE = "names-3"  # bump when reads_as_name changes (it is in the names' digest, dict_hash)
+RULE = "names-3"  # bump when which names are glued changes (it is in the names' digest)
 SURNAME_SHARE = 0.2  # of a character's uses, as the first part of a tagged name
 GIVEN_SHARE = 0.2  # of a character's standalone uses, inside a given name
 MIN_COUNT = 2  # uses as a surname / in given names, below which a character is not listed
