@@ -117,6 +117,51 @@ def test_kill_9_then_resume_gives_the_uninterrupted_output(dump_and_baseline, tm
             assert b"restored from an interrupted run" in proc.stderr, where
 
 
+def _ended(pid: int) -> bool:
+    """The process is gone, or a zombie waiting to be reaped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kill_of_the_run_alone_ends_its_workers_and_the_next_run_resumes(dump_and_baseline,
+                                                                        tmp_path):
+    """`kill PID` of the run's own process (a scheduler's time limit, the OOM killer), not of
+    its whole group: its workers must not wait for work forever. They did, holding the output
+    folder's lock, so the next run was refused ("another zhnews run is writing …")."""
+    dump, expected = dump_and_baseline
+    out = tmp_path / "out"
+    args = ["run", str(dump), "-o", str(out), "-j", "2", "--no-progress"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and _journal_lines(out) < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        workers = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+                   .read_text().split()]
+        assert proc.poll() is None and workers, "the run ended before it could be killed"
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait()
+        deadline = time.monotonic() + 30
+        while not all(map(_ended, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(map(_ended, workers)), "a worker outlived its run"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    resumed = zhnews(*args)
+    assert b"restored from an interrupted run" in resumed.stderr
+    assert tree(out) == expected
+
+
 def _cfg():
     return config_mod.load(str(ROOT / "config" / "pipeline.toml"))
 

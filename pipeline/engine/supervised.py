@@ -27,10 +27,17 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _TICK_EVERY = 1.0  # seconds between two signs of life from a busy worker
+# The parent's ends of its workers' pipes. A forked worker inherits copies of them all, its
+# own pipe's included, and closes them first: else, when the parent dies without stopping it
+# (kill, the OOM killer), its pipe never reads as closed and it waits for work forever,
+# holding memory and the output folder's lock, so the next run is refused.
+_PARENT_ENDS: list[Connection] = []
 
 
 def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any],
             nice: int = 0) -> None:
+    for end in _PARENT_ENDS:  # empty under spawn: nothing was inherited
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     tune_gc()  # inherited under fork; set again for spawn
     if nice > 0:
@@ -54,22 +61,28 @@ def _worker(conn: Connection, func: Callable[[Any, Callable[[], None]], Any],
         if item is None:
             return
         last[0] = time.monotonic()
+        reply: list[Any]
         try:
             out = func(item, tick)
         except BaseException as exc:  # noqa: BLE001 - reported as this item's failure
-            conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
-        else:
-            if isinstance(out, bytes):  # sent as is: no pickled copy of a big payload
-                conn.send(("bytes", None))
-                conn.send_bytes(out)
-            else:
-                conn.send(("done", out))
+            reply = [("error", f"{type(exc).__name__}: {exc}"[:300])]
+        else:  # bytes are sent as they are: no pickled copy of a big payload
+            reply = [("bytes", None), out] if isinstance(out, bytes) else [("done", out)]
+        try:
+            for part in reply:
+                if isinstance(part, bytes):
+                    conn.send_bytes(part)
+                else:
+                    conn.send(part)
+        except OSError:  # the parent is gone (its end closed): stop quietly
+            return
 
 
 class _Slot:
     def __init__(self, ctx: Any, func: Callable, nice: int = 0) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(target=_worker, args=(child, func, nice), daemon=True)
+        _PARENT_ENDS.append(parent)  # before the fork: the worker closes its own copy too
         self.proc.start()
         child.close()
         self.conn: Connection = parent
@@ -94,6 +107,8 @@ class _Slot:
             self.proc.kill()
             self.proc.join()
         self.conn.close()
+        if self.conn in _PARENT_ENDS:
+            _PARENT_ENDS.remove(self.conn)
 
 
 def _death(exitcode: int | None) -> str:
