@@ -73,19 +73,26 @@ def _journal_lines(out: Path) -> int:
         return 0
 
 
-def _kill_at(args: list[str], out: Path, after_inputs: int, delay: float) -> bool:
-    """Start ``zhnews run``, SIGKILL it once the journal holds ``after_inputs`` inputs (+ a
-    random ``delay``); True if it was killed before finishing."""
+def _started_until(args: list[str], out: Path, after_inputs: int) -> subprocess.Popen:
+    """``zhnews run`` in a session of its own, once its journal holds ``after_inputs`` inputs
+    (or it ended, or five minutes passed)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _journal_lines(out) >= after_inputs + 1:  # +1: the header line
+            break
+        time.sleep(0.005)
+    return proc
+
+
+def _kill_at(args: list[str], out: Path, after_inputs: int, delay: float) -> bool:
+    """Start ``zhnews run``, SIGKILL it once the journal holds ``after_inputs`` inputs (+ a
+    random ``delay``); True if it was killed before finishing."""
+    proc = _started_until(args, out, after_inputs)
     try:
-        deadline = time.monotonic() + 300
-        while proc.poll() is None and time.monotonic() < deadline:
-            if _journal_lines(out) >= after_inputs + 1:  # +1: the header line
-                break
-            time.sleep(0.005)
         time.sleep(delay)
         finished = proc.poll() is not None
         if not finished:
@@ -135,14 +142,8 @@ def test_kill_of_the_run_alone_ends_its_workers_and_the_next_run_resumes(dump_an
     dump, expected = dump_and_baseline
     out = tmp_path / "out"
     args = ["run", str(dump), "-o", str(out), "-j", "2", "--no-progress"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = _started_until(args, out, 2)
     try:
-        deadline = time.monotonic() + 300
-        while proc.poll() is None and _journal_lines(out) < 3 and time.monotonic() < deadline:
-            time.sleep(0.005)
         workers = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
                    .read_text().split()]
         assert proc.poll() is None and workers, "the run ended before it could be killed"
