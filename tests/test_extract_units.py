@@ -552,6 +552,22 @@ def test_a_head_title_loses_the_name_its_front_page_links_carry(state):
     assert art.title.endswith("GPU-EDN 电子技术设计")
 
 
+def test_a_head_title_gives_way_to_the_headline_the_page_sets_off(state):
+    """zsnews / zyyfy: the <title> is the headline, a space and the section's or site's name;
+    the page prints the headline alone in bold (or a title-classed div)."""
+    def page(shown: str) -> bytes:
+        return ("<html><head><title>潘卓辉一行到众创金融街开展调研工作 东区办事处_中山网</title>"
+                f"</head><body><div class='nav'>东区办事处</div><p>{shown}</p>"
+                f"<div class='article'>{ARTICLE}</div></body></html>").encode()
+
+    (art,), _ = _run(page("<b>潘卓辉一行到众创金融街开展调研工作</b>"), "z.html", state)
+    assert art.title == "潘卓辉一行到众创金融街开展调研工作"
+    # printed but not set off, or set off with a different text: the head's title stands
+    for shown in ("潘卓辉一行到众创金融街开展调研工作", "<b>潘卓辉一行到众创金融街</b>"):
+        (art,), _ = _run(page(shown), "z.html", state)
+        assert art.title == "潘卓辉一行到众创金融街开展调研工作 东区办事处"
+
+
 def test_a_head_naming_only_the_site_gives_way_to_the_heading_above_the_body(state):
     """An institution's page: <title>新闻动态--中国地理学会官网</title> (section, site), the
     article's title in an h5 over its dateline."""

@@ -149,7 +149,29 @@ def page_title(root: HtmlElement, meta: dict[str, str]) -> tuple[str | None, boo
             return text, False
     if og:
         return og, False
-    return _head_title(raw, _home_names(root)), True
+    title = _head_title(raw, _home_names(root))
+    shown = _shown_headline(root, title)
+    return (shown, False) if shown else (title, True)
+
+
+# What may follow a headline in a head's <title> after a space: a section's or a site's name.
+_NAME_TAIL = re.compile(r"[^。！？!?，,；;：:]{2,24}")
+
+
+def _shown_headline(root: HtmlElement, title: str | None) -> str | None:
+    """The headline the page prints set off (bold, a heading, a title-classed element) where
+    the head's <title> adds a space and a section's or site's name to it (…开展调研工作 东区办事处;
+    …技能大赛 湖南省中医药研究院附属医院): the longest such text, at least 6 characters."""
+    if not title or " " not in title:
+        return None
+    best = None
+    for el in _EMPHASIS(root):
+        text = " ".join(el.text_content().split())
+        if len(text) >= 6 and title.startswith(text + " ") \
+                and _NAME_TAIL.fullmatch(title[len(text) + 1:]) \
+                and (best is None or len(text) > len(best)):
+            best = text
+    return best
 
 
 # A link to the site's front page: its text is the site's name (电子技术设计).
