@@ -55,3 +55,16 @@ def test_an_institutions_page_takes_its_title_from_the_heading_over_the_dateline
     ((_path, art, err),) = run_pages([page])
     assert err is None
     assert art.title == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"
+
+
+def test_a_163_video_players_caption_and_credit_leave_the_body():
+    """163-5: the player's caption (女民警1天拨100个电话，被电信停机 （来源：梨视频）) sits in
+    #endText above the commentary; the 163 rule drops .video-info, recorded."""
+    from tests.eval.eval_extraction import run_pages
+
+    page = shared_path("extraction", "portal-pages") / "163-5.html"
+    ((_path, art, err),) = run_pages([page])
+    assert err is None
+    assert "梨视频" not in art.text
+    assert any("梨视频" in r.text for r in art.removed)
+    assert art.paragraphs[1].startswith("认定诈骗和骚扰，不能省略必要的核实程序")
