@@ -68,3 +68,13 @@ def test_a_163_video_players_caption_and_credit_leave_the_body():
     assert "梨视频" not in art.text
     assert any("梨视频" in r.text for r in art.removed)
     assert art.paragraphs[1].startswith("认定诈骗和骚扰，不能省略必要的核实程序")
+
+
+def test_a_law_page_is_dated_by_the_line_under_its_title():
+    """sxmu-1: the law's name heads the page and the body; 发布时间: 2018-05-17 stands between."""
+    from tests.eval.eval_extraction import run_pages
+
+    page = shared_path("extraction", "portal-pages") / "sxmu-1.html"
+    ((_path, art, err),) = run_pages([page])
+    assert err is None
+    assert art.published_at == "2018-05-17"

@@ -736,3 +736,21 @@ def test_bad_inputs_fail_with_a_reason_never_a_crash(state, data, name):
         assert str(exc) and "\n" not in str(exc)
     else:
         assert all(a.source.format for a in arts)
+
+
+def test_a_short_first_line_printed_twice_starts_the_body_where_the_body_follows():
+    """sxmu-1: the law's name stands as the page's title over its dateline and again as the
+    body's first line; the body starts at the second, so the dateline is above the body."""
+    from pipeline.stages.extract.html import _body_start
+
+    law = "中华人民共和国监察法"
+    lede = "《中华人民共和国监察法》是为了推进全面依法治国，实现国家监察全面覆盖而制定的法律。"
+    page = ["首页", "纪检", law, "来源: | 发布时间: 2018-05-17 | 浏览次数: 2168", law, lede, "第一条"]
+    assert _body_start(page, [law, lede, "第一条"]) == 4
+    assert _body_start(page[:4] + [lede], [law, lede]) == 2  # printed once: where it stands
+
+
+def test_a_label_is_not_joined_with_markup_residue():
+    """A broken page's lines: 来源： then size="20" (an attribute's text) is no outlet."""
+    assert md.join_labels(["来源：", 'size="20"', "作者：", "茉莉"]) == [
+        "来源：", 'size="20"', "作者：茉莉"]

@@ -452,6 +452,24 @@ def _locate(lines: list[str], para: str, start: int = 0) -> int:
     return -1
 
 
+def _body_start(page: list[str], paras: list[str]) -> int:
+    """Where the body starts in the page's lines. A short first line (a law's name, a
+    heading) may stand higher up too, as the page's title over its dateline: the start is its
+    first place that the body's second line follows closely."""
+    start = _locate(page, paras[0]) if paras else -1
+    if start < 0 or len(paras) < 2 or len(paras[0]) > 16:
+        return start
+    probe = paras[1][:16]
+
+    def followed(i: int) -> bool:
+        return any(probe in line for line in page[i + 1:i + 3])
+
+    at = start
+    while at >= 0 and not followed(at):
+        at = _locate(page, paras[0], at + 1)
+    return at if at >= 0 else start
+
+
 def _find_date(meta: dict[str, str], header: list[str], body: list[str], footer: list[str],
                crawled_at: str | None) -> str | None:
     """Meta tags first; then the dateline nearest above the body, then below it.
@@ -546,7 +564,7 @@ def extract_html(html: str, article: Article, state: Any = None,
         title = paras.pop(0)  # the body's first line, a heading: the extractor took it in
         article.removed.append(Removal(reason="title", text=title))
         site_only = False
-    start = _locate(page, paras[0]) if paras else -1
+    start = _body_start(page, paras)
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
     footer = page[end + 1:end + 6] if end >= 0 else []

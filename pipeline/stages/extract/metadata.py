@@ -422,15 +422,21 @@ def is_byline_line(line: str) -> bool:
 _LABEL_ONLY = re.compile(rf"^(?:{AUTHOR_WORDS}|{EDITOR_WORDS}|{OUTLET_WORDS})\s*[:：]?$")
 
 
+# An attribute's text left in a broken page's lines (作者： then size="20"): not a value.
+_MARKUP_RESIDUE = re.compile(r"""[A-Za-z-]+\s*=\s*["']|[<>]""")
+
+
 def join_labels(lines: list[str]) -> list[str]:
-    """Rejoin a label the page put on its own line with its value: "作者：" + "安东尼"."""
+    """Rejoin a label the page put on its own line with its value: "作者：" + "安东尼", unless
+    the next line is markup's residue."""
     out: list[str] = []
     skip = False
     for i, line in enumerate(lines):
         if skip:
             skip = False
             continue
-        if _LABEL_ONLY.match(line) and i + 1 < len(lines):
+        if _LABEL_ONLY.match(line) and i + 1 < len(lines) \
+                and not _MARKUP_RESIDUE.search(lines[i + 1]):
             label = line if line.endswith((":", "：")) else line + "："
             out.append(label + lines[i + 1])
             skip = True
