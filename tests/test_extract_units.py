@@ -754,3 +754,13 @@ def test_a_label_is_not_joined_with_markup_residue():
     """A broken page's lines: 来源： then size="20" (an attribute's text) is no outlet."""
     assert md.join_labels(["来源：", 'size="20"', "作者：", "茉莉"]) == [
         "来源：", 'size="20"', "作者：茉莉"]
+
+
+def test_a_qq_page_is_dated_by_its_scripts_pubtime(state):
+    """qq.com prints no date in the page; its window.DATA carries "pubtime"."""
+    page = ("<html><head><title>儿歌一分钱被改成一元钱</title><script>window.DATA = {"
+            '"article_id": "20190907A081B0", "pubtime": "2019-09-07 19:02:26", "tags": "儿歌"};'
+            f"</script></head><body><div class='article'>{ARTICLE.replace('新华社北京1月29日电 ', '')}"
+            "</div></body></html>").encode()
+    (art,), _ = _run(page, "q.html", state)
+    assert art.published_at == "2019-09-07T19:02:26+08:00"

@@ -503,7 +503,7 @@ def _find_date(meta: dict[str, str], header: list[str], body: list[str], footer:
 # Publish times that only scripts carry: WeChat's `var ct = "1581517074"` and JSON fields.
 _SCRIPT_DATE = re.compile(
     r"""\bvar\s+(?:ct|publish_time|create_time)\s*=\s*["']([^"']{8,30})["']"""
-    r"""|["'](?:publish_?[Tt]ime|pubDate|datePublished)["']\s*:\s*["']?([^"',}]{8,30})"""
+    r"""|["'](?:publish_?[Tt]ime|pub_?[Tt]ime|pubDate|datePublished)["']\s*:\s*["']?([^"',}]{8,30})"""
 )
 
 
