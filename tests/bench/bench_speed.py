@@ -320,6 +320,34 @@ def whole(folder: Path, out: Path, cfg, workers: int, engine: str = "local",
     return seconds
 
 
+def alternated(folder: Path, out: Path, cfg, j: int, pairs: int, w1: float, wj: float) -> None:
+    """Print ``pairs`` pairs of ``-j 1`` / ``-j j`` wall times (the first is ``w1`` / ``wj``),
+    their median ratio and the ratio of the best of each."""
+    walls1, wallsj = [w1], [wj]
+    for k in range(pairs - 1):
+        # -j N first in every other pair: a host that speeds up or slows down during the
+        # runs then favours neither side of the median
+        for n in ((j, 1) if k % 2 == 0 else (1, j)):
+            (walls1 if n == 1 else wallsj).append(
+                whole(folder, out.with_name(f"{out.name}-j{n}-again"), cfg, n))
+    if len(walls1) > 1:
+        print(f"  -j 1 / -j {j} alternated {len(walls1)} times (the 2nd, 4th, ... pair ran "
+              f"-j {j} first): "
+              f"{', '.join(f'{a:.2f}/{b:.2f} s = {a / b:.2f}x' for a, b in zip(walls1, wallsj))}; "
+              f"median {median([a / b for a, b in zip(walls1, wallsj)]):.2f}x, "
+              f"best of each: {min(walls1) / min(wallsj):.2f}x")
+
+
+def confined(folder: Path, out: Path, cfg, j: int, wj: float) -> None:
+    """``-j 1`` with its driver and worker on one core, against the ``-j j`` run ``wj``: what
+    ``-j j`` gains over one core (``-j 1`` on all cores already overlaps its two processes)."""
+    one = whole(folder, out.with_name(f"{out.name}-core"), cfg, 1,
+                cores={min(os.sched_getaffinity(0))})
+    print(f"  -j 1 confined to one core: {one:.2f} s wall; -j {j} on all cores is "
+          f"{one / wj:.2f}x that (-j 1 unconfined already runs its worker and the "
+          f"driver side by side)")
+
+
 def bracketed(library, folder: Path, out: Path, cfg) -> tuple[float, float, tuple[float, float]]:
     """``zhnews run -j 1`` between two runs of the library alone: wall seconds of the run, the
     library's mean CPU seconds and both of them. The host's speed drifts by tens of percent
@@ -571,20 +599,7 @@ def main() -> int:
                   f"{drv:.2f} s + workers {wrk:.2f} s (-j 1: {t1:.2f} s) -> {ideal:.2f}x on "
                   f"{args.j} idle cores; identical output: "
                   f"{same_tree(work / f'{label}-j1', work / f'{label}-j{args.j}')}")
-            walls1, wallsj = [w1], [wj]
-            for k in range(args.pairs - 1):
-                # -j N first in every other pair: a host that speeds up or slows down during
-                # the runs then favours neither side of the median
-                order = (args.j, 1) if k % 2 == 0 else (1, args.j)
-                for j in order:
-                    (walls1 if j == 1 else wallsj).append(
-                        whole(folder, work / f"{label}-j{j}-again", cfg, j))
-            if len(walls1) > 1:
-                print(f"  -j 1 / -j {args.j} alternated {len(walls1)} times (the 2nd, 4th, ... "
-                      f"pair ran -j {args.j} first): "
-                      f"{', '.join(f'{a:.2f}/{b:.2f} s = {a / b:.2f}x' for a, b in zip(walls1, wallsj))}; "
-                      f"median {median([a / b for a, b in zip(walls1, wallsj)]):.2f}x, "
-                      f"best of each: {min(walls1) / min(wallsj):.2f}x")
+            alternated(folder, work / label, cfg, args.j, args.pairs, w1, wj)
             if args.j > 1:
                 make, what = alone
                 ratios = library_scaling(make(), args.j, args.pairs)
@@ -592,10 +607,7 @@ def main() -> int:
                       f"alternated {len(ratios)} times: "
                       f"{', '.join(f'{r:.2f}x' for r in ratios)}; median "
                       f"{median(ratios):.2f}x: the ceiling this host gives -j {args.j} now")
-            one = whole(folder, work / f"{label}-core", cfg, 1, cores={min(os.sched_getaffinity(0))})
-            print(f"  -j 1 confined to one core: {one:.2f} s wall; -j {args.j} on all cores is "
-                  f"{one / wj:.2f}x that (-j 1 unconfined already runs its worker and the "
-                  f"driver side by side)")
+            confined(folder, work / label, cfg, args.j, wj)
             if args.ray:
                 tr = whole(folder, work / f"{label}-ray", cfg, args.j, engine="ray")
                 print(f"  Ray engine ({args.j} CPUs, incl. start-up): {tr:.2f} s; identical "
@@ -619,6 +631,8 @@ def main() -> int:
             print(f"  -j {args.j}: {wj:.2f} s wall = {w1 / wj:.2f}x -j 1 wall; CPU: driver "
                   f"{drv:.2f} s + workers {wrk:.2f} s; identical output: "
                   f"{same_tree(work / 'unique-j1', work / f'unique-j{args.j}')}")
+            alternated(unique_dir, work / "unique", cfg, args.j, args.pairs, w1, wj)
+            confined(unique_dir, work / "unique", cfg, args.j, wj)
             print(f"  {load()}")
 
         if args.ray:
