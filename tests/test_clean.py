@@ -56,6 +56,10 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("（责任编辑： HN666）", "chrome"),
     ("标签", "chrome"),
     ("https://www.gov.cn/", "chrome"),
+    ("总篇数", "chrome"),
+    ("点击量：", "chrome"),
+    ("暂无简介", "chrome"),
+    ("20190926|国贸|增长率|全球经济", "chrome"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
     art = _clean([line, *BODY], state)
@@ -141,6 +145,25 @@ def test_trailing_related_list_with_dates_goes(state):
     art = _clean(BODY + tail, state)
     assert art.paragraphs == BODY
     assert [r.reason for r in art.removed] == ["trailing-list"] * 4
+
+
+@pytest.mark.parametrize("tail", [
+    ["精华文章", "明日股市预测--2019年8月20日", "今日股市行情分析--2019年8月19日",
+     "今日股市行情分析--20190403"],
+    ["国家统计局发布四季度数据 (2020-01-17)", "一季度工业企业利润公布 (2020-04-27)"],
+])
+def test_a_trailing_list_of_titles_each_with_its_date_goes(state, tail):
+    """mingridapan-1's related list: each title carries its date on the same line."""
+    art = _clean(BODY + tail, state)
+    assert art.paragraphs == BODY
+    assert [r.reason for r in art.removed] == ["trailing-list"] * len(tail)
+
+
+def test_a_closing_line_with_a_date_is_not_a_list(state):
+    """A statement signed and dated, or one dated entry, stays."""
+    for tail in (["国家统计局 2020年1月17日"], ["特此公告。", "某某股份有限公司董事会 2020年1月17日"]):
+        art = _clean(BODY + tail, state)
+        assert art.paragraphs == BODY + tail
 
 
 def test_a_byline_label_left_without_its_name_is_chrome(cfg):

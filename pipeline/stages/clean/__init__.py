@@ -10,6 +10,7 @@ too. Chinese punctuation is never touched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,14 +71,23 @@ LIST_MIN_DATES = 2
 LIST_LINE_MAX = 60
 
 
+# A related list's entry that carries its date: 今日股市行情分析--2019年8月19日, 标题 (2019-08-19),
+# 标题 20190403. The title part holds no sentence's end.
+_DATED_ENTRY = re.compile(
+    r"^[^。！？!?]{2,40}?\s*(?:--|——|[-—|｜·\s])\s*[(（\[]?"
+    r"(?:(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}\s*日?|(?:19|20)\d{6})"
+    r"[)）\]]?$")
+
+
 def trailing_list(paragraphs: list[str]) -> int:
-    """Where a related-news list (titles alternating with dates) starts at the end; else len."""
+    """Where a related-news list (titles alternating with dates, or titles each with its
+    date) starts at the end; else len."""
     from pipeline.stages.extract.metadata import is_date_only
 
     start, dates = len(paragraphs), 0
     for i in range(len(paragraphs) - 1, -1, -1):
         para = paragraphs[i]
-        if is_date_only(para):
+        if is_date_only(para) or len(para) <= LIST_LINE_MAX and _DATED_ENTRY.match(para):
             dates += 1
         elif len(para) > LIST_LINE_MAX or para.endswith(_SENTENCE_END):
             break
