@@ -209,3 +209,14 @@ def test_a_wechat_repost_keeps_its_title_and_body_and_loses_the_account_chrome(t
 def test_end_near_the_top_does_not_cut(state):
     art = _clean(["END", *BODY], state)  # a marker only in the body's last half
     assert art.paragraphs == ["END", *BODY] and not art.removed
+
+
+def test_a_line_of_nothing_but_decoding_residue_goes_and_is_still_counted(state):
+    """thepaper-2: ������ lines where the crawl lost emoji; a line with text around a lost
+    character stays (the residue is counted, never edited)."""
+    lines = ["\ufffd" * 6, "锟斤拷锟斤拷！", "邮轮母港\ufffd即将开通"]
+    art = _clean([BODY[0], *lines, BODY[1]], state)
+    assert art.paragraphs == [BODY[0], "邮轮母港\ufffd即将开通", BODY[1]]
+    assert [(r.reason, r.text) for r in art.removed] == [("residue", lines[0]),
+                                                         ("residue", lines[1])]
+    assert art.scores["mojibake_residue"] == 9

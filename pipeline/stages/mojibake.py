@@ -30,7 +30,7 @@ _ROUTES = (
 )
 _RUN = re.compile(r"[^\x00-\x7f]{3,}")
 _LATIN1_RUN = re.compile(r"[\x80-\xff]{4,}")
-_RESIDUE = re.compile("锟斤拷|烫烫烫|屯屯屯|\ufffd")
+RESIDUE = re.compile("锟斤拷|烫烫烫|屯屯屯|\ufffd")
 
 
 def _common_chars() -> frozenset[str]:
@@ -170,7 +170,7 @@ def process(article: Article) -> Article:
     if log:
         article.repairs.extend(log)
         article.set_paragraphs(paragraphs)
-    residue = len(_RESIDUE.findall(article.text))
+    residue = len(RESIDUE.findall(article.text))
     if residue:
         article.scores["mojibake_residue"] = float(residue)
     return article

@@ -26,6 +26,10 @@ TAIL_FROM = 0.3
 TAIL_MIN_CHARS = 100
 
 
+# What a line holds besides residue when it holds no text: spaces and punctuation.
+_NOT_TEXT = re.compile(r"[\s\W_]+")
+
+
 @dataclass
 class CleanState:
     rules: LineRules
@@ -43,6 +47,10 @@ def clean_lines(paragraphs: list[str], rules: LineRules, removed: list[Removal])
     for i, para in enumerate(paragraphs):
         before += len(para)
         in_tail = before - len(para) >= max(TAIL_MIN_CHARS, TAIL_FROM * total)
+        if mojibake.RESIDUE.search(para) and not _NOT_TEXT.sub("", mojibake.RESIDUE.sub("", para)):
+            # nothing but what a decoding lost (������: emoji the crawl could not store)
+            removed.append(Removal(reason="residue", text=para.strip()))
+            continue
         reason = rules.classify(para)
         # a line that is chrome by itself but also marks a tail (an editor's label left
         # empty at a page's foot) takes what follows with it there
