@@ -79,9 +79,11 @@ def test_tail_marker_cuts_the_rest(state):
 @pytest.mark.parametrize("tail", [
     ["- 关注我们", "关注快科技 微信公众号，每日及时查", "看最新手机、电脑、汽车、智能硬件信息"],
     ["关注快科技微信公众号", "看最新手机、电脑、汽车、智能硬件信息"],
+    ["- THE END -", "转载请注明出处：快科技", "1964年，中国哈军工成功研制全晶体管计算机441B-I。"],
 ])
 def test_a_follow_us_promo_at_the_end_cuts_the_rest(state, tail):
-    """mydrivers closes with "- 关注我们", then 关注快科技 微信公众号，每日及时查 …"""
+    """mydrivers closes with "- 关注我们", then 关注快科技 微信公众号，每日及时查 …, or with
+    - THE END - over a repost notice and another article's lines."""
     art = _clean(BODY + tail, state)
     assert art.paragraphs == BODY
     assert [r.text for r in art.removed] == tail
