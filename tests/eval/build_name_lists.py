@@ -28,6 +28,7 @@ def held_out_score() -> tuple[int, int, int]:
     lines = [ln for ln in corpus.read_text("utf-8", errors="replace").splitlines() if ln.strip()]
     cfg = config.load(None)
     tokenizer = Tokenizer(cfg.file("segment", "userdict_file").read_bytes(), hmm=False)
+    names.weigh_words(tokenizer.idf)
     broken = exact = other = 0
     for line in lines[int(len(lines) * 0.8):]:
         words = _parse_line(line, fine=True)

@@ -308,6 +308,8 @@ class Tokenizer:
         self._word_logp: dict[str, float] | None = None
         self._word_index: WordIndex | None = None
         total, self.idf, self.median_idf = self._load("base2")
+        if self.names is not None:
+            self.names.weigh_words(self.idf)
         self.unknown_logp = -math.log(total)  # jieba's log(1) - log(total)
         self.merge_rx = number_pattern(number_units)
         self._total = total
