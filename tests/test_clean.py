@@ -37,6 +37,7 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("無障礙瀏覽 進入關懷版", "boilerplate"),
     ("微信扫一扫加关注", "boilerplate"),
     ("返回顶部", "boilerplate"),
+    ("展开全文", "boilerplate"),
     ("色婷婷久,激情色播,久久久无码专区,亚洲中文字幕av,国产成人A片", "spam"),
     ('<cite id="ffb66"></cite><track id="ffb66"></track>', "markup"),
     ("三校社会学论坛·中国网社会论坛 » 学术前沿 » 社会资本、人力资本与下岗职工的再就业", "chrome"),
