@@ -284,6 +284,24 @@ def test_wire_dateline_credits_its_reporters(lede, authors, publisher):
     assert (found.authors, found.publisher) == (authors, publisher)
 
 
+@pytest.mark.parametrize("lede, outlet", [
+    ("新华社北京1月29日电 国家统计局29日发布数据。", "新华社"),
+    ("中新网3月5日电 据外媒报道，某公司今日宣布裁员。", "中新网"),
+    ("人民日报北京3月5日电 全国两会今天开幕。", "人民日报"),
+    ("据新华社北京1月29日电 国家统计局29日发布数据。", None),  # citing it
+    ("本报北京3月5日电 全国两会今天开幕。", None),
+    ("新华社记者今天从国家统计局获悉，工业企业利润增长。", None),
+])
+def test_a_wire_dateline_without_credits_names_the_outlet(lede, outlet):
+    assert md.dateline_outlet(lede) == outlet
+
+
+def test_a_reposts_wire_dateline_without_brackets_credits_its_reporter():
+    found = md.Byline()
+    md.wire_credit("中央社記者陳宇曦台北5日電 行政院今天通過軟體產業發展條例草案。", found)
+    assert (found.authors, found.publisher) == (["陳宇曦"], "中央社")
+
+
 def test_wire_dateline_in_a_big5_page_and_a_text_article(state):
     page = ("<html><head><meta charset='big5'><title>台灣半導體產業再創新高 - 中央社</title></head>"
             "<body><h1>台灣半導體產業再創新高</h1><p>（中央社記者陳宇曦台北5日電）經濟部今天公布資料"

@@ -642,7 +642,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     site_name = _site_name(meta)
     if site_name == "微信公众平台" or host_matches(hosts, "weixin.qq.com"):
         site_name = _wechat_account(html) or site_name
-    article.publisher = article.publisher or found.publisher or site_name
+    article.publisher = article.publisher or found.publisher \
+        or (metadata.dateline_outlet(kept[0]) if kept else None) or site_name
     article.published_at = article.published_at or _find_date(
         meta, header + top, kept + bottom, footer, article.source.crawled_at) \
         or _script_date(html)

@@ -337,10 +337,16 @@ _WIRE = re.compile(
     r"^\s*[据據]?(?P<outlet>[\u4e00-\u9fff]{1,6}?(?:社|网|網|报|報|台))?[\u4e00-\u9fff]{0,10}?"
     r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:电|電|讯|訊|专电|專電)\s*"
     r"(?P<credit>[（(][^（()）]{2,40}[)）])")
-# Taiwan's wire form, credits first: （中央社記者陳宇曦台北5日電）, （中央社台北5日電）
+# Taiwan's wire form, credits first: （中央社記者陳宇曦台北5日電）, （中央社台北5日電）; reposts
+# drop the brackets: 中央社記者陳宇曦台北5日電 …
 _WIRE_TW = re.compile(
-    r"^\s*[（(](?P<outlet>[\u4e00-\u9fff]{2,6}?社)(?:記者|记者)?(?P<rest>[\u4e00-\u9fff、]{0,30}?)"
-    r"(?:\d{1,2}月)?\d{1,2}日(?:專電|专电|電|电)[)）]")
+    r"^\s*(?:[（(]|(?=\S+電\s))(?P<outlet>[\u4e00-\u9fff]{2,6}?社)(?:記者|记者)?"
+    r"(?P<rest>[\u4e00-\u9fff、]{0,30}?)(?:\d{1,2}月)?\d{1,2}日(?:專電|专电|電|电)(?:[)）]|\s)")
+# A wire dateline without credits: 新华社北京1月29日电 …, 中新网3月5日电 … (not 据新华社…, a
+# citation, nor 本报讯)
+_WIRE_BARE = re.compile(
+    r"^\s*(?![据據])(?P<outlet>[\u4e00-\u9fff]{1,6}?(?:社|网|網|报|報|台))[\u4e00-\u9fff]{0,10}?"
+    r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:电|電|专电|專電)(?=[\s　，,：:（(]|$)")
 _TW_PLACES = ("台北", "臺北", "新北", "桃園", "台中", "臺中", "台南", "臺南", "高雄", "基隆",
               "新竹", "嘉義", "苗栗", "彰化", "南投", "雲林", "屏東", "宜蘭", "花蓮", "台東",
               "臺東", "澎湖", "金門", "馬祖", "連江", "香港", "澳門", "北京", "上海", "東京",
@@ -388,6 +394,13 @@ def wire_credit(paragraph: str, found: Byline) -> bool:
     if not found.publisher:
         found.publisher = m["outlet"]
     return hit
+
+
+def dateline_outlet(paragraph: str) -> str | None:
+    """The outlet of the wire dateline that opens a lede without credits (新华社北京1月29日电
+    国家统计局…): the publisher when no byline, source line or credit named one."""
+    m = _WIRE_BARE.match(paragraph[:60])
+    return m["outlet"] if m and m["outlet"] not in ("本报", "本報") else None
 
 
 def scan_citation(line: str, found: Byline) -> bool:

@@ -125,7 +125,8 @@ def fill_article(article: Article, lines: list[str], rules: Any = None,
         metadata.scan_byline(line, found)
     article.authors = article.authors or found.authors
     article.editors = article.editors or found.editors
-    article.publisher = article.publisher or found.publisher
+    article.publisher = article.publisher or found.publisher \
+        or (metadata.dateline_outlet(kept[0]) if kept else None)
     # The stamp over the writer's card beats a bare time near the foot (a related item's).
     signed = _signed_time(lines, article.authors + [article.publisher or ""])
     if signed and (not article.published_at or not dated_at_top):
