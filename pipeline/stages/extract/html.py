@@ -150,8 +150,8 @@ def page_title(root: HtmlElement, meta: dict[str, str]) -> tuple[str | None, boo
     if og:
         return og, False
     title = _head_title(raw, _home_names(root))
-    shown = _shown_headline(root, title)
-    return (shown, False) if shown else (title, True)
+    # still the head's title: a headline that names the site gives way to the body's heading
+    return _shown_headline(root, title) or title, True
 
 
 # What may follow a headline in a head's <title> after a space: a section's or a site's name.
