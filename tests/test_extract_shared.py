@@ -78,3 +78,13 @@ def test_a_law_page_is_dated_by_the_line_under_its_title():
     ((_path, art, err),) = run_pages([page])
     assert err is None
     assert art.published_at == "2018-05-17"
+
+
+def test_a_thepaper_title_cut_short_is_made_whole():
+    """thepaper-2's h1 ends 地铁直达+无敌免...; its first line gives the original title."""
+    from tests.eval.eval_extraction import run_pages
+
+    page = shared_path("extraction", "portal-pages") / "thepaper-2.html"
+    ((_path, art, err),) = run_pages([page])
+    assert err is None
+    assert art.title == "定了！广州南沙邮轮母港即将开通！地铁直达+无敌免税城......"

@@ -782,3 +782,17 @@ def test_a_qq_page_is_dated_by_its_scripts_pubtime(state):
             "</div></body></html>").encode()
     (art,), _ = _run(page, "q.html", state)
     assert art.published_at == "2019-09-07T19:02:26+08:00"
+
+
+@pytest.mark.parametrize("title, first, whole", [
+    ("定了！广州南沙邮轮母港即将开通！地铁直达+无敌免...",
+     "本文原标题：《定了！广州南沙邮轮母港即将开通！地铁直达+无敌免税城......》",
+     "定了！广州南沙邮轮母港即将开通！地铁直达+无敌免税城......"),
+    ("龙湖集团多地项目连环爆雷…", "（原标题：龙湖集团多地项目连环爆雷 狂奔的龙湖“暗伤”曝露？）",
+     "龙湖集团多地项目连环爆雷 狂奔的龙湖“暗伤”曝露？"),
+    # not cut short, or the original title is another one: the title stands
+    ("龙湖集团多地项目连环爆雷", "（原标题：龙湖集团多地项目连环爆雷 狂奔的龙湖）", "龙湖集团多地项目连环爆雷"),
+    ("定了！广州南沙邮轮母港...", "（原标题：南沙邮轮母港开港）", "定了！广州南沙邮轮母港..."),
+])
+def test_a_title_cut_short_is_made_whole_from_the_original_title_line(title, first, whole):
+    assert md.whole_title(title, [first, "正文。"]) == whole

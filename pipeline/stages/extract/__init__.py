@@ -163,7 +163,7 @@ def extract(data: bytes, ctx: InputContext, state: ExtractState) -> Iterator[Art
         from pipeline.stages.extract import warc
 
         ctx.fmt = "warc"
-        yield from warc.read(data, ctx, state)
+        yield from _titled(warc.read(data, ctx, state))
         return
     if _binary(data):
         raise SkipInput("binary file (not text, HTML, JSONL or WARC)")
@@ -178,7 +178,16 @@ def extract(data: bytes, ctx: InputContext, state: ExtractState) -> Iterator[Art
         from pipeline.stages.extract import html as reader
     else:
         from pipeline.stages.extract import text as reader
-    yield from reader.read(text, ctx, state)
+    yield from _titled(reader.read(text, ctx, state))
+
+
+def _titled(articles: Iterator[Article]) -> Iterator[Article]:
+    """Each article with its title made whole where a portal cut it short."""
+    from pipeline.stages.extract.metadata import whole_title
+
+    for article in articles:
+        article.title = whole_title(article.title, article.paragraphs)
+        yield article
 
 
 def _binary(data: bytes) -> bool:

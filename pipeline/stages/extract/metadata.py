@@ -409,6 +409,27 @@ def scan_citation(line: str, found: Byline) -> bool:
     return bool(m) and found.add(found.authors, m[1])
 
 
+# A title cut short with an ellipsis (…免..., …免……), and a line naming the original title
+# (本文原标题：《…》, （原标题：…）)
+_CUT_TITLE = re.compile(r"(?:\.{3,}|…+|。{3,})$")
+_ORIGINAL_TITLE = re.compile(r"^[（(]?(?:本文)?原(?:标题|標題|题|題)\s*[:：]\s*《?(.+?)》?\s*[)）]?$")
+
+
+def whole_title(title: str | None, paragraphs: list[str]) -> str | None:
+    """A title a portal cut short (定了！广州南沙邮轮母港即将开通！地铁直达+无敌免...) made whole from
+    the original-title line near the body's top, when that line starts with what is left of it."""
+    if not title or not _CUT_TITLE.search(title):
+        return title
+    kept = _CUT_TITLE.sub("", title).rstrip()
+    if len(kept) < 6:
+        return title
+    for para in paragraphs[:3]:
+        m = _ORIGINAL_TITLE.match(para.strip())
+        if m and m[1].startswith(kept) and len(m[1]) > len(kept):
+            return m[1]
+    return title
+
+
 def trailing_outlet(paragraph: str) -> str | None:
     """The outlet a syndicated paragraph ends with, as in "…的底座。 (量子位)"."""
     m = _TRAILING_OUTLET.search(paragraph)
