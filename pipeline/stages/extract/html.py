@@ -21,6 +21,7 @@ from pipeline.errors import SkipInput
 from pipeline.stages.extract import metadata
 from pipeline.stages.extract.prune import host_matches, prune
 from pipeline.stages.extract.similarity import char_f1
+from pipeline.stages.extract.spacing import tighten
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _BLOCK = frozenset(
@@ -653,7 +654,7 @@ def extract_html(html: str, article: Article, state: Any = None,
             article.authors = found.authors
     if kept and article.publisher and kept[0] == article.publisher:
         article.removed.append(Removal(reason="byline", text=kept.pop(0)))
-    article.set_paragraphs(kept)
+    article.set_paragraphs([tighten(p) for p in kept])
     return article
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.article import Article, Removal
 from pipeline.stages.extract import metadata
+from pipeline.stages.extract.spacing import tighten
 
 _END = "。！？!?…”」』"
 _HASHTAG = re.compile(r"^#\s*([^\s#]{1,30})\s*$")
@@ -131,7 +132,7 @@ def fill_article(article: Article, lines: list[str], rules: Any = None,
     signed = _signed_time(lines, article.authors + [article.publisher or ""])
     if signed and (not article.published_at or not dated_at_top):
         article.published_at = signed
-    article.set_paragraphs(kept)
+    article.set_paragraphs([tighten(p) for p in kept])
     return article
 
 
