@@ -796,3 +796,29 @@ def test_a_qq_page_is_dated_by_its_scripts_pubtime(state):
 ])
 def test_a_title_cut_short_is_made_whole_from_the_original_title_line(title, first, whole):
     assert md.whole_title(title, [first, "正文。"]) == whole
+
+
+def _text_blog(owner: str, home: str = "http://blog.joycode.com/lijianzhong/") -> bytes:
+    """A .Text blog's post page (博客堂, 2004): no <title>, the blog's name in the header, the
+    post's title in an h2 over its text, which repeats the title in its first sentence."""
+    return ("<html><head></head><body><div id='top'><h1><a id='Header1_HeaderTitle' "
+            f"class='headermaintitle' href='{home}'>{owner} </a></h1></div>"
+            f"<div id='leftmenu'><h3>随笔档案</h3><ul><li><a href='{home}archive/2004/12.aspx'>"
+            "2004年12月 (1)</a></li></ul></div><div id='main'><div class='post'><h2><a "
+            f"href='{home}archive/2004/12/27/41810.aspx'>很高兴入住博客堂</a></h2>"
+            "<p>承蒙开心就好的邀请，很高兴入住博客堂。作为微软技术的知名社区，博客堂是一个做技术blog的好地方。</p>"
+            "<p>简单介绍一下我的情况：在.NET刚刚推出之时，我曾为MSDN（中国）写过一个专栏，从此进入技术写译界。</p>"
+            "<p>希望以后和各位多多交流。</p><p class='postfoot'>posted on 2004-12-27 12:40</p></div>"
+            "</div></body></html>").encode()
+
+
+def test_a_text_blogs_post_takes_its_title_and_its_owner(state):
+    """cwced 54e89e4e: the title is the heading over the body (the first sentence holding it is
+    not where the body starts); the writer is the blog's owner, named in its header."""
+    (art,), _ = _run(_text_blog("李建忠"), "b.html", state)
+    assert art.title == "很高兴入住博客堂"
+    assert art.authors == ["李建忠"]
+    # a blog named otherwise, or a header linking elsewhere, names no one
+    for page in (_text_blog("开心技术博客"), _text_blog("李建忠").replace(b"archive/", b"posts/")):
+        (art,), _ = _run(page, "b.html", state)
+        assert art.authors == []

@@ -454,10 +454,14 @@ def _locate(lines: list[str], para: str, start: int = 0) -> int:
 
 
 def _body_start(page: list[str], paras: list[str]) -> int:
-    """Where the body starts in the page's lines. A short first line (a law's name, a
-    heading) may stand higher up too, as the page's title over its dateline: the start is its
-    first place that the body's second line follows closely."""
+    """Where the body starts in the page's lines. A line inside the first paragraph, not its
+    start, is a heading over it when the paragraph starts on the next line. A short first line
+    (a law's name, a heading) may stand higher up too, as the page's title over its dateline:
+    the start is its first place that the body's second line follows closely."""
     start = _locate(page, paras[0]) if paras else -1
+    if 0 <= start < len(page) - 1 and not paras[0].startswith(page[start][:16]) \
+            and paras[0][:16] in page[start + 1]:
+        return start + 1  # a line found inside the paragraph, its title (入住博客堂) over it
     if start < 0 or len(paras) < 2 or len(paras[0]) > 16:
         return start
     probe = paras[1][:16]
@@ -559,7 +563,8 @@ def extract_html(html: str, article: Article, state: Any = None,
                 break
     paras = _from_title(paras, title, article.removed)
     title = _title_from_body(root, title, head_only, paras)
-    site_only = head_only and title is not None and _SITE_NAME_END.search(title) is not None
+    # no title, or the head's names only the site: the page's heading over the body is it
+    site_only = head_only and (title is None or _SITE_NAME_END.search(title) is not None)
     headings = _heading_texts(root) if site_only else set()
     if site_only and len(paras) > 1 and _reads_as_heading(paras[0], headings):
         title = paras.pop(0)  # the body's first line, a heading: the extractor took it in
@@ -630,6 +635,8 @@ def extract_html(html: str, article: Article, state: Any = None,
     if not found.authors:
         _author_link(root, found)
     if not found.authors:
+        _blog_owner(root, found)
+    if not found.authors:
         for key in _AUTHOR_META:
             value = meta.get(key, "")
             if _NAME_ONLY.match(value) and not metadata.is_outlet(value) \
@@ -686,6 +693,24 @@ def _author_link(root: HtmlElement, found: metadata.Byline) -> None:
     top = max(ids, key=ids.__getitem__)
     if ids[top] * 4 >= sum(ids.values()) * 3 and top in named:
         found.add(found.authors, named[top])
+
+
+# A .Text / Community Server blog's header (博客堂, 博客园, BlogJava): the blog's name, linking
+# its home, under which the posts' permalinks lie (…/lijianzhong/archive/2004/12/27/41810.aspx).
+_BLOG_HEADER = etree.XPath("//a[@id='Header1_HeaderTitle' or contains(@class, 'headermaintitle')]")
+_HAN_NAME_ONLY = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+
+
+def _blog_owner(root: HtmlElement, found: metadata.Byline) -> None:
+    """The writer of a post on a one-person blog named after its owner (李建忠 over
+    很高兴入住博客堂): the header's name when it is a person's name and the page's own posts
+    sit under the header's link."""
+    for a in _BLOG_HEADER(root):
+        name, home = " ".join(a.text_content().split()), (a.get("href") or "").strip()
+        if _HAN_NAME_ONLY.match(name) and not metadata.is_outlet(name) and home.endswith("/") \
+                and root.xpath("//a[starts-with(@href, $h)]", h=home + "archive/"):
+            found.add(found.authors, name)
+            return
 
 
 def _names_known(line: str, found: metadata.Byline) -> bool:
