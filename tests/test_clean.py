@@ -61,6 +61,10 @@ BODY = ["国家统计局29日发布数据，2020年全国规模以上工业企�
     ("点击量：", "chrome"),
     ("暂无简介", "chrome"),
     ("20190926|国贸|增长率|全球经济", "chrome"),
+    ("收录于合集", "boilerplate"),
+    ("#人工智能 12个", "chrome"),
+    ("收录于合集 #人工智能 #大模型 12个", "chrome"),
+    ("预览时标签不可点", "boilerplate"),
 ])
 def test_chrome_lines_go_with_their_reason(state, line, reason):
     art = _clean([line, *BODY], state)

@@ -261,6 +261,18 @@ def test_bylines_keep_author_editor_outlet_apart(line, authors, editors, publish
     assert (found.authors, found.editors, found.publisher) == (authors, editors, publisher)
 
 
+@pytest.mark.parametrize("line, authors, publisher", [
+    ("原创 张三 科技观察 2025-03-12 08:30 发表于北京", ["张三"], "科技观察"),
+    ("原创 科技观察 2025-03-12 08:30 发表于北京", [], "科技观察"),
+    ("原创 Tony 爱否科技 2020年2月12日", ["Tony"], "爱否科技"),
+])
+def test_a_wechat_header_names_its_writer_and_account(line, authors, publisher):
+    """WeChat's header as reposts copy it: 原创, the writer when named, the account, the time."""
+    found = md.Byline()
+    assert md.scan_byline(line, found) and md.is_byline_line(line)
+    assert (found.authors, found.publisher) == (authors, publisher)
+
+
 @pytest.mark.parametrize("lede, authors, publisher", [
     ("新华社北京3月5日电（记者张三、李四）国务院总理5日在人民大会堂作政府工作报告。", ["张三", "李四"],
      "新华社"),

@@ -214,6 +214,12 @@ _WECHAT = re.compile(
 _WECHAT_ORIGINAL = re.compile(
     r"^原创\s*[:：]?\s+([\u4e00-\u9fffA-Za-z·]{2,10}?)(?:编译|編譯|整理)?\s+"
     r"([\u4e00-\u9fffA-Za-z0-9]{2,16})$")
+# WeChat's header as it reads today: "原创 张三 科技观察 2025-03-12 08:30 发表于北京" (writer, when
+# named, account, time, place)
+_WECHAT_HEADER = re.compile(
+    rf"^原创\s*[:：]?\s*(?:({_HAN_NAME}|{_LATIN_NAME})\s+)?([\u4e00-\u9fffA-Za-z0-9]{{2,16}})\s+"
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2})?"
+    r"(?:\s*(?:发表于|發表於)\s*[\u4e00-\u9fff]{1,10})?$")
 _TRAILING_OUTLET = re.compile(r"[（(]\s*([\u4e00-\u9fffA-Za-z0-9]{2,12})\s*[)）]\s*$")
 _FALSE_NAMES = frozenset(
     "记者 記者 编辑 編輯 作者 来源 來源 报道 報道 本报 本報 新华社 新華社 中新网 中新網 图片 圖片 "
@@ -295,6 +301,12 @@ def scan_byline(line: str, found: Byline) -> bool:
     m = _WECHAT_ORIGINAL.match(line.strip())
     if m:
         found.add(found.authors, m[1])
+        found.publisher = found.publisher or m[2]
+        return True
+    m = _WECHAT_HEADER.match(line.strip())
+    if m:
+        if m[1]:
+            found.add(found.authors, m[1])
         found.publisher = found.publisher or m[2]
         return True
     for m in _WECHAT.finditer(line):
@@ -445,6 +457,8 @@ def is_byline_line(line: str) -> bool:
     probe = Byline()
     if not scan_byline(line, probe):
         return False
+    if _WECHAT_HEADER.match(line.strip()):
+        return True
     rest = US_DATE_RE.sub("", DATE_RE.sub("", line))
     for rx in (_WECHAT_ORIGINAL, _WECHAT, _EDITOR, _EDITOR_BRACKET, _AUTHOR, _REPORTER, _OUTLET, _NAME_SLASH_WEN,
                _REPORTED, _BRACKET_NAME, _POSTED):
