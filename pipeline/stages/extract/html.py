@@ -564,17 +564,17 @@ def extract_html(html: str, article: Article, state: Any = None,
     paras = _from_title(paras, title, article.removed)
     title = _title_from_body(root, title, head_only, paras)
     # no title, or the head's names only the site: the page's heading over the body is it
-    site_only = head_only and (title is None or _SITE_NAME_END.search(title) is not None)
-    headings = _heading_texts(root) if site_only else set()
-    if site_only and len(paras) > 1 and _reads_as_heading(paras[0], headings):
+    weak_head = head_only and (title is None or _SITE_NAME_END.search(title) is not None)
+    headings = _heading_texts(root) if weak_head else set()
+    if weak_head and len(paras) > 1 and _reads_as_heading(paras[0], headings):
         title = paras.pop(0)  # the body's first line, a heading: the extractor took it in
         article.removed.append(Removal(reason="title", text=title))
-        site_only = False
+        weak_head = False
     start = _body_start(page, paras)
     end = _locate(page, paras[-1], max(start, 0)) if paras else -1
     header = page[max(0, start - HEADER_LINES):start] if start > 0 else []
     footer = page[end + 1:end + 6] if end >= 0 else []
-    if site_only:
+    if weak_head:
         title = _heading_above(headings, header) or title
 
     found = metadata.Byline()
@@ -698,7 +698,6 @@ def _author_link(root: HtmlElement, found: metadata.Byline) -> None:
 # A .Text / Community Server blog's header (博客堂, 博客园, BlogJava): the blog's name, linking
 # its home, under which the posts' permalinks lie (…/lijianzhong/archive/2004/12/27/41810.aspx).
 _BLOG_HEADER = etree.XPath("//a[@id='Header1_HeaderTitle' or contains(@class, 'headermaintitle')]")
-_HAN_NAME_ONLY = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 
 
 def _blog_owner(root: HtmlElement, found: metadata.Byline) -> None:
@@ -707,7 +706,8 @@ def _blog_owner(root: HtmlElement, found: metadata.Byline) -> None:
     sit under the header's link."""
     for a in _BLOG_HEADER(root):
         name, home = " ".join(a.text_content().split()), (a.get("href") or "").strip()
-        if _HAN_NAME_ONLY.match(name) and not metadata.is_outlet(name) and home.endswith("/") \
+        if _NAME_ONLY.match(name) and not name.isascii() and not metadata.is_outlet(name) \
+                and home.endswith("/") \
                 and root.xpath("//a[starts-with(@href, $h)]", h=home + "archive/"):
             found.add(found.authors, name)
             return
