@@ -15,8 +15,9 @@ least a fifth of its occurrences; a given-name character is one found in given n
 least a fifth of its standalone uses (both at least twice: 来, a verb in 用多少钱来, falls short
 at a ninth). A surname the cut left alone also glues with a rare two-character word of
 given-name characters after it (罗 / 建军; see WORD_GIVEN_MIN_IDF). On the last fifth of that
-corpus, held out from the lists, this glues 69.1 % of the names the cut breaks, and 85.6 % of its glues are exactly a tagged name (most of the rest
-are foreign and company names, or a three-character name glued as two):
+corpus, held out from the lists, this glues 69.1 % of the names the cut breaks, and 85.6 % of
+its glues are exactly a tagged name (most of the rest are foreign and company names, or a
+three-character name glued as two):
 ``python tests/eval/build_name_lists.py`` prints both.
 """
 
@@ -74,13 +75,11 @@ class Names:
         out: list[tuple[int, int]] = []
         done = 0  # tokens before this index were looked at
         for m in self._candidate.finditer(text):
-            i = bisect_left(offsets, m.start(), done, key=_start)  # no list of starts built
-            if i >= len(offsets) or offsets[i][0] != m.start() or offsets[i][1] != m.start() + 1 \
-                    or i + 1 >= len(offsets):
-                continue  # the surname is inside a longer token
             s = m.start()
-            if offsets[i + 1] == [s + 1, s + 3] and _HAN.match(tokens[i + 1]) \
-                    and self._word_given(tokens[i + 1]) \
+            i = bisect_left(offsets, s, done, key=_start)  # no list of starts built
+            if i >= len(offsets) or offsets[i] != [s, s + 1] or i + 1 >= len(offsets):
+                continue  # the surname is inside a longer token
+            if offsets[i + 1] == [s + 1, s + 3] and self._word_given(tokens[i + 1]) \
                     and not (i and _NUMERAL.fullmatch(tokens[i - 1])) \
                     and not (i + 2 < len(offsets) and offsets[i + 2][0] == s + 3
                              and _single(tokens, offsets, i + 2)
